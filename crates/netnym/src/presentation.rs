@@ -1,0 +1,612 @@
+//! Presentations and their verification (spec/05-presentation.md, spec/06-verification.md).
+//!
+//! The holder proves knowledge of a BBS+ signature on each requested credential, disclosing only
+//! the requested attributes. All sub-proofs share one Fiat–Shamir challenge computed over the
+//! request digest, each issuer key, schema and disclosed value, and every commitment.
+//!
+//! Verification is staged by type: bytes → [`ParsedPresentation`] (structure and encodings
+//! validated, no cryptography) → [`Verifier::verify`] → [`VerifiedPresentation`], the only type
+//! that exposes disclosed values.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ark_bls12_381::{Bls12_381, Fr, G1Affine};
+use bbs_plus::proof::{PoKOfSignatureG1Proof, PoKOfSignatureG1Protocol};
+use dock_crypto_utils::signature::MessageOrBlinding;
+use rand_core::{CryptoRng, RngCore};
+use schnorr_pok::{discrete_log::PokPedersenCommitment, SchnorrResponse};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::credential::Credential;
+use crate::encoding::{
+    b64, check_envelope, fr_bytes, g1_bytes, parse_json, unb64, Reader, StrictMap, Transcript,
+    FR_LEN, G1_LEN,
+};
+use crate::error::{DecodeError, PresentError, Rejection, VerifyError};
+use crate::issuance::LinkSecret;
+use crate::keys::{IssuerPublicKey, KeyId};
+use crate::request::{PresentationRequest, CLOCK_SKEW};
+use crate::schema::{AttributeType, AttributeValue, Schema};
+
+const PRESENTATION_TYPE: &str = "netnym-presentation";
+const CHALLENGE_DST: &[u8] = b"NETNYM-V1-PRESENTATION-CHALLENGE_XMD:SHA-256_";
+/// Largest presentation JSON accepted, in bytes.
+pub const MAX_PRESENTATION_BYTES: usize = 64 * 1024;
+/// Fixed part of an encoded BBS+ proof: `A'`, `Ā`, `d`, `T1`, `T2` and the two responses of
+/// the first Schnorr proof.
+const POK_FIXED_LEN: usize = 5 * G1_LEN + 2 * FR_LEN;
+
+/// A presentation as sent by the holder (or as parsed by a verifier, before verification).
+#[derive(Clone, PartialEq)]
+pub struct Presentation {
+    nonce: Vec<u8>,
+    credentials: Vec<PresentedCredential>,
+}
+
+/// What the holder presents of one credential.
+#[derive(Clone, PartialEq)]
+struct PresentedCredential {
+    key_id: KeyId,
+    schema_id: String,
+    disclosed: StrictMap<serde_json::Value>,
+    proof: PoKOfSignatureG1Proof<Bls12_381>,
+}
+
+impl core::fmt::Debug for Presentation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Presentation")
+            .field("credentials", &self.credentials.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A presentation whose encoding has been validated (stage 1 of verification). Its contents
+/// are not trusted yet: pass it to [`Verifier::verify`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedPresentation(Presentation);
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CredentialWire {
+    issuer_key_id: String,
+    schema_id: String,
+    disclosed: StrictMap<serde_json::Value>,
+    proof: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresentationWire {
+    #[serde(rename = "type")]
+    ty: String,
+    version: u64,
+    nonce: String,
+    credentials: Vec<CredentialWire>,
+}
+
+fn encode_pok(p: &PoKOfSignatureG1Proof<Bls12_381>) -> Vec<u8> {
+    let resp2: &[Fr] = p.sc_resp_2.as_ref().map_or(&[], |r| &r.0);
+    let mut out = Vec::with_capacity(POK_FIXED_LEN + FR_LEN * resp2.len());
+    for point in [&p.A_prime, &p.A_bar, &p.d, &p.sc_resp_1.t, &p.T2] {
+        out.extend_from_slice(&g1_bytes(point));
+    }
+    out.extend_from_slice(&fr_bytes(&p.sc_resp_1.response1));
+    out.extend_from_slice(&fr_bytes(&p.sc_resp_1.response2));
+    for r in resp2 {
+        out.extend_from_slice(&fr_bytes(r));
+    }
+    out
+}
+
+/// Decode a proof (WIRE-006..WIRE-009): `A'`, `Ā` valid non-identity subgroup points; `d`, `T1`,
+/// `T2` valid subgroup points; at least 2 and at most 66 canonical responses in the second
+/// Schnorr proof, nothing trailing.
+fn decode_pok(bytes: &[u8]) -> Result<PoKOfSignatureG1Proof<Bls12_381>, DecodeError> {
+    let extra = bytes.len().saturating_sub(POK_FIXED_LEN);
+    let n2 = extra / FR_LEN;
+    if bytes.len() < POK_FIXED_LEN + 2 * FR_LEN
+        || extra % FR_LEN != 0
+        || n2 > crate::MAX_ATTRIBUTES + 2
+    {
+        return Err(DecodeError::Length {
+            field: "proof",
+            expected: POK_FIXED_LEN + FR_LEN * n2.clamp(2, crate::MAX_ATTRIBUTES + 2),
+            actual: bytes.len(),
+        });
+    }
+    let mut r = Reader::new("proof", bytes, bytes.len())?;
+    let A_prime = r.g1(false)?;
+    let A_bar = r.g1(false)?;
+    let d = r.g1(true)?;
+    let t1 = r.g1(true)?;
+    let T2 = r.g1(true)?;
+    let response1 = r.fr()?;
+    let response2 = r.fr()?;
+    let resp2 = (0..n2).map(|_| r.fr()).collect::<Result<Vec<_>, _>>()?;
+    r.finish()?;
+    Ok(PoKOfSignatureG1Proof {
+        A_prime,
+        A_bar,
+        d,
+        sc_resp_1: PokPedersenCommitment {
+            t: t1,
+            response1,
+            response2,
+        },
+        T2,
+        sc_resp_2: Some(SchnorrResponse(resp2)),
+        sc_partial_resp_2: None,
+    })
+}
+
+/// Append one credential's public statement and commitments to the challenge transcript.
+fn append_statement(
+    tr: &mut Transcript,
+    pk: &IssuerPublicKey,
+    revealed: &BTreeMap<usize, Fr>,
+    contribution: &[u8],
+) {
+    tr.append(b"key_id", pk.key_id().as_bytes());
+    tr.append(b"schema", &pk.schema().digest());
+    tr.append(b"w", &pk.public_key_bytes());
+    tr.append_u64(b"disclosed", revealed.len() as u64);
+    for (i, m) in revealed {
+        tr.append_u64(b"index", *i as u64);
+        tr.append_fr(b"value", m);
+    }
+    tr.append(b"bbs_pok", contribution);
+}
+
+fn new_transcript(request: &PresentationRequest, count: usize) -> Transcript {
+    let mut tr = Transcript::new(b"NetNym-v1:presentation");
+    tr.append(b"request", &request.digest());
+    tr.append_u64(b"credentials", count as u64);
+    tr
+}
+
+/// Indices of the attributes to disclose, checked against the schema (PRE-004 / VER-007).
+fn disclosed_indices(schema: &Schema, names: &[String]) -> Result<BTreeSet<usize>, String> {
+    let mut out = BTreeSet::new();
+    for n in names {
+        match schema.index_of(n) {
+            Some(i) if schema.attributes()[i].ty() != AttributeType::HolderSecret => {
+                out.insert(i);
+            }
+            _ => return Err(n.clone()),
+        }
+    }
+    Ok(out)
+}
+
+impl Presentation {
+    /// Build a presentation answering `request` with `credentials[i]` for query `i`.
+    ///
+    /// # Errors
+    /// [`PresentError`] when the credentials cannot satisfy the request (PRE-001..PRE-006).
+    pub fn create(
+        rng: &mut (impl RngCore + CryptoRng),
+        request: &PresentationRequest,
+        credentials: &[(&Credential, &IssuerPublicKey)],
+        link_secret: &LinkSecret,
+    ) -> Result<Self, PresentError> {
+        let queries = request.credentials();
+        // PRE-001
+        if credentials.len() != queries.len() {
+            return Err(PresentError::CredentialCount {
+                expected: queries.len(),
+                given: credentials.len(),
+            });
+        }
+        let mut protocols = Vec::with_capacity(credentials.len());
+        let mut tr = new_transcript(request, credentials.len());
+        for (index, (query, (cred, pk))) in queries.iter().zip(credentials).enumerate() {
+            let schema = pk.schema();
+            // PRE-006
+            if cred.key_id() != pk.key_id() || cred.attributes().schema() != schema {
+                return Err(PresentError::WrongIssuerKey);
+            }
+            // PRE-002
+            if schema.id() != query.schema_id() {
+                return Err(PresentError::SchemaMismatch {
+                    index,
+                    expected: query.schema_id().to_owned(),
+                    found: schema.id().to_owned(),
+                });
+            }
+            // PRE-003
+            if !query.issuer_key_ids().contains(&pk.key_id()) {
+                return Err(PresentError::IssuerNotAccepted { index });
+            }
+            // PRE-004
+            let reveal = disclosed_indices(schema, query.disclose())
+                .map_err(|name| PresentError::CannotDisclose { index, name })?;
+            // PRE-005: a wrong link secret would make an invalid proof; refuse up front.
+            cred.verify(pk, link_secret)
+                .map_err(|_| PresentError::LinkSecretMismatch)?;
+            let messages = Zeroizing::new(cred.attributes().scalars(link_secret.scalar()));
+            let protocol = PoKOfSignatureG1Protocol::init(
+                rng,
+                cred.signature(),
+                schema.params(),
+                messages.iter().enumerate().map(|(i, m)| {
+                    if reveal.contains(&i) {
+                        MessageOrBlinding::RevealMessage(m)
+                    } else {
+                        MessageOrBlinding::BlindMessageRandomly(m)
+                    }
+                }),
+            )
+            .map_err(|_| PresentError::Internal("bbs+ proof init"))?;
+            let revealed: BTreeMap<usize, Fr> = reveal.iter().map(|&i| (i, messages[i])).collect();
+            let mut contribution = Vec::new();
+            protocol
+                .challenge_contribution(&revealed, schema.params(), &mut contribution)
+                .map_err(|_| PresentError::Internal("bbs+ challenge contribution"))?;
+            append_statement(&mut tr, pk, &revealed, &contribution);
+            let disclosed = StrictMap(
+                reveal
+                    .iter()
+                    .filter_map(|&i| {
+                        let name = schema.attributes()[i].name();
+                        cred.attributes()
+                            .get(name)
+                            .map(|v| (name.to_owned(), v.to_json()))
+                    })
+                    .collect(),
+            );
+            protocols.push((protocol, pk.key_id(), schema.id().to_owned(), disclosed));
+        }
+        let challenge = tr.challenge(CHALLENGE_DST);
+        let mut out = Vec::with_capacity(protocols.len());
+        for (protocol, key_id, schema_id, disclosed) in protocols {
+            let proof = protocol
+                .gen_proof(&challenge)
+                .map_err(|_| PresentError::Internal("bbs+ proof generation"))?;
+            out.push(PresentedCredential {
+                key_id,
+                schema_id,
+                disclosed,
+                proof,
+            });
+        }
+        Ok(Self {
+            nonce: request.nonce().to_vec(),
+            credentials: out,
+        })
+    }
+
+    /// JSON wire form (spec/03-wire-format.md §Presentation).
+    #[must_use]
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(&PresentationWire {
+            ty: PRESENTATION_TYPE.to_owned(),
+            version: crate::WIRE_VERSION,
+            nonce: b64(&self.nonce),
+            credentials: self
+                .credentials
+                .iter()
+                .map(|c| CredentialWire {
+                    issuer_key_id: c.key_id.to_string(),
+                    schema_id: c.schema_id.clone(),
+                    disclosed: c.disclosed.clone(),
+                    proof: b64(&encode_pok(&c.proof)),
+                })
+                .collect(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// Size in bytes of the binary proofs (excluding JSON framing and disclosed values).
+    #[must_use]
+    pub fn proof_size(&self) -> usize {
+        self.credentials
+            .iter()
+            .map(|c| encode_pok(&c.proof).len())
+            .sum()
+    }
+}
+
+impl ParsedPresentation {
+    /// Stage 1: parse untrusted bytes (VER-001, VER-002): size limit, strict JSON (unknown and
+    /// duplicated keys rejected), envelope type and version, 1..=8 credentials, key ids, nonce,
+    /// and every group element and scalar of every proof.
+    ///
+    /// # Errors
+    /// [`DecodeError`] naming the field at fault.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let w: PresentationWire = parse_json(bytes, MAX_PRESENTATION_BYTES)?;
+        check_envelope(PRESENTATION_TYPE, &w.ty, w.version)?;
+        if w.credentials.is_empty() || w.credentials.len() > crate::request::MAX_QUERIES {
+            return Err(DecodeError::InvalidField {
+                field: "credentials",
+                reason: "must hold 1..=8 credentials".to_owned(),
+            });
+        }
+        let nonce = unb64("nonce", &w.nonce)?;
+        let mut credentials = Vec::with_capacity(w.credentials.len());
+        for c in w.credentials {
+            credentials.push(PresentedCredential {
+                key_id: KeyId::parse(&c.issuer_key_id)?,
+                schema_id: c.schema_id,
+                disclosed: c.disclosed,
+                proof: decode_pok(&unb64("proof", &c.proof)?)?,
+            });
+        }
+        Ok(Self(Presentation { nonce, credentials }))
+    }
+
+    /// The nonce the presentation claims to answer (to look up the request it belongs to).
+    #[must_use]
+    pub fn nonce(&self) -> &[u8] {
+        &self.0.nonce
+    }
+}
+
+impl From<Presentation> for ParsedPresentation {
+    fn from(p: Presentation) -> Self {
+        Self(p)
+    }
+}
+
+/// A presentation that passed every check; the only way to read disclosed values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedPresentation {
+    verifier_id: String,
+    credentials: Vec<VerifiedCredential>,
+}
+
+/// The verified claims about one credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedCredential {
+    key_id: KeyId,
+    schema_id: String,
+    disclosed: Vec<(String, AttributeValue)>,
+}
+
+impl VerifiedCredential {
+    /// The issuer key that signed the credential.
+    #[must_use]
+    pub fn key_id(&self) -> KeyId {
+        self.key_id
+    }
+    /// The credential's schema id.
+    #[must_use]
+    pub fn schema_id(&self) -> &str {
+        &self.schema_id
+    }
+    /// The disclosed attributes, in schema order.
+    #[must_use]
+    pub fn disclosed(&self) -> &[(String, AttributeValue)] {
+        &self.disclosed
+    }
+    /// A disclosed attribute by name.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&AttributeValue> {
+        self.disclosed
+            .iter()
+            .find_map(|(n, v)| (n == name).then_some(v))
+    }
+}
+
+impl VerifiedPresentation {
+    /// The verifier id of the request this presentation answered.
+    #[must_use]
+    pub fn verifier_id(&self) -> &str {
+        &self.verifier_id
+    }
+    /// The verified credentials, in request order.
+    #[must_use]
+    pub fn credentials(&self) -> &[VerifiedCredential] {
+        &self.credentials
+    }
+    /// The verified claims as JSON.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "verifier_id": self.verifier_id,
+            "credentials": self.credentials.iter().map(|c| serde_json::json!({
+                "issuer_key_id": c.key_id.to_string(),
+                "schema_id": c.schema_id,
+                "disclosed": c.disclosed.iter()
+                    .map(|(n, v)| (n.clone(), v.to_json()))
+                    .collect::<serde_json::Map<_, _>>(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// A platform's verifier: the issuer keys it trusts, validated and prepared once.
+#[derive(Debug, Clone, Default)]
+pub struct Verifier {
+    issuers: BTreeMap<KeyId, IssuerPublicKey>,
+}
+
+impl Verifier {
+    /// A verifier trusting `keys`.
+    #[must_use]
+    pub fn new(keys: impl IntoIterator<Item = IssuerPublicKey>) -> Self {
+        Self {
+            issuers: keys.into_iter().map(|k| (k.key_id(), k)).collect(),
+        }
+    }
+
+    /// Stage 2: verify a parsed presentation against the request it answers, at time `now`
+    /// (Unix seconds). Checks VER-003..VER-011 (spec/06-verification.md).
+    ///
+    /// # Errors
+    /// [`VerifyError::RequestExpired`] for VER-004; [`VerifyError::InvalidPresentation`] for
+    /// every other failure (opaque; the rule is logged at debug level, target `netnym::verify`).
+    pub fn verify(
+        &self,
+        request: &PresentationRequest,
+        presentation: &ParsedPresentation,
+        now: u64,
+    ) -> Result<VerifiedPresentation, VerifyError> {
+        self.check(request, presentation, now).map_err(|r| {
+            log::debug!(target: "netnym::verify", "rejected by {}: {}", r.rule, r.detail);
+            if r.rule == "VER-004" {
+                VerifyError::RequestExpired
+            } else {
+                VerifyError::InvalidPresentation
+            }
+        })
+    }
+
+    /// Parse and verify in one call.
+    ///
+    /// # Errors
+    /// [`VerifyError::Malformed`] for undecodable input, otherwise as [`Verifier::verify`].
+    pub fn verify_json(
+        &self,
+        request: &PresentationRequest,
+        bytes: &[u8],
+        now: u64,
+    ) -> Result<VerifiedPresentation, VerifyError> {
+        let parsed = ParsedPresentation::from_json(bytes)?;
+        self.verify(request, &parsed, now)
+    }
+
+    /// The checks, with the failed rule for logs and tests.
+    pub(crate) fn check(
+        &self,
+        request: &PresentationRequest,
+        presentation: &ParsedPresentation,
+        now: u64,
+    ) -> Result<VerifiedPresentation, Rejection> {
+        let p = &presentation.0;
+        // VER-003
+        if p.nonce != request.nonce() {
+            return Err(Rejection::new("VER-003", "nonce does not match the request"));
+        }
+        // VER-004
+        if now > request.expires_at() || now.saturating_add(CLOCK_SKEW) < request.created_at() {
+            return Err(Rejection::new("VER-004", "request not valid at this time"));
+        }
+        // VER-005
+        let queries = request.credentials();
+        if p.credentials.len() != queries.len() {
+            return Err(Rejection::new(
+                "VER-005",
+                format!("{} credentials for {} queries", p.credentials.len(), queries.len()),
+            ));
+        }
+        let mut tr = new_transcript(request, queries.len());
+        let mut checks = Vec::with_capacity(queries.len());
+        let mut verified = Vec::with_capacity(queries.len());
+        for (i, (query, c)) in queries.iter().zip(&p.credentials).enumerate() {
+            // VER-006
+            if !query.issuer_key_ids().contains(&c.key_id) {
+                return Err(Rejection::new("VER-006", format!("credential {i}: key not accepted")));
+            }
+            let pk = self.issuers.get(&c.key_id).ok_or_else(|| {
+                Rejection::new("VER-006", format!("credential {i}: key unknown to verifier"))
+            })?;
+            let schema = pk.schema();
+            if schema.id() != query.schema_id() || c.schema_id != schema.id() {
+                return Err(Rejection::new("VER-006", format!("credential {i}: schema mismatch")));
+            }
+            // VER-007: exactly the requested attributes, none of them the holder secret.
+            let wanted = disclosed_indices(schema, query.disclose()).map_err(|n| {
+                Rejection::new("VER-007", format!("credential {i}: {n:?} cannot be disclosed"))
+            })?;
+            let mut revealed = BTreeMap::new();
+            let mut disclosed = Vec::with_capacity(wanted.len());
+            for (name, json) in &c.disclosed.0 {
+                let idx = schema
+                    .index_of(name)
+                    .filter(|ix| wanted.contains(ix))
+                    .ok_or_else(|| {
+                        Rejection::new("VER-007", format!("credential {i}: {name:?} not requested"))
+                    })?;
+                // VER-008
+                let value = AttributeValue::from_json(&schema.attributes()[idx], json)
+                    .map_err(|e| Rejection::new("VER-008", format!("credential {i}: {e}")))?;
+                revealed.insert(idx, value.to_scalar());
+                disclosed.push((idx, name.clone(), value));
+            }
+            if revealed.len() != wanted.len() {
+                return Err(Rejection::new(
+                    "VER-007",
+                    format!("credential {i}: requested attribute missing"),
+                ));
+            }
+            // VER-009
+            let expected = schema.len() - revealed.len() + 2;
+            let got = c.proof.sc_resp_2.as_ref().map_or(0, SchnorrResponse::len);
+            if got != expected {
+                return Err(Rejection::new(
+                    "VER-009",
+                    format!("credential {i}: {got} responses, expected {expected}"),
+                ));
+            }
+            let mut contribution = Vec::new();
+            c.proof
+                .challenge_contribution(&revealed, schema.params(), &mut contribution)
+                .map_err(|e| Rejection::new("VER-010", format!("contribution: {e:?}")))?;
+            append_statement(&mut tr, pk, &revealed, &contribution);
+            disclosed.sort_by_key(|(idx, _, _)| *idx);
+            verified.push(VerifiedCredential {
+                key_id: c.key_id,
+                schema_id: schema.id().to_owned(),
+                disclosed: disclosed.into_iter().map(|(_, n, v)| (n, v)).collect(),
+            });
+            checks.push((pk, revealed, &c.proof));
+        }
+        let challenge = tr.challenge(CHALLENGE_DST);
+        for (i, (pk, revealed, proof)) in checks.into_iter().enumerate() {
+            let params = pk.schema().params();
+            // VER-010: both Schnorr proofs under the recomputed challenge.
+            proof
+                .verify_schnorr_proofs(
+                    &revealed,
+                    &challenge,
+                    params.g1,
+                    params.h_0,
+                    params.h.clone(),
+                    None,
+                )
+                .map_err(|e| Rejection::new("VER-010", format!("credential {i}: {e:?}")))?;
+            // VER-011: e(A', w) == e(Ā, g2).
+            if !pairing_check(pk, &proof.A_prime, &proof.A_bar) {
+                return Err(Rejection::new("VER-011", format!("credential {i}: pairing")));
+            }
+        }
+        Ok(VerifiedPresentation {
+            verifier_id: request.verifier_id().to_owned(),
+            credentials: verified,
+        })
+    }
+}
+
+fn pairing_check(pk: &IssuerPublicKey, A_prime: &G1Affine, A_bar: &G1Affine) -> bool {
+    use ark_ec::pairing::Pairing;
+    use ark_ec::AffineRepr;
+    use ark_ff::Zero;
+    let g2 = pk.schema().params().g2;
+    Bls12_381::multi_pairing(
+        [
+            <Bls12_381 as Pairing>::G1Prepared::from(*A_prime),
+            <Bls12_381 as Pairing>::G1Prepared::from(G1Affine::from(-A_bar.into_group())),
+        ],
+        [pk.prepared().0.clone(), g2.into()],
+    )
+    // PairingOutput is written additively: `is_zero` means the product is 1 in GT.
+    .is_zero()
+}
+
+#[cfg(test)]
+impl Presentation {
+    /// Test support: mutable access to one credential's proof and disclosed values.
+    pub(crate) fn parts_mut(
+        &mut self,
+        i: usize,
+    ) -> (
+        &mut PoKOfSignatureG1Proof<Bls12_381>,
+        &mut Vec<(String, serde_json::Value)>,
+        &mut KeyId,
+    ) {
+        let c = &mut self.credentials[i];
+        (&mut c.proof, &mut c.disclosed.0, &mut c.key_id)
+    }
+}

@@ -1,0 +1,315 @@
+//! Presentation requests (spec/05-presentation.md §Request, `REQ-nnn`).
+//!
+//! A platform asks for one or more credentials; for each it names the schema, the issuer keys it
+//! accepts and the attributes to disclose. The request carries the platform's verifier id, a
+//! fresh nonce and a validity window. Its canonical digest is bound into the presentation's
+//! Fiat–Shamir challenge, so a proof made for one request never verifies for another.
+
+use rand_core::{CryptoRng, RngCore};
+use serde::{Deserialize, Serialize};
+
+use crate::encoding::{b64, check_envelope, parse_json, unb64, Transcript};
+use crate::error::DecodeError;
+use crate::keys::KeyId;
+
+const REQUEST_TYPE: &str = "netnym-presentation-request";
+/// Largest request JSON accepted, in bytes.
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+/// Shortest nonce accepted, in bytes (REQ-002: at least 128 bits).
+pub const MIN_NONCE_LEN: usize = 16;
+/// Longest nonce accepted, in bytes.
+pub const MAX_NONCE_LEN: usize = 64;
+/// Longest validity window of a request, in seconds (REQ-004).
+pub const MAX_REQUEST_TTL: u64 = 24 * 3600;
+/// Clock skew tolerated before `created_at`, in seconds (VER-004).
+pub const CLOCK_SKEW: u64 = 300;
+/// Most credential queries in one request (REQ-005).
+pub const MAX_QUERIES: usize = 8;
+/// Most accepted issuer keys in one query (REQ-006).
+pub const MAX_ACCEPTED_KEYS: usize = 16;
+
+/// What a request asks of one credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialQuery {
+    schema_id: String,
+    issuer_key_ids: Vec<KeyId>,
+    disclose: Vec<String>,
+}
+
+impl CredentialQuery {
+    /// Ask for a credential of `schema_id` from one of `issuer_key_ids`, disclosing `disclose`.
+    ///
+    /// # Errors
+    /// [`DecodeError::InvalidField`] when the query breaks REQ-006.
+    pub fn new(
+        schema_id: &str,
+        issuer_key_ids: impl IntoIterator<Item = KeyId>,
+        disclose: impl IntoIterator<Item = String>,
+    ) -> Result<Self, DecodeError> {
+        let mut issuer_key_ids: Vec<KeyId> = issuer_key_ids.into_iter().collect();
+        let mut disclose: Vec<String> = disclose.into_iter().collect();
+        let invalid = |field, reason: String| DecodeError::InvalidField { field, reason };
+        // REQ-006
+        if schema_id.is_empty() || schema_id.len() > 128 {
+            return Err(invalid("schema_id", "must be 1..=128 bytes".to_owned()));
+        }
+        if issuer_key_ids.is_empty() || issuer_key_ids.len() > MAX_ACCEPTED_KEYS {
+            return Err(invalid(
+                "issuer_key_ids",
+                format!("must list 1..={MAX_ACCEPTED_KEYS} keys"),
+            ));
+        }
+        issuer_key_ids.sort();
+        if issuer_key_ids.windows(2).any(|w| w[0] == w[1]) {
+            return Err(invalid("issuer_key_ids", "lists a key twice".to_owned()));
+        }
+        if disclose.len() > crate::MAX_ATTRIBUTES {
+            return Err(invalid("disclose", "too many attributes".to_owned()));
+        }
+        disclose.sort();
+        if disclose.windows(2).any(|w| w[0] == w[1]) {
+            return Err(invalid("disclose", "names an attribute twice".to_owned()));
+        }
+        if disclose.iter().any(|n| n.is_empty() || n.len() > 64) {
+            return Err(invalid("disclose", "attribute names are 1..=64 bytes".to_owned()));
+        }
+        Ok(Self {
+            schema_id: schema_id.to_owned(),
+            issuer_key_ids,
+            disclose,
+        })
+    }
+
+    /// The schema id asked for.
+    #[must_use]
+    pub fn schema_id(&self) -> &str {
+        &self.schema_id
+    }
+    /// The accepted issuer keys, sorted.
+    #[must_use]
+    pub fn issuer_key_ids(&self) -> &[KeyId] {
+        &self.issuer_key_ids
+    }
+    /// The attributes to disclose, sorted by name.
+    #[must_use]
+    pub fn disclose(&self) -> &[String] {
+        &self.disclose
+    }
+}
+
+/// A platform's presentation request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresentationRequest {
+    verifier_id: String,
+    nonce: Vec<u8>,
+    created_at: u64,
+    expires_at: u64,
+    credentials: Vec<CredentialQuery>,
+    digest: [u8; 32],
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueryWire {
+    schema_id: String,
+    issuer_key_ids: Vec<String>,
+    disclose: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestWire {
+    #[serde(rename = "type")]
+    ty: String,
+    version: u64,
+    verifier_id: String,
+    nonce: String,
+    created_at: u64,
+    expires_at: u64,
+    credentials: Vec<QueryWire>,
+}
+
+impl PresentationRequest {
+    /// A new request with a fresh 32-byte nonce, valid from `now` for `ttl` seconds.
+    ///
+    /// # Errors
+    /// [`DecodeError::InvalidField`] when the result would break REQ-003..REQ-005.
+    pub fn new(
+        rng: &mut (impl RngCore + CryptoRng),
+        verifier_id: &str,
+        now: u64,
+        ttl: u64,
+        credentials: Vec<CredentialQuery>,
+    ) -> Result<Self, DecodeError> {
+        let mut nonce = vec![0u8; 32];
+        rng.fill_bytes(&mut nonce);
+        Self::from_parts(
+            verifier_id.to_owned(),
+            nonce,
+            now,
+            now.saturating_add(ttl),
+            credentials,
+        )
+    }
+
+    fn from_parts(
+        verifier_id: String,
+        nonce: Vec<u8>,
+        created_at: u64,
+        expires_at: u64,
+        credentials: Vec<CredentialQuery>,
+    ) -> Result<Self, DecodeError> {
+        let invalid = |field, reason: &str| DecodeError::InvalidField {
+            field,
+            reason: reason.to_owned(),
+        };
+        // REQ-002
+        if !(MIN_NONCE_LEN..=MAX_NONCE_LEN).contains(&nonce.len()) {
+            return Err(DecodeError::Length {
+                field: "nonce",
+                expected: MIN_NONCE_LEN.max(nonce.len().min(MAX_NONCE_LEN)),
+                actual: nonce.len(),
+            });
+        }
+        // REQ-003
+        if verifier_id.is_empty()
+            || verifier_id.len() > 255
+            || !verifier_id.bytes().all(|c| (0x21..=0x7e).contains(&c))
+        {
+            return Err(invalid(
+                "verifier_id",
+                "must be 1..=255 printable ASCII characters without spaces",
+            ));
+        }
+        // REQ-004
+        if expires_at <= created_at || expires_at - created_at > MAX_REQUEST_TTL {
+            return Err(invalid(
+                "expires_at",
+                "must be after created_at by at most 24 hours",
+            ));
+        }
+        // REQ-005
+        if credentials.is_empty() || credentials.len() > MAX_QUERIES {
+            return Err(invalid("credentials", "must hold 1..=8 credential queries"));
+        }
+        let mut r = Self {
+            verifier_id,
+            nonce,
+            created_at,
+            expires_at,
+            credentials,
+            digest: [0u8; 32],
+        };
+        r.digest = r.compute_digest();
+        Ok(r)
+    }
+
+    /// The canonical digest bound into every presentation for this request.
+    fn compute_digest(&self) -> [u8; 32] {
+        let mut t = Transcript::new(b"NetNym-v1:presentation-request");
+        t.append_u64(b"version", crate::WIRE_VERSION);
+        t.append(b"verifier_id", self.verifier_id.as_bytes());
+        t.append(b"nonce", &self.nonce);
+        t.append_u64(b"created_at", self.created_at);
+        t.append_u64(b"expires_at", self.expires_at);
+        t.append_u64(b"queries", self.credentials.len() as u64);
+        for q in &self.credentials {
+            t.append(b"schema_id", q.schema_id.as_bytes());
+            t.append_u64(b"keys", q.issuer_key_ids.len() as u64);
+            for k in &q.issuer_key_ids {
+                t.append(b"key_id", k.as_bytes());
+            }
+            t.append_u64(b"disclose", q.disclose.len() as u64);
+            for n in &q.disclose {
+                t.append(b"name", n.as_bytes());
+            }
+        }
+        t.digest()
+    }
+
+    /// JSON form.
+    #[must_use]
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(&RequestWire {
+            ty: REQUEST_TYPE.to_owned(),
+            version: crate::WIRE_VERSION,
+            verifier_id: self.verifier_id.clone(),
+            nonce: b64(&self.nonce),
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            credentials: self
+                .credentials
+                .iter()
+                .map(|q| QueryWire {
+                    schema_id: q.schema_id.clone(),
+                    issuer_key_ids: q.issuer_key_ids.iter().map(ToString::to_string).collect(),
+                    disclose: q.disclose.clone(),
+                })
+                .collect(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// Parse and validate (REQ-001..REQ-006).
+    ///
+    /// # Errors
+    /// [`DecodeError`] naming the rule or field at fault.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let w: RequestWire = parse_json(bytes, MAX_REQUEST_BYTES)?;
+        check_envelope(REQUEST_TYPE, &w.ty, w.version)?;
+        if w.credentials.len() > MAX_QUERIES {
+            return Err(DecodeError::InvalidField {
+                field: "credentials",
+                reason: "must hold 1..=8 credential queries".to_owned(),
+            });
+        }
+        let mut queries = Vec::with_capacity(w.credentials.len());
+        for q in w.credentials {
+            if q.issuer_key_ids.len() > MAX_ACCEPTED_KEYS {
+                return Err(DecodeError::InvalidField {
+                    field: "issuer_key_ids",
+                    reason: format!("must list 1..={MAX_ACCEPTED_KEYS} keys"),
+                });
+            }
+            let keys = q
+                .issuer_key_ids
+                .iter()
+                .map(|k| KeyId::parse(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            queries.push(CredentialQuery::new(&q.schema_id, keys, q.disclose)?);
+        }
+        let nonce = unb64("nonce", &w.nonce)?;
+        Self::from_parts(w.verifier_id, nonce, w.created_at, w.expires_at, queries)
+    }
+
+    /// The platform's verifier id (also the pseudonym scope in later versions).
+    #[must_use]
+    pub fn verifier_id(&self) -> &str {
+        &self.verifier_id
+    }
+    /// The nonce.
+    #[must_use]
+    pub fn nonce(&self) -> &[u8] {
+        &self.nonce
+    }
+    /// Creation time, Unix seconds.
+    #[must_use]
+    pub fn created_at(&self) -> u64 {
+        self.created_at
+    }
+    /// Expiry time, Unix seconds.
+    #[must_use]
+    pub fn expires_at(&self) -> u64 {
+        self.expires_at
+    }
+    /// The credential queries.
+    #[must_use]
+    pub fn credentials(&self) -> &[CredentialQuery] {
+        &self.credentials
+    }
+    /// The canonical digest (spec/05-presentation.md §Request digest).
+    #[must_use]
+    pub fn digest(&self) -> [u8; 32] {
+        self.digest
+    }
+}
