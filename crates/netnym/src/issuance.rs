@@ -617,6 +617,4 @@ impl PendingIssuance {
 }
 
 #[cfg(test)]
-pub(crate) fn test_g1_identity() -> G1Affine {
-    G1Affine::zero()
-}
+mod tests;

@@ -5,7 +5,7 @@
 //! `SHA-256(transcript("NetNym-v1:key-id", schema digest, w))`, so it names both.
 
 use ark_bls12_381::{Bls12_381, Fr, G2Affine};
-use ark_ec::{pairing::Pairing, CurveGroup};
+use ark_ec::CurveGroup;
 use ark_ff::{UniformRand, Zero};
 use bbs_plus::setup::{PreparedPublicKeyG2, PublicKeyG2};
 use rand_core::{CryptoRng, RngCore};
@@ -268,10 +268,4 @@ fn key_id(schema: &Schema, w: &G2Affine) -> KeyId {
     t.append(b"schema", &schema.digest());
     t.append(b"w", &g2_bytes(w));
     KeyId(t.digest())
-}
-
-/// Reduce bytes to a scalar (used by deterministic test-vector key generation only).
-#[cfg(test)]
-pub(crate) fn secret_from_seed(seed: &[u8]) -> IssuerSecretKey {
-    IssuerSecretKey(Fr::from_le_bytes_mod_order(seed))
 }

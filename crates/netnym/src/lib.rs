@@ -13,6 +13,8 @@ mod issuance;
 mod keys;
 mod presentation;
 mod request;
+#[cfg(test)]
+mod testing;
 mod schema;
 
 pub use crate::credential::*;

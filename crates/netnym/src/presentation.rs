@@ -190,6 +190,18 @@ impl Presentation {
         credentials: &[(&Credential, &IssuerPublicKey)],
         link_secret: &LinkSecret,
     ) -> Result<Self, PresentError> {
+        Self::build(rng, request, credentials, link_secret, true)
+    }
+
+    /// [`Presentation::create`], optionally without the holder-side signature pre-check
+    /// (PRE-005); tests use that to build proofs over forged signatures.
+    pub(crate) fn build(
+        rng: &mut (impl RngCore + CryptoRng),
+        request: &PresentationRequest,
+        credentials: &[(&Credential, &IssuerPublicKey)],
+        link_secret: &LinkSecret,
+        check_credentials: bool,
+    ) -> Result<Self, PresentError> {
         let queries = request.credentials();
         // PRE-001
         if credentials.len() != queries.len() {
@@ -222,8 +234,10 @@ impl Presentation {
             let reveal = disclosed_indices(schema, query.disclose())
                 .map_err(|name| PresentError::CannotDisclose { index, name })?;
             // PRE-005: a wrong link secret would make an invalid proof; refuse up front.
-            cred.verify(pk, link_secret)
-                .map_err(|_| PresentError::LinkSecretMismatch)?;
+            if check_credentials {
+                cred.verify(pk, link_secret)
+                    .map_err(|_| PresentError::LinkSecretMismatch)?;
+            }
             let messages = Zeroizing::new(cred.attributes().scalars(link_secret.scalar()));
             let protocol = PoKOfSignatureG1Protocol::init(
                 rng,
@@ -594,6 +608,9 @@ fn pairing_check(pk: &IssuerPublicKey, A_prime: &G1Affine, A_bar: &G1Affine) -> 
     // PairingOutput is written additively: `is_zero` means the product is 1 in GT.
     .is_zero()
 }
+
+#[cfg(test)]
+mod tests;
 
 #[cfg(test)]
 impl Presentation {

@@ -31,9 +31,9 @@ pub const MAX_ACCEPTED_KEYS: usize = 16;
 /// What a request asks of one credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialQuery {
-    schema_id: String,
+    pub(crate) schema_id: String,
     issuer_key_ids: Vec<KeyId>,
-    disclose: Vec<String>,
+    pub(crate) disclose: Vec<String>,
 }
 
 impl CredentialQuery {
@@ -100,12 +100,12 @@ impl CredentialQuery {
 /// A platform's presentation request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresentationRequest {
-    verifier_id: String,
-    nonce: Vec<u8>,
-    created_at: u64,
-    expires_at: u64,
-    credentials: Vec<CredentialQuery>,
-    digest: [u8; 32],
+    pub(crate) verifier_id: String,
+    pub(crate) nonce: Vec<u8>,
+    pub(crate) created_at: u64,
+    pub(crate) expires_at: u64,
+    pub(crate) credentials: Vec<CredentialQuery>,
+    pub(crate) digest: [u8; 32],
 }
 
 #[derive(Serialize, Deserialize)]
@@ -205,7 +205,7 @@ impl PresentationRequest {
     }
 
     /// The canonical digest bound into every presentation for this request.
-    fn compute_digest(&self) -> [u8; 32] {
+    pub(crate) fn compute_digest(&self) -> [u8; 32] {
         let mut t = Transcript::new(b"NetNym-v1:presentation-request");
         t.append_u64(b"version", crate::WIRE_VERSION);
         t.append(b"verifier_id", self.verifier_id.as_bytes());

@@ -372,7 +372,7 @@ impl Date {
     pub const MIN: Self = Self(0);
 
     /// Days from 1900-01-01 to 9999-12-31.
-    const MAX_DAYS: u32 = 2_958_464;
+    const MAX_DAYS: u32 = 2_958_463;
 
     /// Build from year, month, day; `None` unless it is a real day in 1900-01-01..=9999-12-31.
     #[must_use]

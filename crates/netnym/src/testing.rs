@@ -1,0 +1,96 @@
+//! Shared fixtures for the crate's unit tests and test vectors.
+
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+
+use crate::*;
+
+pub(crate) const NOW: u64 = 1_764_000_000; // 2025-11-24T16:00:00Z
+
+pub(crate) fn rng(seed: u64) -> ChaCha20Rng {
+    ChaCha20Rng::seed_from_u64(seed)
+}
+
+pub(crate) fn citizen_json() -> serde_json::Value {
+    serde_json::json!({
+        "revocation_id": 42, "document_type": "01", "document_number": "310115199001011234",
+        "family_name": "Zhang", "given_name": "Wei", "birth_date": "1990-01-01",
+        "region": "310115", "nationality": "CHN", "issued_on": "2020-05-01",
+        "expires_on": "2030-05-01"
+    })
+}
+
+pub(crate) fn citizen(schema: &Schema) -> Attributes {
+    Attributes::from_json(schema, &citizen_json()).expect("fixture attributes are valid")
+}
+
+/// Everything a test needs: issuer, holder, credential.
+pub(crate) struct World {
+    pub(crate) issuer: Issuer,
+    pub(crate) link_secret: LinkSecret,
+    pub(crate) credential: Credential,
+}
+
+impl World {
+    pub(crate) fn new(rng: &mut ChaCha20Rng) -> Self {
+        let schema = Schema::cn_network_id_v1();
+        let issuer = Issuer::new(IssuerSecretKey::generate(rng), &schema);
+        let link_secret = LinkSecret::generate(rng);
+        let credential = issue(rng, &issuer, &link_secret);
+        Self {
+            issuer,
+            link_secret,
+            credential,
+        }
+    }
+
+    pub(crate) fn pk(&self) -> &IssuerPublicKey {
+        self.issuer.public_key()
+    }
+
+    pub(crate) fn request(&self, rng: &mut ChaCha20Rng, disclose: &[&str]) -> PresentationRequest {
+        request_for(rng, self.pk(), disclose)
+    }
+
+    pub(crate) fn present(
+        &self,
+        rng: &mut ChaCha20Rng,
+        request: &PresentationRequest,
+    ) -> Presentation {
+        Presentation::create(
+            rng,
+            request,
+            &[(&self.credential, self.pk())],
+            &self.link_secret,
+        )
+        .expect("fixture presentation")
+    }
+
+    pub(crate) fn verifier(&self) -> Verifier {
+        Verifier::new([self.pk().clone()])
+    }
+}
+
+pub(crate) fn issue(rng: &mut ChaCha20Rng, issuer: &Issuer, ls: &LinkSecret) -> Credential {
+    let pk = issuer.public_key();
+    let offer = IssuanceOffer::new(rng, pk);
+    let (req, pending) = BlindIssuanceRequest::new(rng, pk, &offer, ls).expect("request");
+    let resp = issuer
+        .issue_blind(rng, &offer, &req, &citizen(pk.schema()))
+        .expect("issue");
+    pending.finish(pk, resp, ls).expect("finish")
+}
+
+pub(crate) fn request_for(
+    rng: &mut ChaCha20Rng,
+    pk: &IssuerPublicKey,
+    disclose: &[&str],
+) -> PresentationRequest {
+    let q = CredentialQuery::new(
+        pk.schema().id(),
+        [pk.key_id()],
+        disclose.iter().map(|s| (*s).to_owned()),
+    )
+    .expect("query");
+    PresentationRequest::new(rng, "platform.example", NOW, 600, vec![q]).expect("request")
+}
