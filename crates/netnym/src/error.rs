@@ -173,6 +173,27 @@ pub enum DecodeError {
     Attribute(#[from] AttributeError),
 }
 
+impl DecodeError {
+    /// The spec rule this error reports (`WIRE-nnn`, or `SCH-`/`ENC-` for embedded data).
+    #[must_use]
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::TooLarge { .. } => "WIRE-001",
+            Self::Json(_) => "WIRE-002",
+            Self::WrongType { .. } => "WIRE-003",
+            Self::UnsupportedVersion { .. } => "WIRE-004",
+            Self::Encoding { .. } => "WIRE-005",
+            Self::Length { .. } => "WIRE-006",
+            Self::InvalidPoint { .. } => "WIRE-007",
+            Self::IdentityPoint { .. } => "WIRE-008",
+            Self::InvalidScalar { .. } => "WIRE-009",
+            Self::InvalidField { .. } => "WIRE-010",
+            Self::Schema(_) => "SCH",
+            Self::Attribute(_) => "ENC",
+        }
+    }
+}
+
 /// The authority refused an issuance (spec/04-issuance.md, `ISS-nnn`).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -204,6 +225,24 @@ pub enum IssueError {
     /// A library invariant failed (a bug, not bad input).
     #[error("internal error: {0}")]
     Internal(&'static str),
+}
+
+impl IssueError {
+    /// The spec rule this error reports (`ISS-nnn`, or the `WIRE-nnn` rule of a decoding error).
+    #[must_use]
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::Malformed(e) => e.rule(),
+            Self::WrongIssuerKey => "ISS-002",
+            Self::NonceMismatch => "ISS-003",
+            Self::CommitsToClearAttribute(_)
+            | Self::CommitsToUnknownAttribute(_)
+            | Self::MissingHolderSecretCommitment(_) => "ISS-004",
+            Self::InvalidCommitmentProof => "ISS-006",
+            Self::Attributes(_) => "ISS-007",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
 }
 
 /// The holder could not complete an issuance (spec/04-issuance.md, `ISS-01n`).

@@ -15,6 +15,8 @@ mod presentation;
 mod request;
 #[cfg(test)]
 mod testing;
+#[cfg(test)]
+mod vectors;
 mod schema;
 
 pub use crate::credential::*;

@@ -610,7 +610,7 @@ fn pairing_check(pk: &IssuerPublicKey, A_prime: &G1Affine, A_bar: &G1Affine) -> 
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 #[cfg(test)]
 impl Presentation {
