@@ -101,7 +101,11 @@ impl Credential {
         }
         let messages = Zeroizing::new(self.attributes.scalars(link_secret.scalar()));
         self.signature
-            .verify(&messages, pk.prepared().clone(), pk.schema().params().clone())
+            .verify(
+                &messages,
+                pk.prepared().clone(),
+                pk.schema().params().clone(),
+            )
             .map_err(|_| CredentialError::InvalidSignature)
     }
 

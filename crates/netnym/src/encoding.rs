@@ -27,10 +27,12 @@ pub(crate) fn b64(bytes: &[u8]) -> String {
 
 /// Decode unpadded, canonical base64url (WIRE-005).
 pub(crate) fn unb64(field: &'static str, text: &str) -> Result<Vec<u8>, DecodeError> {
-    URL_SAFE_NO_PAD.decode(text).map_err(|_| DecodeError::Encoding {
-        field,
-        encoding: "unpadded base64url",
-    })
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|_| DecodeError::Encoding {
+            field,
+            encoding: "unpadded base64url",
+        })
 }
 
 pub(crate) fn g1_bytes(p: &G1Affine) -> [u8; G1_LEN] {
@@ -66,8 +68,8 @@ pub(crate) fn g1_from(
             actual: bytes.len(),
         });
     }
-    let p = G1Affine::deserialize_compressed(bytes)
-        .map_err(|_| DecodeError::InvalidPoint { field })?;
+    let p =
+        G1Affine::deserialize_compressed(bytes).map_err(|_| DecodeError::InvalidPoint { field })?;
     if !allow_identity && p.is_zero() {
         return Err(DecodeError::IdentityPoint { field });
     }
@@ -87,8 +89,8 @@ pub(crate) fn g2_from(
             actual: bytes.len(),
         });
     }
-    let p = G2Affine::deserialize_compressed(bytes)
-        .map_err(|_| DecodeError::InvalidPoint { field })?;
+    let p =
+        G2Affine::deserialize_compressed(bytes).map_err(|_| DecodeError::InvalidPoint { field })?;
     if !allow_identity && p.is_zero() {
         return Err(DecodeError::IdentityPoint { field });
     }

@@ -174,13 +174,11 @@ impl IssuanceOffer {
 
 fn nonce_from(text: &str) -> Result<[u8; ISSUANCE_NONCE_LEN], DecodeError> {
     let raw = unb64("nonce", text)?;
-    raw.as_slice()
-        .try_into()
-        .map_err(|_| DecodeError::Length {
-            field: "nonce",
-            expected: ISSUANCE_NONCE_LEN,
-            actual: raw.len(),
-        })
+    raw.as_slice().try_into().map_err(|_| DecodeError::Length {
+        field: "nonce",
+        expected: ISSUANCE_NONCE_LEN,
+        actual: raw.len(),
+    })
 }
 
 /// A holder's request for a blind signature: commitment to its link secret and a proof of
@@ -345,11 +343,8 @@ impl BlindIssuanceRequest {
                 reason: format!("must name 1..=8 attributes, found {}", w.committed.len()),
             });
         }
-        let commitment = crate::encoding::g1_from(
-            "commitment",
-            &unb64("commitment", &w.commitment)?,
-            false,
-        )?;
+        let commitment =
+            crate::encoding::g1_from("commitment", &unb64("commitment", &w.commitment)?, false)?;
         let proof = unb64("proof", &w.proof)?;
         let n = 1 + w.committed.len();
         let mut r = Reader::new("proof", &proof, G1_LEN + FR_LEN * n)?;
@@ -606,8 +601,13 @@ impl PendingIssuance {
         if expected != self.commitment {
             return Err(CredentialError::LinkSecretMismatch);
         }
-        let signature = response.signature.clone().unblind(&self.blinding);
-        let credential = Credential::new(pk.key_id(), response.attributes.clone(), signature);
+        let IssuanceResponse {
+            attributes,
+            signature,
+            ..
+        } = response;
+        let credential =
+            Credential::new(pk.key_id(), attributes, signature.unblind(&self.blinding));
         // ISS-011
         credential
             .verify(pk, link_secret)

@@ -1,8 +1,80 @@
 //! # NetNym core
 //!
-//! Privacy-preserving national network identity on BBS+ signatures over BLS12-381.
+//! Privacy-preserving national network identity: an authority issues a BBS+ credential
+//! (Au–Susilo–Mu, proof of knowledge of section 4.5 of Camenisch–Drijvers–Lehmann 2016, as
+//! implemented by docknetwork's `bbs_plus` 0.25 over BLS12-381) through **blind issuance**, so
+//! it never learns the holder's link secret; the holder answers a platform's
+//! [`PresentationRequest`] with an **unlinkable zero-knowledge [`Presentation`]** that discloses
+//! only what was asked; the platform verifies offline.
 //!
-//! WIP
+//! This crate has no I/O and no async: it is what a platform `cargo add`s to verify.
+//! The specification is in the repository's `spec/` folder; code comments cite its numbered
+//! checks (`SCH-`, `ENC-`, `WIRE-`, `KEY-`, `ISS-`, `REQ-`, `PRE-`, `VER-`).
+//!
+//! ## Modules (all re-exported at the root)
+//! - schema: [`Schema`], [`AttributeType`], [`Attributes`], [`AttributeValue`], [`Date`]
+//!   (spec/02-attributes.md)
+//! - keys: [`IssuerSecretKey`], [`IssuerPublicKey`], [`KeyId`] (spec/07-key-management.md)
+//! - issuance: [`IssuanceOffer`], [`BlindIssuanceRequest`], [`Issuer`], [`IssuanceResponse`],
+//!   [`PendingIssuance`], [`LinkSecret`] (spec/04-issuance.md)
+//! - credential: [`Credential`]
+//! - request: [`PresentationRequest`], [`CredentialQuery`] (spec/05-presentation.md)
+//! - presentation: [`Presentation`], [`ParsedPresentation`], [`Verifier`],
+//!   [`VerifiedPresentation`] (spec/06-verification.md)
+//! - error: one error enum per operation
+//!
+//! # Example
+//! ```
+//! use netnym::*;
+//! use rand::{rngs::OsRng, SeedableRng};
+//!
+//! let mut rng = rand_chacha::ChaCha20Rng::from_rng(OsRng).unwrap();
+//! let schema = Schema::cn_network_id_v1();
+//!
+//! // Authority: a key for the schema, and an offer to issue.
+//! let issuer = Issuer::new(IssuerSecretKey::generate(&mut rng), &schema);
+//! let pk = issuer.public_key().clone();
+//! let offer = IssuanceOffer::new(&mut rng, &pk);
+//!
+//! // Holder: commit to a fresh link secret.
+//! let link_secret = LinkSecret::generate(&mut rng);
+//! let (request, pending) = BlindIssuanceRequest::new(&mut rng, &pk, &offer, &link_secret)?;
+//!
+//! // Authority: check the request and sign the enrolled attributes.
+//! let attributes = Attributes::from_json(&schema, &serde_json::json!({
+//!     "revocation_id": 7, "document_type": "01", "document_number": "310115200001011234",
+//!     "family_name": "Li", "given_name": "Na", "birth_date": "2000-01-01",
+//!     "region": "310115", "nationality": "CHN", "issued_on": "2024-01-01",
+//!     "expires_on": "2034-01-01"
+//! }))?;
+//! let response = issuer.issue_blind(&mut rng, &offer, &request, &attributes)?;
+//!
+//! // Holder: unblind and verify.
+//! let credential = pending.finish(&pk, response, &link_secret)?;
+//!
+//! // Platform: ask for the region only.
+//! let now = 1_764_000_000;
+//! let query = CredentialQuery::new(schema.id(), [pk.key_id()], ["region".to_owned()])?;
+//! let ask = PresentationRequest::new(&mut rng, "shop.example", now, 300, vec![query])?;
+//!
+//! // Holder: prove.
+//! let presentation = Presentation::create(&mut rng, &ask, &[(&credential, &pk)], &link_secret)?;
+//! let bytes = presentation.to_json();
+//!
+//! // Platform: parse, then verify; only the verified value exposes the claims.
+//! let verifier = Verifier::new([pk]);
+//! let parsed = ParsedPresentation::from_json(&bytes)?;
+//! let verified = verifier.verify(&ask, &parsed, now + 5)?;
+//! assert_eq!(
+//!     verified.credentials()[0].get("region"),
+//!     Some(&AttributeValue::Code("310115".into()))
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Security
+//! Not independently audited. Arithmetic comes from arkworks 0.4, which does not promise
+//! constant-time operation; NetNym's own secret comparisons use `subtle`. See spec/01-threat-model.md.
 #![forbid(unsafe_code)]
 #![allow(non_snake_case)] // Allow notation matching the spec (A_bar, T1).
 
@@ -13,11 +85,11 @@ mod issuance;
 mod keys;
 mod presentation;
 mod request;
+mod schema;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]
 mod vectors;
-mod schema;
 
 pub use crate::credential::*;
 pub use crate::error::*;
@@ -26,6 +98,11 @@ pub use crate::keys::*;
 pub use crate::presentation::*;
 pub use crate::request::*;
 pub use crate::schema::*;
+
+/// The root README's code blocks compile as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
 
 /// The wire format version every envelope carries.
 pub const WIRE_VERSION: u64 = 1;

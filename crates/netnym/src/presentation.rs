@@ -491,7 +491,10 @@ impl Verifier {
         let p = &presentation.0;
         // VER-003
         if p.nonce != request.nonce() {
-            return Err(Rejection::new("VER-003", "nonce does not match the request"));
+            return Err(Rejection::new(
+                "VER-003",
+                "nonce does not match the request",
+            ));
         }
         // VER-004
         if now > request.expires_at() || now.saturating_add(CLOCK_SKEW) < request.created_at() {
@@ -502,7 +505,11 @@ impl Verifier {
         if p.credentials.len() != queries.len() {
             return Err(Rejection::new(
                 "VER-005",
-                format!("{} credentials for {} queries", p.credentials.len(), queries.len()),
+                format!(
+                    "{} credentials for {} queries",
+                    p.credentials.len(),
+                    queries.len()
+                ),
             ));
         }
         let mut tr = new_transcript(request, queries.len());
@@ -511,18 +518,30 @@ impl Verifier {
         for (i, (query, c)) in queries.iter().zip(&p.credentials).enumerate() {
             // VER-006
             if !query.issuer_key_ids().contains(&c.key_id) {
-                return Err(Rejection::new("VER-006", format!("credential {i}: key not accepted")));
+                return Err(Rejection::new(
+                    "VER-006",
+                    format!("credential {i}: key not accepted"),
+                ));
             }
             let pk = self.issuers.get(&c.key_id).ok_or_else(|| {
-                Rejection::new("VER-006", format!("credential {i}: key unknown to verifier"))
+                Rejection::new(
+                    "VER-006",
+                    format!("credential {i}: key unknown to verifier"),
+                )
             })?;
             let schema = pk.schema();
             if schema.id() != query.schema_id() || c.schema_id != schema.id() {
-                return Err(Rejection::new("VER-006", format!("credential {i}: schema mismatch")));
+                return Err(Rejection::new(
+                    "VER-006",
+                    format!("credential {i}: schema mismatch"),
+                ));
             }
             // VER-007: exactly the requested attributes, none of them the holder secret.
             let wanted = disclosed_indices(schema, query.disclose()).map_err(|n| {
-                Rejection::new("VER-007", format!("credential {i}: {n:?} cannot be disclosed"))
+                Rejection::new(
+                    "VER-007",
+                    format!("credential {i}: {n:?} cannot be disclosed"),
+                )
             })?;
             let mut revealed = BTreeMap::new();
             let mut disclosed = Vec::with_capacity(wanted.len());
@@ -583,7 +602,10 @@ impl Verifier {
                 .map_err(|e| Rejection::new("VER-010", format!("credential {i}: {e:?}")))?;
             // VER-011: e(A', w) == e(Ā, g2).
             if !pairing_check(pk, &proof.A_prime, &proof.A_bar) {
-                return Err(Rejection::new("VER-011", format!("credential {i}: pairing")));
+                return Err(Rejection::new(
+                    "VER-011",
+                    format!("credential {i}: pairing"),
+                ));
             }
         }
         Ok(VerifiedPresentation {

@@ -71,7 +71,10 @@ impl CredentialQuery {
             return Err(invalid("disclose", "names an attribute twice".to_owned()));
         }
         if disclose.iter().any(|n| n.is_empty() || n.len() > 64) {
-            return Err(invalid("disclose", "attribute names are 1..=64 bytes".to_owned()));
+            return Err(invalid(
+                "disclose",
+                "attribute names are 1..=64 bytes".to_owned(),
+            ));
         }
         Ok(Self {
             schema_id: schema_id.to_owned(),

@@ -683,7 +683,10 @@ impl Attributes {
             let i = schema
                 .index_of(k)
                 .ok_or_else(|| AttributeError::Unknown(k.chars().take(66).collect()))?;
-            pairs.push((k.clone(), AttributeValue::from_json(&schema.attributes()[i], v)?));
+            pairs.push((
+                k.clone(),
+                AttributeValue::from_json(&schema.attributes()[i], v)?,
+            ));
         }
         Self::new(schema, pairs)
     }

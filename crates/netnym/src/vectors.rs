@@ -165,92 +165,209 @@ fn edited(v: &Value, edit: impl FnOnce(&mut Value)) -> Value {
 
 fn with_proof_bytes(p: &Value, edit: impl FnOnce(&mut Vec<u8>)) -> Value {
     edited(p, |v| {
-        let mut bytes = unb64("proof", v["credentials"][0]["proof"].as_str().unwrap_or(""))
-            .unwrap_or_default();
+        let mut bytes =
+            unb64("proof", v["credentials"][0]["proof"].as_str().unwrap_or("")).unwrap_or_default();
         edit(&mut bytes);
         v["credentials"][0]["proof"] = json!(b64(&bytes));
     })
 }
 
 #[allow(clippy::too_many_lines)] // one flat list of named mutations reads best
-fn negative(f: &Fixture, offer: &IssuanceOffer, ireq: &BlindIssuanceRequest) -> Vec<(String, Value)> {
+fn negative(
+    f: &Fixture,
+    offer: &IssuanceOffer,
+    ireq: &BlindIssuanceRequest,
+) -> Vec<(String, Value)> {
     let pres = to_value(&f.presentation.to_json());
     let req = to_value(&f.request.to_json());
     let pk = f.issuers[0].public_key();
     let mut r = rng(4001);
     let mut cases: Vec<(&str, &str, &str, Value, Value)> = Vec::new(); // name, rule, object, input, context
-    let ctx = json!({"issuer": "keys/001.json", "request": req.clone(), "verify_at": NOW + 1});
-    let mut p = |name, rule, input: Value| cases.push((name, rule, "presentation", input, ctx.clone()));
+    let ctx = json!({"issuer": "keys/001.json", "request": req, "verify_at": NOW + 1});
+    let mut p =
+        |name, rule, input: Value| cases.push((name, rule, "presentation", input, ctx.clone()));
 
-    p("tampered-response", "VER-010", with_proof_bytes(&pres, |b| {
-        let i = b.len() - 32;
-        b[i] ^= 1;
-    }));
-    p("swapped-disclosed-value", "VER-010", edited(&pres, |v| {
-        v["credentials"][0]["disclosed"]["region"] = json!("310116");
-    }));
-    p("disclosed-values-exchanged", "VER-008", edited(&pres, |v| {
-        let d = &mut v["credentials"][0]["disclosed"];
-        let (a, b) = (d["region"].clone(), d["birth_date"].clone());
-        d["region"] = b;
-        d["birth_date"] = a;
-    }));
-    p("extra-disclosed-attribute", "VER-007", edited(&pres, |v| {
-        v["credentials"][0]["disclosed"]["given_name"] = json!("Wei");
-    }));
-    p("missing-disclosed-attribute", "VER-007", edited(&pres, |v| {
-        v["credentials"][0]["disclosed"].as_object_mut().map(|m| m.remove("region"));
-    }));
-    p("ill-typed-disclosed-date", "VER-008", edited(&pres, |v| {
-        v["credentials"][0]["disclosed"]["birth_date"] = json!("1990-02-30");
-    }));
-    p("wrong-nonce", "VER-003", edited(&pres, |v| {
-        v["nonce"] = json!(b64(&[7u8; 32]));
-    }));
-    p("identity-A-prime", "WIRE-008", with_proof_bytes(&pres, |b| {
-        b[..G1_LEN].copy_from_slice(&g1_bytes(&G1Affine::zero()));
-    }));
-    p("identity-A-bar", "WIRE-008", with_proof_bytes(&pres, |b| {
-        b[G1_LEN..2 * G1_LEN].copy_from_slice(&g1_bytes(&G1Affine::zero()));
-    }));
-    p("non-subgroup-d", "WIRE-007", with_proof_bytes(&pres, |b| {
-        b[2 * G1_LEN..3 * G1_LEN].copy_from_slice(&non_subgroup_g1());
-    }));
-    p("non-subgroup-A-prime", "WIRE-007", with_proof_bytes(&pres, |b| {
-        b[..G1_LEN].copy_from_slice(&non_subgroup_g1());
-    }));
-    p("uncompressed-flag-cleared", "WIRE-007", with_proof_bytes(&pres, |b| b[0] &= 0x7f));
-    p("non-canonical-scalar", "WIRE-009", with_proof_bytes(&pres, |b| {
-        let i = 5 * G1_LEN;
-        b[i..i + 32].copy_from_slice(&[0xff; 32]);
-    }));
-    p("truncated-proof", "WIRE-006", with_proof_bytes(&pres, |b| b.truncate(b.len() - 1)));
-    p("padded-proof", "WIRE-006", with_proof_bytes(&pres, |b| b.push(0)));
-    p("missing-response", "VER-009", with_proof_bytes(&pres, |b| b.truncate(b.len() - 32)));
-    p("extra-response", "VER-009", with_proof_bytes(&pres, |b| b.extend_from_slice(&[0u8; 32])));
-    p("wrong-version", "WIRE-004", edited(&pres, |v| v["version"] = json!(2)));
-    p("wrong-type", "WIRE-003", edited(&pres, |v| v["type"] = json!("netnym-credential")));
-    p("unknown-field", "WIRE-002", edited(&pres, |v| v["extra"] = json!(true)));
-    p("padded-base64", "WIRE-005", edited(&pres, |v| {
-        let s = v["credentials"][0]["proof"].as_str().unwrap_or("").to_owned();
-        v["credentials"][0]["proof"] = json!(format!("{s}=="));
-    }));
-    p("key-id-uppercase-hex", "WIRE-005", edited(&pres, |v| {
-        let s = v["credentials"][0]["issuer_key_id"].as_str().unwrap_or("").to_uppercase();
-        v["credentials"][0]["issuer_key_id"] = json!(s);
-    }));
-    p("no-credentials", "WIRE-010", edited(&pres, |v| v["credentials"] = json!([])));
-    p("two-credentials-for-one-query", "VER-005", edited(&pres, |v| {
-        let c = v["credentials"][0].clone();
-        v["credentials"] = json!([c.clone(), c]);
-    }));
-    p("schema-id-relabelled", "VER-006", edited(&pres, |v| {
-        v["credentials"][0]["schema_id"] = json!("cn-network-id/v2");
-    }));
+    p(
+        "tampered-response",
+        "VER-010",
+        with_proof_bytes(&pres, |b| {
+            let i = b.len() - 32;
+            b[i] ^= 1;
+        }),
+    );
+    p(
+        "swapped-disclosed-value",
+        "VER-010",
+        edited(&pres, |v| {
+            v["credentials"][0]["disclosed"]["region"] = json!("310116");
+        }),
+    );
+    p(
+        "disclosed-values-exchanged",
+        "VER-008",
+        edited(&pres, |v| {
+            let d = &mut v["credentials"][0]["disclosed"];
+            let (a, b) = (d["region"].clone(), d["birth_date"].clone());
+            d["region"] = b;
+            d["birth_date"] = a;
+        }),
+    );
+    p(
+        "extra-disclosed-attribute",
+        "VER-007",
+        edited(&pres, |v| {
+            v["credentials"][0]["disclosed"]["given_name"] = json!("Wei");
+        }),
+    );
+    p(
+        "missing-disclosed-attribute",
+        "VER-007",
+        edited(&pres, |v| {
+            v["credentials"][0]["disclosed"]
+                .as_object_mut()
+                .map(|m| m.remove("region"));
+        }),
+    );
+    p(
+        "ill-typed-disclosed-date",
+        "VER-008",
+        edited(&pres, |v| {
+            v["credentials"][0]["disclosed"]["birth_date"] = json!("1990-02-30");
+        }),
+    );
+    p(
+        "wrong-nonce",
+        "VER-003",
+        edited(&pres, |v| {
+            v["nonce"] = json!(b64(&[7u8; 32]));
+        }),
+    );
+    p(
+        "identity-A-prime",
+        "WIRE-008",
+        with_proof_bytes(&pres, |b| {
+            b[..G1_LEN].copy_from_slice(&g1_bytes(&G1Affine::zero()));
+        }),
+    );
+    p(
+        "identity-A-bar",
+        "WIRE-008",
+        with_proof_bytes(&pres, |b| {
+            b[G1_LEN..2 * G1_LEN].copy_from_slice(&g1_bytes(&G1Affine::zero()));
+        }),
+    );
+    p(
+        "non-subgroup-d",
+        "WIRE-007",
+        with_proof_bytes(&pres, |b| {
+            b[2 * G1_LEN..3 * G1_LEN].copy_from_slice(&non_subgroup_g1());
+        }),
+    );
+    p(
+        "non-subgroup-A-prime",
+        "WIRE-007",
+        with_proof_bytes(&pres, |b| {
+            b[..G1_LEN].copy_from_slice(&non_subgroup_g1());
+        }),
+    );
+    p(
+        "uncompressed-flag-cleared",
+        "WIRE-007",
+        with_proof_bytes(&pres, |b| b[0] &= 0x7f),
+    );
+    p(
+        "non-canonical-scalar",
+        "WIRE-009",
+        with_proof_bytes(&pres, |b| {
+            let i = 5 * G1_LEN;
+            b[i..i + 32].copy_from_slice(&[0xff; 32]);
+        }),
+    );
+    p(
+        "truncated-proof",
+        "WIRE-006",
+        with_proof_bytes(&pres, |b| b.truncate(b.len() - 1)),
+    );
+    p(
+        "padded-proof",
+        "WIRE-006",
+        with_proof_bytes(&pres, |b| b.push(0)),
+    );
+    p(
+        "missing-response",
+        "VER-009",
+        with_proof_bytes(&pres, |b| b.truncate(b.len() - 32)),
+    );
+    p(
+        "extra-response",
+        "VER-009",
+        with_proof_bytes(&pres, |b| b.extend_from_slice(&[0u8; 32])),
+    );
+    p(
+        "wrong-version",
+        "WIRE-004",
+        edited(&pres, |v| v["version"] = json!(2)),
+    );
+    p(
+        "wrong-type",
+        "WIRE-003",
+        edited(&pres, |v| v["type"] = json!("netnym-credential")),
+    );
+    p(
+        "unknown-field",
+        "WIRE-002",
+        edited(&pres, |v| v["extra"] = json!(true)),
+    );
+    p(
+        "padded-base64",
+        "WIRE-005",
+        edited(&pres, |v| {
+            let s = v["credentials"][0]["proof"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned();
+            v["credentials"][0]["proof"] = json!(format!("{s}=="));
+        }),
+    );
+    p(
+        "key-id-uppercase-hex",
+        "WIRE-005",
+        edited(&pres, |v| {
+            let s = v["credentials"][0]["issuer_key_id"]
+                .as_str()
+                .unwrap_or("")
+                .to_uppercase();
+            v["credentials"][0]["issuer_key_id"] = json!(s);
+        }),
+    );
+    p(
+        "no-credentials",
+        "WIRE-010",
+        edited(&pres, |v| v["credentials"] = json!([])),
+    );
+    p(
+        "two-credentials-for-one-query",
+        "VER-005",
+        edited(&pres, |v| {
+            let c = v["credentials"][0].clone();
+            v["credentials"] = json!([c.clone(), c]);
+        }),
+    );
+    p(
+        "schema-id-relabelled",
+        "VER-006",
+        edited(&pres, |v| {
+            v["credentials"][0]["schema_id"] = json!("cn-network-id/v2");
+        }),
+    );
     let key2 = f.issuers[1].public_key().key_id().to_string();
-    p("key-id-relabelled-to-unaccepted-key", "VER-006", edited(&pres, |v| {
-        v["credentials"][0]["issuer_key_id"] = json!(key2);
-    }));
+    p(
+        "key-id-relabelled-to-unaccepted-key",
+        "VER-006",
+        edited(&pres, |v| {
+            v["credentials"][0]["issuer_key_id"] = json!(key2);
+        }),
+    );
 
     // Forged signature: Schnorr proofs are honest, only the pairing catches it (VER-011).
     let forged = Credential::new(
@@ -268,66 +385,122 @@ fn negative(f: &Fixture, offer: &IssuanceOffer, ireq: &BlindIssuanceRequest) -> 
 
     // Replay against another request (fresh nonce) and a forged nonce echo.
     let q = f.request.credentials().to_vec();
-    let other = PresentationRequest::new(&mut r, "platform.example", NOW, 600, q.clone()).expect("fixture");
+    let other =
+        PresentationRequest::new(&mut r, "platform.example", NOW, 600, q.clone()).expect("fixture");
     cases.push(("replay-against-another-request", "VER-003", "presentation", pres.clone(),
         json!({"issuer": "keys/001.json", "request": to_value(&other.to_json()), "verify_at": NOW + 1})));
-    let mut other_verifier = PresentationRequest::new(&mut r, "other.example", NOW, 600, q).expect("fixture");
+    let mut other_verifier =
+        PresentationRequest::new(&mut r, "other.example", NOW, 600, q).expect("fixture");
     other_verifier.nonce = f.request.nonce().to_vec();
     other_verifier.digest = other_verifier.compute_digest();
     cases.push(("replay-to-another-verifier-same-nonce", "VER-010", "presentation", pres.clone(),
         json!({"issuer": "keys/001.json", "request": to_value(&other_verifier.to_json()), "verify_at": NOW + 1})));
-    cases.push(("expired-request", "VER-004", "presentation", pres.clone(),
-        json!({"issuer": "keys/001.json", "request": req.clone(), "verify_at": NOW + 601})));
+    cases.push((
+        "expired-request",
+        "VER-004",
+        "presentation",
+        pres,
+        json!({"issuer": "keys/001.json", "request": req, "verify_at": NOW + 601}),
+    ));
 
     // Issuance requests, checked by keys/001.json against the offer of issuance/001.json.
     let ireq_v = to_value(&ireq.to_json());
     let ictx = json!({"issuer": "keys/001.json", "offer": to_value(&offer.to_json())});
-    let mut iss = |name, rule, input: Value| cases.push((name, rule, "issuance_request", input, ictx.clone()));
-    iss("commits-to-clear-attribute", "ISS-004", edited(&ireq_v, |v| v["committed"] = json!(["birth_date"])));
+    let mut iss = |name, rule, input: Value| {
+        cases.push((name, rule, "issuance_request", input, ictx.clone()))
+    };
+    iss(
+        "commits-to-clear-attribute",
+        "ISS-004",
+        edited(&ireq_v, |v| v["committed"] = json!(["birth_date"])),
+    );
     // Commit to the link secret and `region`: three responses, the third copied.
-    iss("commits-to-secret-and-clear-attribute", "ISS-004", edited(&ireq_v, |v| {
-        let mut proof = unb64("proof", v["proof"].as_str().unwrap_or("")).unwrap_or_default();
-        let first = proof[G1_LEN..G1_LEN + 32].to_vec();
-        proof.extend_from_slice(&first);
-        v["committed"] = json!(["link_secret", "region"]);
-        v["proof"] = json!(b64(&proof));
-    }));
-    iss("commits-to-unknown-attribute", "ISS-004", edited(&ireq_v, |v| v["committed"] = json!(["nickname"])));
+    iss(
+        "commits-to-secret-and-clear-attribute",
+        "ISS-004",
+        edited(&ireq_v, |v| {
+            let mut proof = unb64("proof", v["proof"].as_str().unwrap_or("")).unwrap_or_default();
+            let first = proof[G1_LEN..G1_LEN + 32].to_vec();
+            proof.extend_from_slice(&first);
+            v["committed"] = json!(["link_secret", "region"]);
+            v["proof"] = json!(b64(&proof));
+        }),
+    );
+    iss(
+        "commits-to-unknown-attribute",
+        "ISS-004",
+        edited(&ireq_v, |v| v["committed"] = json!(["nickname"])),
+    );
     iss("tampered-commitment-proof", "ISS-006", {
         let mut x = ireq.clone();
         x.parts_mut().2[0] += Fr::from(1u64);
         to_value(&x.to_json())
     });
-    iss("other-offer-nonce", "ISS-003", edited(&ireq_v, |v| v["nonce"] = json!(b64(&[9u8; 32]))));
-    iss("identity-commitment", "WIRE-008", edited(&ireq_v, |v| {
-        v["commitment"] = json!(b64(&g1_bytes(&G1Affine::zero())));
-    }));
-    iss("non-subgroup-commitment", "WIRE-007", edited(&ireq_v, |v| v["commitment"] = json!(b64(&non_subgroup_g1()))));
-    iss("truncated-commitment-proof", "WIRE-006", edited(&ireq_v, |v| {
-        let mut b = unb64("proof", v["proof"].as_str().unwrap_or("")).unwrap_or_default();
-        b.pop();
-        v["proof"] = json!(b64(&b));
-    }));
+    iss(
+        "other-offer-nonce",
+        "ISS-003",
+        edited(&ireq_v, |v| v["nonce"] = json!(b64(&[9u8; 32]))),
+    );
+    iss(
+        "identity-commitment",
+        "WIRE-008",
+        edited(&ireq_v, |v| {
+            v["commitment"] = json!(b64(&g1_bytes(&G1Affine::zero())));
+        }),
+    );
+    iss(
+        "non-subgroup-commitment",
+        "WIRE-007",
+        edited(&ireq_v, |v| {
+            v["commitment"] = json!(b64(&non_subgroup_g1()))
+        }),
+    );
+    iss(
+        "truncated-commitment-proof",
+        "WIRE-006",
+        edited(&ireq_v, |v| {
+            let mut b = unb64("proof", v["proof"].as_str().unwrap_or("")).unwrap_or_default();
+            b.pop();
+            v["proof"] = json!(b64(&b));
+        }),
+    );
 
     // Issuer public keys.
     let pkv = to_value(&pk.to_json());
-    let mut key = |name, rule, input: Value| cases.push((name, rule, "public_key", input, json!({})));
-    key("identity-public-key (KEY-001)", "WIRE-008", edited(&pkv, |v| {
-        let mut id = [0u8; 96];
-        id[0] = 0xc0;
-        v["public_key"] = json!(b64(&id));
-    }));
-    key("public-key-not-on-curve (KEY-001)", "WIRE-007", edited(&pkv, |v| {
-        let mut b = pk.public_key_bytes();
-        b[95] ^= 1;
-        v["public_key"] = json!(b64(&b));
-    }));
-    key("key-id-mismatch (KEY-002)", "WIRE-010", edited(&pkv, |v| {
-        v["key_id"] = json!(f.issuers[1].public_key().key_id().to_string());
-    }));
-    key("schema-without-holder-secret (SCH-005)", "SCH", edited(&pkv, |v| {
-        v["schema"]["attributes"][0]["type"] = json!("uint");
-    }));
+    let mut key =
+        |name, rule, input: Value| cases.push((name, rule, "public_key", input, json!({})));
+    key(
+        "identity-public-key (KEY-001)",
+        "WIRE-008",
+        edited(&pkv, |v| {
+            let mut id = [0u8; 96];
+            id[0] = 0xc0;
+            v["public_key"] = json!(b64(&id));
+        }),
+    );
+    key(
+        "public-key-not-on-curve (KEY-001)",
+        "WIRE-007",
+        edited(&pkv, |v| {
+            let mut b = pk.public_key_bytes();
+            b[95] ^= 1;
+            v["public_key"] = json!(b64(&b));
+        }),
+    );
+    key(
+        "key-id-mismatch (KEY-002)",
+        "WIRE-010",
+        edited(&pkv, |v| {
+            v["key_id"] = json!(f.issuers[1].public_key().key_id().to_string());
+        }),
+    );
+    key(
+        "schema-without-holder-secret (SCH-005)",
+        "SCH",
+        edited(&pkv, |v| {
+            v["schema"]["attributes"][0]["type"] = json!("uint");
+        }),
+    );
 
     // Raw inputs that a JSON value cannot express: stored as text in `input_raw`.
     let pres_text = String::from_utf8(f.presentation.to_json()).unwrap_or_default();
@@ -367,16 +540,16 @@ fn reject_rule(v: &Value) -> String {
     let issuer_pk = || {
         let path = ctx["issuer"].as_str().expect("issuer path");
         let keys: Value =
-            serde_json::from_slice(&std::fs::read(dir().join(path)).expect("key file")).expect("json");
+            serde_json::from_slice(&std::fs::read(dir().join(path)).expect("key file"))
+                .expect("json");
         IssuerPublicKey::from_json(&serde_json::to_vec(&keys["public_key"]).expect("json"))
             .expect("stored key is valid")
     };
     match v["object"].as_str() {
         Some("presentation") => {
-            let request = PresentationRequest::from_json(
-                &serde_json::to_vec(&ctx["request"]).expect("json"),
-            )
-            .expect("stored request is valid");
+            let request =
+                PresentationRequest::from_json(&serde_json::to_vec(&ctx["request"]).expect("json"))
+                    .expect("stored request is valid");
             let parsed = match ParsedPresentation::from_json(&input) {
                 Ok(p) => p,
                 Err(e) => return e.rule().to_owned(),
@@ -384,8 +557,12 @@ fn reject_rule(v: &Value) -> String {
             let verifier = Verifier::new([issuer_pk()]);
             let now = ctx["verify_at"].as_u64().expect("verify_at");
             // The public API's answer must be the opaque one (or RequestExpired for VER-004).
-            let public = verifier.verify(&request, &parsed, now).expect_err("must reject");
-            let inner = verifier.check(&request, &parsed, now).expect_err("must reject");
+            let public = verifier
+                .verify(&request, &parsed, now)
+                .expect_err("must reject");
+            let inner = verifier
+                .check(&request, &parsed, now)
+                .expect_err("must reject");
             let expected_public = if inner.rule == "VER-004" {
                 VerifyError::RequestExpired
             } else {
@@ -400,16 +577,16 @@ fn reject_rule(v: &Value) -> String {
                 Ok(r) => r,
                 Err(e) => return e.rule().to_owned(),
             };
-            let offer =
-                IssuanceOffer::from_json(&serde_json::to_vec(&ctx["offer"]).expect("json"))
-                    .expect("stored offer");
+            let offer = IssuanceOffer::from_json(&serde_json::to_vec(&ctx["offer"]).expect("json"))
+                .expect("stored offer");
             // Sign with the real key of keys/001.json.
             let keys: Value = serde_json::from_slice(
                 &std::fs::read(dir().join("keys/001.json")).expect("key file"),
             )
             .expect("json");
-            let sk = IssuerSecretKey::from_json(&serde_json::to_vec(&keys["secret_key"]).expect("json"))
-                .expect("stored secret key");
+            let sk =
+                IssuerSecretKey::from_json(&serde_json::to_vec(&keys["secret_key"]).expect("json"))
+                    .expect("stored secret key");
             let issuer = Issuer::new(sk, pk.schema());
             let attrs = Attributes::from_json(pk.schema(), &citizen_json()).expect("fixture");
             issuer
@@ -435,7 +612,10 @@ fn check_positive(name: &str, v: &Value) {
         let pk = IssuerPublicKey::from_json(&bytes(&v["public_key"])).expect(name);
         let sk = IssuerSecretKey::from_json(&bytes(&v["secret_key"])).expect(name);
         assert_eq!(IssuerPublicKey::from_secret(&sk, pk.schema()), pk);
-        assert_eq!(pk.key_id().to_string(), v["key_id"].as_str().expect("key_id"));
+        assert_eq!(
+            pk.key_id().to_string(),
+            v["key_id"].as_str().expect("key_id")
+        );
     } else if name.starts_with("issuance/") {
         let keys = read_key(v["issuer"].as_str().expect("issuer"));
         let pk = IssuerPublicKey::from_json(&bytes(&keys["public_key"])).expect("key");
@@ -458,11 +638,20 @@ fn check_positive(name: &str, v: &Value) {
         assert_eq!(verified.to_json(), v["verified"]);
     } else if name.starts_with("encoding/") {
         let schema = Schema::from_json(&bytes(&v["schema"])).expect("schema");
-        assert_eq!(to_hex(&schema.digest()), v["schema_digest"].as_str().expect("digest"));
+        assert_eq!(
+            to_hex(&schema.digest()),
+            v["schema_digest"].as_str().expect("digest")
+        );
         for a in v["attributes"].as_array().expect("attributes") {
-            let i = schema.index_of(a["name"].as_str().expect("name")).expect("known");
-            let value = AttributeValue::from_json(&schema.attributes()[i], &a["value"]).expect("value");
-            assert_eq!(to_hex(&fr_bytes(&value.to_scalar())), a["scalar"].as_str().expect("scalar"));
+            let i = schema
+                .index_of(a["name"].as_str().expect("name"))
+                .expect("known");
+            let value =
+                AttributeValue::from_json(&schema.attributes()[i], &a["value"]).expect("value");
+            assert_eq!(
+                to_hex(&fr_bytes(&value.to_scalar())),
+                a["scalar"].as_str().expect("scalar")
+            );
         }
     }
 }
@@ -481,7 +670,12 @@ fn vectors_match_and_verify() {
         if name.starts_with("negative/") {
             negatives += 1;
             let rule = reject_rule(&stored);
-            assert_eq!(rule, stored["rule"].as_str().unwrap_or(""), "{name} ({})", stored["name"]);
+            assert_eq!(
+                rule,
+                stored["rule"].as_str().unwrap_or(""),
+                "{name} ({})",
+                stored["name"]
+            );
         } else {
             check_positive(name, &stored);
         }
@@ -490,7 +684,11 @@ fn vectors_match_and_verify() {
     // No stray files: every stored vector is one we build.
     for sub in ["encoding", "keys", "issuance", "presentation", "negative"] {
         for entry in std::fs::read_dir(dir().join(sub)).expect("dir") {
-            let file = entry.expect("entry").file_name().into_string().expect("utf8");
+            let file = entry
+                .expect("entry")
+                .file_name()
+                .into_string()
+                .expect("utf8");
             let rel = format!("{sub}/{file}");
             assert!(built.iter().any(|(n, _)| *n == rel), "stray vector {rel}");
         }

@@ -11,7 +11,7 @@ fn citizen(schema: &Schema) -> Attributes {
         "region": "310115", "nationality": "CHN", "issued_on": "2020-05-01",
         "expires_on": "2030-05-01"
     });
-    Attributes::from_json(schema, &json).unwrap()
+    Attributes::from_json(schema, &json).expect("fixture attributes are valid")
 }
 
 #[test]
@@ -24,7 +24,9 @@ fn issue_present_verify() {
     let offer = IssuanceOffer::from_json(&IssuanceOffer::new(&mut rng, &pk).to_json()).unwrap();
     let (req, pending) = BlindIssuanceRequest::new(&mut rng, &pk, &offer, &ls).unwrap();
     let req = BlindIssuanceRequest::from_json(&req.to_json()).unwrap();
-    let resp = issuer.issue_blind(&mut rng, &offer, &req, &citizen(&schema)).unwrap();
+    let resp = issuer
+        .issue_blind(&mut rng, &offer, &req, &citizen(&schema))
+        .unwrap();
     let resp = IssuanceResponse::from_json(&resp.to_json(), &pk).unwrap();
     let cred = pending.finish(&pk, resp, &ls).unwrap();
 
@@ -35,13 +37,20 @@ fn issue_present_verify() {
         ["region".to_owned(), "birth_date".to_owned()],
     )
     .unwrap();
-    let request = PresentationRequest::new(&mut rng, "platform.example", now, 300, vec![q]).unwrap();
+    let request =
+        PresentationRequest::new(&mut rng, "platform.example", now, 300, vec![q]).unwrap();
     let request = PresentationRequest::from_json(&request.to_json()).unwrap();
     let pres = Presentation::create(&mut rng, &request, &[(&cred, &pk)], &ls).unwrap();
     let bytes = pres.to_json();
     let verifier = Verifier::new([pk.clone()]);
     let v = verifier.verify_json(&request, &bytes, now + 10).unwrap();
-    assert_eq!(v.credentials()[0].get("region"), Some(&AttributeValue::Code("310115".into())));
+    assert_eq!(
+        v.credentials()[0].get("region"),
+        Some(&AttributeValue::Code("310115".into()))
+    );
     assert_eq!(v.credentials()[0].disclosed().len(), 2);
-    assert_eq!(verifier.verify_json(&request, &bytes, now + 1000), Err(VerifyError::RequestExpired));
+    assert_eq!(
+        verifier.verify_json(&request, &bytes, now + 1000),
+        Err(VerifyError::RequestExpired)
+    );
 }

@@ -143,10 +143,11 @@ fn iss_004_unknown_or_missing_commitment_rejected() {
     );
     let twice = honest.clone().with_committed(
         vec!["link_secret".into(), "link_secret".into()],
-        honest.responses.clone(),
+        honest.responses,
     );
     assert!(matches!(
-        w.issuer.issue_blind(&mut r, &offer, &twice, &citizen(schema)),
+        w.issuer
+            .issue_blind(&mut r, &offer, &twice, &citizen(schema)),
         Err(IssueError::Malformed(DecodeError::InvalidField {
             field: "committed",
             ..
@@ -182,7 +183,7 @@ fn iss_006_invalid_commitment_proof_rejected() {
         IssueError::InvalidCommitmentProof
     );
     // Commitment swapped for another valid point: the proof no longer opens it.
-    let mut bad = req.clone();
+    let mut bad = req;
     *bad.parts_mut().0 = (G1Affine::generator() * Fr::rand(&mut r)).into_affine();
     assert_eq!(
         w.issuer
@@ -247,8 +248,7 @@ fn iss_010_to_012_holder_checks_the_response() {
     // ISS-011: a response whose signed attributes were altered does not verify.
     let mut json: serde_json::Value = serde_json::from_slice(&resp.to_json()).unwrap();
     json["attributes"]["region"] = serde_json::json!("110101");
-    let altered =
-        IssuanceResponse::from_json(&serde_json::to_vec(&json).unwrap(), pk).unwrap();
+    let altered = IssuanceResponse::from_json(&serde_json::to_vec(&json).unwrap(), pk).unwrap();
     // A second pending issuance for the same offer: the nonce matches, the signature does not.
     let (_, pending2) = BlindIssuanceRequest::new(&mut r, pk, &offer, &w.link_secret).unwrap();
     assert_eq!(

@@ -54,7 +54,9 @@ fn valid_presentation_verifies_and_exposes_only_requested_values() {
     assert_eq!(names, ["birth_date", "region"]); // schema order
     assert_eq!(
         cred.get("birth_date"),
-        Some(&AttributeValue::Date(crate::Date::parse("1990-01-01").unwrap()))
+        Some(&AttributeValue::Date(
+            crate::Date::parse("1990-01-01").unwrap()
+        ))
     );
     // Nothing undisclosed appears on the wire.
     let wire = String::from_utf8(c.presentation.to_json()).unwrap();
@@ -197,7 +199,11 @@ fn ver_007_disclosure_must_match_request_exactly() {
     assert_eq!(rule(&c, &p), "VER-007");
     // Duplicate key in the JSON is rejected at parse time.
     let wire = String::from_utf8(c.presentation.to_json()).unwrap();
-    let dup = wire.replacen("\"region\":\"310115\"", "\"region\":\"310115\",\"region\":\"310115\"", 1);
+    let dup = wire.replacen(
+        "\"region\":\"310115\"",
+        "\"region\":\"310115\",\"region\":\"310115\"",
+        1,
+    );
     assert_ne!(dup, wire);
     assert!(matches!(
         ParsedPresentation::from_json(dup.as_bytes()),
@@ -437,7 +443,8 @@ fn wire_006_truncated_and_padded_proofs_rejected() {
 fn wire_001_to_005_envelope_rejections() {
     let c = case();
     let good: serde_json::Value = serde_json::from_slice(&c.presentation.to_json()).unwrap();
-    let parse = |v: &serde_json::Value| ParsedPresentation::from_json(&serde_json::to_vec(v).unwrap());
+    let parse =
+        |v: &serde_json::Value| ParsedPresentation::from_json(&serde_json::to_vec(v).unwrap());
     let mut v = good.clone();
     v["version"] = serde_json::json!(2);
     assert_eq!(
@@ -465,8 +472,11 @@ fn wire_001_to_005_envelope_rejections() {
     let mut v = good.clone();
     let proof = v["credentials"][0]["proof"].as_str().unwrap().to_owned();
     v["credentials"][0]["proof"] = serde_json::json!(format!("{proof}="));
-    assert!(matches!(parse(&v), Err(DecodeError::Encoding { field: "proof", .. })));
-    let mut v = good.clone();
+    assert!(matches!(
+        parse(&v),
+        Err(DecodeError::Encoding { field: "proof", .. })
+    ));
+    let mut v = good;
     v["credentials"] = serde_json::json!([]);
     assert!(matches!(
         parse(&v),
@@ -523,7 +533,10 @@ fn key_002_key_id_must_match() {
     v["key_id"] = serde_json::json!(other.pk().key_id().to_string());
     assert!(matches!(
         IssuerPublicKey::from_json(&serde_json::to_vec(&v).unwrap()),
-        Err(DecodeError::InvalidField { field: "key_id", .. })
+        Err(DecodeError::InvalidField {
+            field: "key_id",
+            ..
+        })
     ));
 }
 
@@ -531,29 +544,69 @@ fn key_002_key_id_must_match() {
 fn req_rules_reject_bad_requests() {
     let c = case();
     let good: serde_json::Value = serde_json::from_slice(&c.request.to_json()).unwrap();
-    let parse = |v: &serde_json::Value| PresentationRequest::from_json(&serde_json::to_vec(v).unwrap());
+    let parse =
+        |v: &serde_json::Value| PresentationRequest::from_json(&serde_json::to_vec(v).unwrap());
     assert_eq!(parse(&good).unwrap(), c.request);
     let mut v = good.clone();
     v["nonce"] = serde_json::json!(b64(&[0u8; 15]));
-    assert!(matches!(parse(&v), Err(DecodeError::Length { field: "nonce", .. })));
+    assert!(matches!(
+        parse(&v),
+        Err(DecodeError::Length { field: "nonce", .. })
+    ));
     let mut v = good.clone();
     v["verifier_id"] = serde_json::json!("has space");
-    assert!(matches!(parse(&v), Err(DecodeError::InvalidField { field: "verifier_id", .. })));
+    assert!(matches!(
+        parse(&v),
+        Err(DecodeError::InvalidField {
+            field: "verifier_id",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["expires_at"] = v["created_at"].clone();
-    assert!(matches!(parse(&v), Err(DecodeError::InvalidField { field: "expires_at", .. })));
+    assert!(matches!(
+        parse(&v),
+        Err(DecodeError::InvalidField {
+            field: "expires_at",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["expires_at"] = serde_json::json!(NOW + crate::MAX_REQUEST_TTL + 1);
-    assert!(matches!(parse(&v), Err(DecodeError::InvalidField { field: "expires_at", .. })));
+    assert!(matches!(
+        parse(&v),
+        Err(DecodeError::InvalidField {
+            field: "expires_at",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["credentials"][0]["disclose"] = serde_json::json!(["region", "region"]);
-    assert!(matches!(parse(&v), Err(DecodeError::InvalidField { field: "disclose", .. })));
+    assert!(matches!(
+        parse(&v),
+        Err(DecodeError::InvalidField {
+            field: "disclose",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["credentials"][0]["issuer_key_ids"] = serde_json::json!([]);
-    assert!(matches!(parse(&v), Err(DecodeError::InvalidField { field: "issuer_key_ids", .. })));
+    assert!(matches!(
+        parse(&v),
+        Err(DecodeError::InvalidField {
+            field: "issuer_key_ids",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["credentials"][0]["issuer_key_ids"] = serde_json::json!(["ABC"]);
-    assert!(matches!(parse(&v), Err(DecodeError::Encoding { field: "key_id", .. })));
+    assert!(matches!(
+        parse(&v),
+        Err(DecodeError::Encoding {
+            field: "key_id",
+            ..
+        })
+    ));
     let mut v = good;
     v["created_at"] = serde_json::json!(-1);
     assert!(matches!(parse(&v), Err(DecodeError::Json(_))));
@@ -579,7 +632,7 @@ fn request_digest_covers_every_field() {
     let mut r = c.request.clone();
     r.credentials[0].disclose.pop();
     changed.push(r.compute_digest());
-    let mut r = c.request.clone();
+    let mut r = c.request;
     r.credentials[0].schema_id.push('x');
     changed.push(r.compute_digest());
     for d in changed {

@@ -16,7 +16,13 @@ fn enc_001_dates_round_trip_and_known_days() {
     assert_eq!(Date::parse("1970-01-01").map(Date::days), Some(25_567));
     assert_eq!(Date::from_unix(0).map(Date::days), Some(25_567));
     assert_eq!(Date::parse("9999-12-31").map(Date::days), Some(2_958_463));
-    for s in ["2000-02-29", "2024-02-29", "1999-12-31", "2038-01-19", "1904-02-29"] {
+    for s in [
+        "2000-02-29",
+        "2024-02-29",
+        "1999-12-31",
+        "2038-01-19",
+        "1904-02-29",
+    ] {
         assert_eq!(Date::parse(s).map(|d| d.to_string()), Some(s.to_owned()));
     }
     // Every day of four centuries round-trips through days and back.
@@ -87,7 +93,11 @@ fn sch_001_to_006_each_rule_rejects() {
         attrs
     };
     let parse = |id: &str, attrs: Vec<serde_json::Value>| {
-        Schema::from_json(json!({"id": id, "attributes": attrs}).to_string().as_bytes())
+        Schema::from_json(
+            json!({"id": id, "attributes": attrs})
+                .to_string()
+                .as_bytes(),
+        )
     };
     assert!(parse("x/v1", ok(json!([]))).is_ok());
     assert_eq!(
@@ -130,7 +140,10 @@ fn sch_001_to_006_each_rule_rejects() {
         Err(SchemaError::HolderSecretCount(2))
     );
     assert_eq!(
-        parse("x", ok(json!([{"name": "c", "type": "code", "digits": 19}]))),
+        parse(
+            "x",
+            ok(json!([{"name": "c", "type": "code", "digits": 19}]))
+        ),
         Err(SchemaError::InvalidCodeDigits {
             name: "c".into(),
             digits: 19
@@ -161,7 +174,12 @@ fn enc_002_to_005_attribute_values() {
         AttributeValue::from_json(&code, &json!("310115")),
         Ok(AttributeValue::Code("310115".into()))
     );
-    for bad in [json!("31011"), json!("3101150"), json!("31011a"), json!("３10115")] {
+    for bad in [
+        json!("31011"),
+        json!("3101150"),
+        json!("31011a"),
+        json!("３10115"),
+    ] {
         assert_eq!(
             AttributeValue::from_json(&code, &bad),
             Err(AttributeError::InvalidCode {
@@ -187,7 +205,12 @@ fn enc_002_to_005_attribute_values() {
         AttributeValue::from_json(&uint, &json!(u64::MAX)),
         Ok(AttributeValue::Uint(u64::MAX))
     );
-    for bad in [json!(-1), json!(1.5), json!("1"), json!(18_446_744_073_709_551_616.0)] {
+    for bad in [
+        json!(-1),
+        json!(1.5),
+        json!("1"),
+        json!(18_446_744_073_709_551_616.0),
+    ] {
         assert!(matches!(
             AttributeValue::from_json(&uint, &bad),
             Err(AttributeError::WrongType { .. })
@@ -203,8 +226,14 @@ fn enc_002_to_005_attribute_values() {
 #[test]
 fn enc_scalars_encode_integers_and_hash_strings_with_separation() {
     use ark_bls12_381::Fr;
-    assert_eq!(AttributeValue::Code("310115".into()).to_scalar(), Fr::from(310_115u64));
-    assert_eq!(AttributeValue::Code("000001".into()).to_scalar(), Fr::from(1u64));
+    assert_eq!(
+        AttributeValue::Code("310115".into()).to_scalar(),
+        Fr::from(310_115u64)
+    );
+    assert_eq!(
+        AttributeValue::Code("000001".into()).to_scalar(),
+        Fr::from(1u64)
+    );
     assert_eq!(
         AttributeValue::Date(Date::parse("1900-01-11").unwrap()).to_scalar(),
         Fr::from(10u64)
