@@ -5,7 +5,7 @@
 //! `SHA-256(transcript("NetNym-v1:key-id", schema digest, w))`, so it names both.
 
 use ark_bls12_381::{Bls12_381, Fr, G2Affine};
-use ark_ec::CurveGroup;
+use ark_ec::{pairing::Pairing, CurveGroup};
 use ark_ff::{UniformRand, Zero};
 use bbs_plus::setup::{PreparedPublicKeyG2, PublicKeyG2};
 use rand_core::{CryptoRng, RngCore};
@@ -152,6 +152,8 @@ pub struct IssuerPublicKey {
     schema: Schema,
     w: G2Affine,
     prepared: PreparedPublicKeyG2<Bls12_381>,
+    /// The schema's `g2`, prepared once for pairings.
+    g2_prepared: <Bls12_381 as Pairing>::G2Prepared,
     key_id: KeyId,
 }
 
@@ -193,10 +195,12 @@ impl IssuerPublicKey {
     fn from_parts(schema: Schema, w: G2Affine) -> Self {
         let key_id = key_id(&schema, &w);
         let prepared = PreparedPublicKeyG2::from(PublicKeyG2::<Bls12_381>(w));
+        let g2_prepared = schema.params().g2.into();
         Self {
             schema,
             w,
             prepared,
+            g2_prepared,
             key_id,
         }
     }
@@ -215,6 +219,10 @@ impl IssuerPublicKey {
 
     pub(crate) fn prepared(&self) -> &PreparedPublicKeyG2<Bls12_381> {
         &self.prepared
+    }
+
+    pub(crate) fn g2_prepared(&self) -> &<Bls12_381 as Pairing>::G2Prepared {
+        &self.g2_prepared
     }
 
     /// Compressed bytes of `w`.

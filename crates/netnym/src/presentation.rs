@@ -619,13 +619,12 @@ fn pairing_check(pk: &IssuerPublicKey, A_prime: &G1Affine, A_bar: &G1Affine) -> 
     use ark_ec::pairing::Pairing;
     use ark_ec::AffineRepr;
     use ark_ff::Zero;
-    let g2 = pk.schema().params().g2;
     Bls12_381::multi_pairing(
         [
             <Bls12_381 as Pairing>::G1Prepared::from(*A_prime),
             <Bls12_381 as Pairing>::G1Prepared::from(G1Affine::from(-A_bar.into_group())),
         ],
-        [pk.prepared().0.clone(), g2.into()],
+        [pk.prepared().0.clone(), pk.g2_prepared().clone()],
     )
     // PairingOutput is written additively: `is_zero` means the product is 1 in GT.
     .is_zero()

@@ -371,6 +371,9 @@ impl Date {
     /// Earliest representable date, 1900-01-01 (day 0).
     pub const MIN: Self = Self(0);
 
+    /// Latest representable date, 9999-12-31.
+    pub const MAX: Self = Self(Self::MAX_DAYS);
+
     /// Days from 1900-01-01 to 9999-12-31.
     const MAX_DAYS: u32 = 2_958_463;
 
