@@ -305,6 +305,22 @@ pub enum PresentError {
     /// PRE-005: the link secret given does not match the credential.
     #[error("link secret does not match the credential")]
     LinkSecretMismatch,
+    /// PRE-007: the credential's attribute does not satisfy a predicate of the request.
+    #[error("query {index}: attribute {attribute:?} does not satisfy the requested predicate")]
+    PredicateNotSatisfied {
+        /// Query index.
+        index: usize,
+        /// Attribute name.
+        attribute: String,
+    },
+    /// PRE-008: the request's predicates do not fit the credential's schema.
+    #[error("query {index}: invalid predicates: {reason}")]
+    InvalidRequest {
+        /// Query index.
+        index: usize,
+        /// Why.
+        reason: String,
+    },
     /// PRE-006: the issuer public key given is not the credential's issuer key.
     #[error("issuer public key does not match the credential")]
     WrongIssuerKey,

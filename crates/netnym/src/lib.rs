@@ -85,6 +85,7 @@ mod issuance;
 mod keys;
 mod predicate;
 mod presentation;
+mod pseudonym;
 mod request;
 mod schema;
 #[cfg(test)]
@@ -98,6 +99,7 @@ pub use crate::issuance::*;
 pub use crate::keys::*;
 pub use crate::predicate::*;
 pub use crate::presentation::*;
+pub use crate::pseudonym::Pseudonym;
 pub use crate::request::*;
 pub use crate::schema::*;
 

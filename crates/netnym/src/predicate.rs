@@ -80,9 +80,12 @@ pub fn years_before(reference: Date, years: u32) -> Option<Date> {
 }
 
 fn numeric_attr(schema: &Schema, name: &str) -> Result<(usize, AttributeType, u64), DecodeError> {
-    let index = schema
-        .index_of(name)
-        .ok_or_else(|| invalid(format!("attribute {name:?} is not in schema {}", schema.id())))?;
+    let index = schema.index_of(name).ok_or_else(|| {
+        invalid(format!(
+            "attribute {name:?} is not in schema {}",
+            schema.id()
+        ))
+    })?;
     let ty = schema.attributes()[index].ty();
     let max = type_max(ty).ok_or_else(|| {
         invalid(format!(
@@ -92,11 +95,7 @@ fn numeric_attr(schema: &Schema, name: &str) -> Result<(usize, AttributeType, u6
     Ok((index, ty, max))
 }
 
-fn parse_bound(
-    name: &str,
-    ty: AttributeType,
-    v: &serde_json::Value,
-) -> Result<u64, DecodeError> {
+fn parse_bound(name: &str, ty: AttributeType, v: &serde_json::Value) -> Result<u64, DecodeError> {
     let bad = || invalid(format!("bound for {name:?} does not fit its type"));
     match ty {
         AttributeType::Date => Date::parse(v.as_str().ok_or_else(bad)?)
@@ -139,9 +138,17 @@ pub fn lower(
                     .ok_or_else(|| invalid(format!("age {n} reaches before 1900")))?;
                 let c = u64::from(cutoff.days());
                 out.push(if matches!(p, Predicate::AgeAtLeast(_)) {
-                    Bound { index, min: 0, max: c }
+                    Bound {
+                        index,
+                        min: 0,
+                        max: c,
+                    }
                 } else {
-                    Bound { index, min: c + 1, max: date_max }
+                    Bound {
+                        index,
+                        min: c + 1,
+                        max: date_max,
+                    }
                 });
             }
             Predicate::ValidOn(date) => {
@@ -168,7 +175,9 @@ pub fn lower(
                         "region prefix {prefix:?} must be 1..={digits} digits"
                     )));
                 }
-                let p: u64 = prefix.parse().map_err(|_| invalid("region prefix".into()))?;
+                let p: u64 = prefix
+                    .parse()
+                    .map_err(|_| invalid("region prefix".into()))?;
                 // k <= digits <= 18, so the power fits u64.
                 let scale = 10u64.pow(u32::from(digits) - u32::try_from(k).unwrap_or(0));
                 out.push(Bound {
@@ -207,7 +216,9 @@ pub fn lower(
         }
         // PRD-005: a disclosed attribute needs no range proof; mixing both is a request error.
         if disclosed.iter().any(|d| d == name) {
-            return Err(invalid(format!("{name:?} is both disclosed and range-checked")));
+            return Err(invalid(format!(
+                "{name:?} is both disclosed and range-checked"
+            )));
         }
     }
     Ok(out)

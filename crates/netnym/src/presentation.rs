@@ -11,22 +11,30 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ark_bls12_381::{Bls12_381, Fr, G1Affine};
+use ark_ec::CurveGroup;
+use ark_ff::UniformRand;
 use bbs_plus::proof::{PoKOfSignatureG1Proof, PoKOfSignatureG1Protocol};
 use dock_crypto_utils::signature::MessageOrBlinding;
 use rand_core::{CryptoRng, RngCore};
-use schnorr_pok::{discrete_log::PokPedersenCommitment, SchnorrResponse};
+use schnorr_pok::{
+    discrete_log::{PokDiscreteLogProtocol, PokPedersenCommitment},
+    partial::{PartialPokDiscreteLog, PartialSchnorrResponse},
+    SchnorrResponse,
+};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::credential::Credential;
 use crate::encoding::{
-    b64, check_envelope, fr_bytes, g1_bytes, parse_json, unb64, Reader, StrictMap, Transcript,
-    FR_LEN, G1_LEN,
+    b64, check_envelope, fr_bytes, g1_bytes, g1_from, parse_json, unb64, Reader, StrictMap,
+    Transcript, FR_LEN, G1_LEN,
 };
 use crate::error::{DecodeError, PresentError, Rejection, VerifyError};
 use crate::issuance::LinkSecret;
 use crate::keys::{IssuerPublicKey, KeyId};
-use crate::request::{PresentationRequest, CLOCK_SKEW};
+use crate::predicate::{lower, Bound};
+use crate::pseudonym::{scope_base, Pseudonym};
+use crate::request::{CredentialQuery, PresentationRequest, CLOCK_SKEW};
 use crate::schema::{AttributeType, AttributeValue, Schema};
 
 const PRESENTATION_TYPE: &str = "netnym-presentation";
@@ -42,6 +50,7 @@ const POK_FIXED_LEN: usize = 5 * G1_LEN + 2 * FR_LEN;
 pub struct Presentation {
     nonce: Vec<u8>,
     credentials: Vec<PresentedCredential>,
+    pseudonym: Option<PseudonymProof>,
 }
 
 /// What the holder presents of one credential.
@@ -50,7 +59,29 @@ struct PresentedCredential {
     key_id: KeyId,
     schema_id: String,
     disclosed: StrictMap<serde_json::Value>,
-    proof: PoKOfSignatureG1Proof<Bls12_381>,
+    proof: PokParts,
+}
+
+/// A BBS+ proof of knowledge as sent: the second Schnorr proof's responses in witness order,
+/// without the responses another sub-proof already carries (spec/05-presentation.md §Responses).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct PokParts {
+    pub(crate) A_prime: G1Affine,
+    pub(crate) A_bar: G1Affine,
+    pub(crate) d: G1Affine,
+    pub(crate) t1: G1Affine,
+    pub(crate) T2: G1Affine,
+    pub(crate) r1: Fr,
+    pub(crate) r2: Fr,
+    pub(crate) responses: Vec<Fr>,
+}
+
+/// The pseudonym and the commitment of its proof; its response is the link secret's response
+/// of the first credential's BBS+ proof (NYM-002).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct PseudonymProof {
+    nym: G1Affine,
+    t: G1Affine,
 }
 
 impl core::fmt::Debug for Presentation {
@@ -77,67 +108,129 @@ struct CredentialWire {
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct PseudonymWire {
+    nym: String,
+    proof: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PresentationWire {
     #[serde(rename = "type")]
     ty: String,
     version: u64,
     nonce: String,
     credentials: Vec<CredentialWire>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pseudonym: Option<PseudonymWire>,
 }
 
-fn encode_pok(p: &PoKOfSignatureG1Proof<Bls12_381>) -> Vec<u8> {
-    let resp2: &[Fr] = p.sc_resp_2.as_ref().map_or(&[], |r| &r.0);
-    let mut out = Vec::with_capacity(POK_FIXED_LEN + FR_LEN * resp2.len());
-    for point in [&p.A_prime, &p.A_bar, &p.d, &p.sc_resp_1.t, &p.T2] {
-        out.extend_from_slice(&g1_bytes(point));
+impl PokParts {
+    fn from_proof(p: &PoKOfSignatureG1Proof<Bls12_381>) -> Self {
+        let responses = match (&p.sc_resp_2, &p.sc_partial_resp_2) {
+            (Some(full), _) => full.0.clone(),
+            // BTreeMap: values in witness order.
+            (None, Some(partial)) => partial.responses.values().copied().collect(),
+            (None, None) => Vec::new(),
+        };
+        Self {
+            A_prime: p.A_prime,
+            A_bar: p.A_bar,
+            d: p.d,
+            t1: p.sc_resp_1.t,
+            T2: p.T2,
+            r1: p.sc_resp_1.response1,
+            r2: p.sc_resp_1.response2,
+            responses,
+        }
     }
-    out.extend_from_slice(&fr_bytes(&p.sc_resp_1.response1));
-    out.extend_from_slice(&fr_bytes(&p.sc_resp_1.response2));
-    for r in resp2 {
-        out.extend_from_slice(&fr_bytes(r));
+
+    /// The bbs_plus proof, given the total number of witnesses of the second Schnorr proof and
+    /// the witness positions whose responses come from elsewhere (VER-009).
+    fn to_proof(
+        &self,
+        total: usize,
+        skipped: &BTreeSet<usize>,
+    ) -> Option<PoKOfSignatureG1Proof<Bls12_381>> {
+        if self.responses.len() + skipped.len() != total || skipped.iter().any(|&i| i >= total) {
+            return None;
+        }
+        let (full, partial) = if skipped.is_empty() {
+            (Some(SchnorrResponse(self.responses.clone())), None)
+        } else {
+            let positions = (0..total).filter(|i| !skipped.contains(i));
+            let responses = positions.zip(self.responses.iter().copied()).collect();
+            (
+                None,
+                Some(PartialSchnorrResponse {
+                    responses,
+                    total_responses: total,
+                }),
+            )
+        };
+        Some(PoKOfSignatureG1Proof {
+            A_prime: self.A_prime,
+            A_bar: self.A_bar,
+            d: self.d,
+            sc_resp_1: PokPedersenCommitment {
+                t: self.t1,
+                response1: self.r1,
+                response2: self.r2,
+            },
+            T2: self.T2,
+            sc_resp_2: full,
+            sc_partial_resp_2: partial,
+        })
     }
-    out
+
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(POK_FIXED_LEN + FR_LEN * self.responses.len());
+        for point in [&self.A_prime, &self.A_bar, &self.d, &self.t1, &self.T2] {
+            out.extend_from_slice(&g1_bytes(point));
+        }
+        out.extend_from_slice(&fr_bytes(&self.r1));
+        out.extend_from_slice(&fr_bytes(&self.r2));
+        for r in &self.responses {
+            out.extend_from_slice(&fr_bytes(r));
+        }
+        out
+    }
+
+    /// Decode (WIRE-006..WIRE-009): `A'`, `Ā` valid non-identity subgroup points; `d`, `T1`,
+    /// `T2` valid subgroup points; 1 to 66 canonical responses; nothing trailing.
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let extra = bytes.len().saturating_sub(POK_FIXED_LEN);
+        let n2 = extra / FR_LEN;
+        if bytes.len() < POK_FIXED_LEN + FR_LEN
+            || extra % FR_LEN != 0
+            || n2 > crate::MAX_ATTRIBUTES + 2
+        {
+            return Err(DecodeError::Length {
+                field: "proof",
+                expected: POK_FIXED_LEN + FR_LEN * n2.clamp(1, crate::MAX_ATTRIBUTES + 2),
+                actual: bytes.len(),
+            });
+        }
+        let mut r = Reader::new("proof", bytes, bytes.len())?;
+        let parts = Self {
+            A_prime: r.g1(false)?,
+            A_bar: r.g1(false)?,
+            d: r.g1(true)?,
+            t1: r.g1(true)?,
+            T2: r.g1(true)?,
+            r1: r.fr()?,
+            r2: r.fr()?,
+            responses: (0..n2).map(|_| r.fr()).collect::<Result<Vec<_>, _>>()?,
+        };
+        r.finish()?;
+        Ok(parts)
+    }
 }
 
-/// Decode a proof (WIRE-006..WIRE-009): `A'`, `Ā` valid non-identity subgroup points; `d`, `T1`,
-/// `T2` valid subgroup points; at least 2 and at most 66 canonical responses in the second
-/// Schnorr proof, nothing trailing.
-fn decode_pok(bytes: &[u8]) -> Result<PoKOfSignatureG1Proof<Bls12_381>, DecodeError> {
-    let extra = bytes.len().saturating_sub(POK_FIXED_LEN);
-    let n2 = extra / FR_LEN;
-    if bytes.len() < POK_FIXED_LEN + 2 * FR_LEN
-        || extra % FR_LEN != 0
-        || n2 > crate::MAX_ATTRIBUTES + 2
-    {
-        return Err(DecodeError::Length {
-            field: "proof",
-            expected: POK_FIXED_LEN + FR_LEN * n2.clamp(2, crate::MAX_ATTRIBUTES + 2),
-            actual: bytes.len(),
-        });
-    }
-    let mut r = Reader::new("proof", bytes, bytes.len())?;
-    let A_prime = r.g1(false)?;
-    let A_bar = r.g1(false)?;
-    let d = r.g1(true)?;
-    let t1 = r.g1(true)?;
-    let T2 = r.g1(true)?;
-    let response1 = r.fr()?;
-    let response2 = r.fr()?;
-    let resp2 = (0..n2).map(|_| r.fr()).collect::<Result<Vec<_>, _>>()?;
-    r.finish()?;
-    Ok(PoKOfSignatureG1Proof {
-        A_prime,
-        A_bar,
-        d,
-        sc_resp_1: PokPedersenCommitment {
-            t: t1,
-            response1,
-            response2,
-        },
-        T2,
-        sc_resp_2: Some(SchnorrResponse(resp2)),
-        sc_partial_resp_2: None,
-    })
+/// Position of message `index` among the second Schnorr proof's witnesses (the hidden
+/// messages in index order, then `d` and `h_0`).
+fn witness_position(index: usize, revealed: &BTreeMap<usize, Fr>) -> usize {
+    index - revealed.range(..index).count()
 }
 
 /// Append one credential's public statement and commitments to the challenge transcript.
@@ -145,6 +238,7 @@ fn append_statement(
     tr: &mut Transcript,
     pk: &IssuerPublicKey,
     revealed: &BTreeMap<usize, Fr>,
+    bounds: &[Bound],
     contribution: &[u8],
 ) {
     tr.append(b"key_id", pk.key_id().as_bytes());
@@ -155,7 +249,33 @@ fn append_statement(
         tr.append_u64(b"index", *i as u64);
         tr.append_fr(b"value", m);
     }
+    tr.append_u64(b"bounds", bounds.len() as u64);
+    for b in bounds {
+        tr.append_u64(b"bound_index", b.index as u64);
+        tr.append_u64(b"bound_min", b.min);
+        tr.append_u64(b"bound_max", b.max);
+    }
     tr.append(b"bbs_pok", contribution);
+}
+
+fn append_pseudonym(tr: &mut Transcript, base: &G1Affine, nym: &G1Affine, t: &G1Affine) {
+    tr.append_g1(b"nym_base", base);
+    tr.append_g1(b"nym", nym);
+    tr.append_g1(b"nym_t", t);
+}
+
+/// The bounds of a query for `schema` (PRD rules), computed the same way by both sides.
+fn query_bounds(
+    schema: &Schema,
+    query: &CredentialQuery,
+    request: &PresentationRequest,
+) -> Result<Vec<Bound>, DecodeError> {
+    lower(
+        schema,
+        query.predicates(),
+        request.reference_date(),
+        query.disclose(),
+    )
 }
 
 fn new_transcript(request: &PresentationRequest, count: usize) -> Transcript {
@@ -193,8 +313,9 @@ impl Presentation {
         Self::build(rng, request, credentials, link_secret, true)
     }
 
-    /// [`Presentation::create`], optionally without the holder-side signature pre-check
-    /// (PRE-005); tests use that to build proofs over forged signatures.
+    /// [`Presentation::create`], optionally without the holder-side checks of the signature
+    /// (PRE-005) and predicates (PRE-007); tests use that to build proofs a cheating holder
+    /// would send.
     pub(crate) fn build(
         rng: &mut (impl RngCore + CryptoRng),
         request: &PresentationRequest,
@@ -210,6 +331,9 @@ impl Presentation {
                 given: credentials.len(),
             });
         }
+        // One blinding for the link secret in every sub-proof: equal responses prove the
+        // credentials and the pseudonym share it (spec/05-presentation.md §Linking).
+        let ls_blinding = Fr::rand(rng);
         let mut protocols = Vec::with_capacity(credentials.len());
         let mut tr = new_transcript(request, credentials.len());
         for (index, (query, (cred, pk))) in queries.iter().zip(credentials).enumerate() {
@@ -233,12 +357,30 @@ impl Presentation {
             // PRE-004
             let reveal = disclosed_indices(schema, query.disclose())
                 .map_err(|name| PresentError::CannotDisclose { index, name })?;
+            let bounds =
+                query_bounds(schema, query, request).map_err(|e| PresentError::InvalidRequest {
+                    index,
+                    reason: e.to_string(),
+                })?;
             // PRE-005: a wrong link secret would make an invalid proof; refuse up front.
             if check_credentials {
                 cred.verify(pk, link_secret)
                     .map_err(|_| PresentError::LinkSecretMismatch)?;
             }
             let messages = Zeroizing::new(cred.attributes().scalars(link_secret.scalar()));
+            // PRE-007: a holder whose attributes break a predicate cannot prove it; say so.
+            if check_credentials {
+                for b in &bounds {
+                    let v = Fr::from(b.min)..=Fr::from(b.max);
+                    if !v.contains(&messages[b.index]) {
+                        return Err(PresentError::PredicateNotSatisfied {
+                            index,
+                            attribute: schema.attributes()[b.index].name().to_owned(),
+                        });
+                    }
+                }
+            }
+            let ls_index = schema.holder_secret_index();
             let protocol = PoKOfSignatureG1Protocol::init(
                 rng,
                 cred.signature(),
@@ -246,6 +388,8 @@ impl Presentation {
                 messages.iter().enumerate().map(|(i, m)| {
                     if reveal.contains(&i) {
                         MessageOrBlinding::RevealMessage(m)
+                    } else if i == ls_index {
+                        MessageOrBlinding::blind_message_with(m, ls_blinding)
                     } else {
                         MessageOrBlinding::BlindMessageRandomly(m)
                     }
@@ -257,7 +401,7 @@ impl Presentation {
             protocol
                 .challenge_contribution(&revealed, schema.params(), &mut contribution)
                 .map_err(|_| PresentError::Internal("bbs+ challenge contribution"))?;
-            append_statement(&mut tr, pk, &revealed, &contribution);
+            append_statement(&mut tr, pk, &revealed, &bounds, &contribution);
             let disclosed = StrictMap(
                 reveal
                     .iter()
@@ -269,24 +413,49 @@ impl Presentation {
                     })
                     .collect(),
             );
-            protocols.push((protocol, pk.key_id(), schema.id().to_owned(), disclosed));
+            protocols.push((
+                protocol,
+                pk.key_id(),
+                schema.id().to_owned(),
+                disclosed,
+                reveal,
+                ls_index,
+            ));
         }
+        // NYM-001: nym = H(verifier id) * link_secret, proven with the shared blinding.
+        let nym = request.pseudonym().then(|| {
+            let base = scope_base(request.verifier_id());
+            let nym = (base * link_secret.scalar()).into_affine();
+            let proto = PokDiscreteLogProtocol::init(*link_secret.scalar(), ls_blinding, &base);
+            append_pseudonym(&mut tr, &base, &nym, &proto.t);
+            (nym, proto)
+        });
         let challenge = tr.challenge(CHALLENGE_DST);
         let mut out = Vec::with_capacity(protocols.len());
-        for (protocol, key_id, schema_id, disclosed) in protocols {
-            let proof = protocol
-                .gen_proof(&challenge)
-                .map_err(|_| PresentError::Internal("bbs+ proof generation"))?;
+        for (i, (protocol, key_id, schema_id, disclosed, reveal, ls_index)) in
+            protocols.into_iter().enumerate()
+        {
+            // The first credential carries the link secret's response; the others omit it.
+            let proof = if i == 0 {
+                protocol.gen_proof(&challenge)
+            } else {
+                protocol.gen_partial_proof(&challenge, &reveal, &BTreeSet::from([ls_index]))
+            }
+            .map_err(|_| PresentError::Internal("bbs+ proof generation"))?;
             out.push(PresentedCredential {
                 key_id,
                 schema_id,
                 disclosed,
-                proof,
+                proof: PokParts::from_proof(&proof),
             });
         }
         Ok(Self {
             nonce: request.nonce().to_vec(),
             credentials: out,
+            pseudonym: nym.map(|(nym, proto)| PseudonymProof {
+                nym,
+                t: proto.gen_partial_proof().t,
+            }),
         })
     }
 
@@ -304,9 +473,13 @@ impl Presentation {
                     issuer_key_id: c.key_id.to_string(),
                     schema_id: c.schema_id.clone(),
                     disclosed: c.disclosed.clone(),
-                    proof: b64(&encode_pok(&c.proof)),
+                    proof: b64(&c.proof.encode()),
                 })
                 .collect(),
+            pseudonym: self.pseudonym.map(|p| PseudonymWire {
+                nym: b64(&g1_bytes(&p.nym)),
+                proof: b64(&g1_bytes(&p.t)),
+            }),
         })
         .unwrap_or_default()
     }
@@ -316,8 +489,16 @@ impl Presentation {
     pub fn proof_size(&self) -> usize {
         self.credentials
             .iter()
-            .map(|c| encode_pok(&c.proof).len())
-            .sum()
+            .map(|c| c.proof.encode().len())
+            .sum::<usize>()
+            + self.pseudonym.map_or(0, |_| 2 * G1_LEN)
+    }
+
+    /// The pseudonym this presentation carries, if the request asked for one. Unverified:
+    /// platforms read it from [`VerifiedPresentation::pseudonym`].
+    #[must_use]
+    pub fn pseudonym(&self) -> Option<Pseudonym> {
+        self.pseudonym.map(|p| Pseudonym(p.nym))
     }
 }
 
@@ -344,10 +525,22 @@ impl ParsedPresentation {
                 key_id: KeyId::parse(&c.issuer_key_id)?,
                 schema_id: c.schema_id,
                 disclosed: c.disclosed,
-                proof: decode_pok(&unb64("proof", &c.proof)?)?,
+                proof: PokParts::decode(&unb64("proof", &c.proof)?)?,
             });
         }
-        Ok(Self(Presentation { nonce, credentials }))
+        let pseudonym = match w.pseudonym {
+            None => None,
+            Some(p) => Some(PseudonymProof {
+                // NYM-003: the identity would be the nym of link secret 0.
+                nym: g1_from("nym", &unb64("nym", &p.nym)?, false)?,
+                t: g1_from("nym_proof", &unb64("nym_proof", &p.proof)?, true)?,
+            }),
+        };
+        Ok(Self(Presentation {
+            nonce,
+            credentials,
+            pseudonym,
+        }))
     }
 
     /// The nonce the presentation claims to answer (to look up the request it belongs to).
@@ -368,6 +561,7 @@ impl From<Presentation> for ParsedPresentation {
 pub struct VerifiedPresentation {
     verifier_id: String,
     credentials: Vec<VerifiedCredential>,
+    pseudonym: Option<Pseudonym>,
 }
 
 /// The verified claims about one credential.
@@ -414,10 +608,15 @@ impl VerifiedPresentation {
     pub fn credentials(&self) -> &[VerifiedCredential] {
         &self.credentials
     }
+    /// The holder's pseudonym at this verifier, when the request asked for one.
+    #[must_use]
+    pub fn pseudonym(&self) -> Option<Pseudonym> {
+        self.pseudonym
+    }
     /// The verified claims as JSON.
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut v = serde_json::json!({
             "verifier_id": self.verifier_id,
             "credentials": self.credentials.iter().map(|c| serde_json::json!({
                 "issuer_key_id": c.key_id.to_string(),
@@ -426,7 +625,11 @@ impl VerifiedPresentation {
                     .map(|(n, v)| (n.clone(), v.to_json()))
                     .collect::<serde_json::Map<_, _>>(),
             })).collect::<Vec<_>>(),
-        })
+        });
+        if let Some(nym) = self.pseudonym {
+            v["pseudonym"] = serde_json::Value::String(nym.to_string());
+        }
+        v
     }
 }
 
@@ -512,6 +715,13 @@ impl Verifier {
                 ),
             ));
         }
+        // VER-013: a pseudonym exactly when asked for.
+        if p.pseudonym.is_some() != request.pseudonym() {
+            return Err(Rejection::new(
+                "VER-013",
+                "pseudonym presence differs from the request",
+            ));
+        }
         let mut tr = new_transcript(request, queries.len());
         let mut checks = Vec::with_capacity(queries.len());
         let mut verified = Vec::with_capacity(queries.len());
@@ -564,32 +774,60 @@ impl Verifier {
                     format!("credential {i}: requested attribute missing"),
                 ));
             }
-            // VER-009
-            let expected = schema.len() - revealed.len() + 2;
-            let got = c.proof.sc_resp_2.as_ref().map_or(0, SchnorrResponse::len);
-            if got != expected {
-                return Err(Rejection::new(
+            // VER-012: the verifier lowers the predicates itself.
+            let bounds = query_bounds(schema, query, request)
+                .map_err(|e| Rejection::new("VER-012", format!("credential {i}: {e}")))?;
+            // VER-009: the link secret's response is omitted from all but the first credential.
+            let ls_index = schema.holder_secret_index();
+            let total = schema.len() - revealed.len() + 2;
+            let skipped_msgs: BTreeSet<usize> = if i == 0 {
+                BTreeSet::new()
+            } else {
+                BTreeSet::from([ls_index])
+            };
+            let skipped: BTreeSet<usize> = skipped_msgs
+                .iter()
+                .map(|&m| witness_position(m, &revealed))
+                .collect();
+            let proof = c.proof.to_proof(total, &skipped).ok_or_else(|| {
+                Rejection::new(
                     "VER-009",
-                    format!("credential {i}: {got} responses, expected {expected}"),
-                ));
-            }
+                    format!(
+                        "credential {i}: {} responses, expected {}",
+                        c.proof.responses.len(),
+                        total - skipped.len()
+                    ),
+                )
+            })?;
             let mut contribution = Vec::new();
-            c.proof
+            proof
                 .challenge_contribution(&revealed, schema.params(), &mut contribution)
                 .map_err(|e| Rejection::new("VER-010", format!("contribution: {e:?}")))?;
-            append_statement(&mut tr, pk, &revealed, &contribution);
+            append_statement(&mut tr, pk, &revealed, &bounds, &contribution);
             disclosed.sort_by_key(|(idx, _, _)| *idx);
             verified.push(VerifiedCredential {
                 key_id: c.key_id,
                 schema_id: schema.id().to_owned(),
                 disclosed: disclosed.into_iter().map(|(_, n, v)| (n, v)).collect(),
             });
-            checks.push((pk, revealed, &c.proof));
+            checks.push((pk, revealed, proof, skipped_msgs, ls_index));
         }
+        let nym_base = p.pseudonym.map(|nym| {
+            let base = scope_base(request.verifier_id());
+            append_pseudonym(&mut tr, &base, &nym.nym, &nym.t);
+            base
+        });
         let challenge = tr.challenge(CHALLENGE_DST);
-        for (i, (pk, revealed, proof)) in checks.into_iter().enumerate() {
+        // The link secret's response, from the first credential's proof.
+        let mut ls_response = None;
+        for (i, (pk, revealed, proof, skipped, ls_index)) in checks.into_iter().enumerate() {
             let params = pk.schema().params();
-            // VER-010: both Schnorr proofs under the recomputed challenge.
+            let missing = match ls_response {
+                Some(r) if !skipped.is_empty() => Some(BTreeMap::from([(ls_index, r)])),
+                _ => None,
+            };
+            // VER-010: both Schnorr proofs under the recomputed challenge; for later
+            // credentials, with the first credential's link-secret response (VER-014).
             proof
                 .verify_schnorr_proofs(
                     &revealed,
@@ -597,9 +835,17 @@ impl Verifier {
                     params.g1,
                     params.h_0,
                     params.h.clone(),
-                    None,
+                    missing,
                 )
                 .map_err(|e| Rejection::new("VER-010", format!("credential {i}: {e:?}")))?;
+            if i == 0 {
+                let ids: BTreeSet<usize> = revealed.keys().copied().collect();
+                ls_response = Some(
+                    *proof
+                        .get_resp_for_message(ls_index, &ids)
+                        .map_err(|e| Rejection::new("VER-010", format!("ls response: {e:?}")))?,
+                );
+            }
             // VER-011: e(A', w) == e(Ā, g2).
             if !pairing_check(pk, &proof.A_prime, &proof.A_bar) {
                 return Err(Rejection::new(
@@ -608,9 +854,21 @@ impl Verifier {
                 ));
             }
         }
+        // VER-015: the pseudonym opens with the link secret's response.
+        let pseudonym = match (p.pseudonym, nym_base, ls_response) {
+            (Some(nym), Some(base), Some(resp)) => {
+                let proof = PartialPokDiscreteLog { t: nym.t };
+                if !proof.verify(&nym.nym, &base, &challenge, &resp) {
+                    return Err(Rejection::new("VER-015", "pseudonym proof"));
+                }
+                Some(Pseudonym(nym.nym))
+            }
+            _ => None,
+        };
         Ok(VerifiedPresentation {
             verifier_id: request.verifier_id().to_owned(),
             credentials: verified,
+            pseudonym,
         })
     }
 }
@@ -640,7 +898,7 @@ impl Presentation {
         &mut self,
         i: usize,
     ) -> (
-        &mut PoKOfSignatureG1Proof<Bls12_381>,
+        &mut PokParts,
         &mut Vec<(String, serde_json::Value)>,
         &mut KeyId,
     ) {

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::encoding::{b64, check_envelope, parse_json, unb64, Transcript};
 use crate::error::DecodeError;
 use crate::keys::KeyId;
+use crate::predicate::Predicate;
+use crate::schema::Date;
 
 const REQUEST_TYPE: &str = "netnym-presentation-request";
 /// Largest request JSON accepted, in bytes.
@@ -27,6 +29,8 @@ pub const CLOCK_SKEW: u64 = 300;
 pub const MAX_QUERIES: usize = 8;
 /// Most accepted issuer keys in one query (REQ-006).
 pub const MAX_ACCEPTED_KEYS: usize = 16;
+/// Most predicates in one query (REQ-007).
+pub const MAX_PREDICATES: usize = 8;
 
 /// What a request asks of one credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +38,7 @@ pub struct CredentialQuery {
     pub(crate) schema_id: String,
     issuer_key_ids: Vec<KeyId>,
     pub(crate) disclose: Vec<String>,
+    predicates: Vec<Predicate>,
 }
 
 impl CredentialQuery {
@@ -80,7 +85,26 @@ impl CredentialQuery {
             schema_id: schema_id.to_owned(),
             issuer_key_ids,
             disclose,
+            predicates: Vec::new(),
         })
+    }
+
+    /// Add predicates on hidden attributes (REQ-007: at most [`MAX_PREDICATES`]).
+    ///
+    /// # Errors
+    /// [`DecodeError::InvalidField`] when there are too many.
+    pub fn with_predicates(
+        mut self,
+        predicates: impl IntoIterator<Item = Predicate>,
+    ) -> Result<Self, DecodeError> {
+        self.predicates.extend(predicates);
+        if self.predicates.len() > MAX_PREDICATES {
+            return Err(DecodeError::InvalidField {
+                field: "predicates",
+                reason: format!("at most {MAX_PREDICATES} predicates per credential"),
+            });
+        }
+        Ok(self)
     }
 
     /// The schema id asked for.
@@ -98,6 +122,11 @@ impl CredentialQuery {
     pub fn disclose(&self) -> &[String] {
         &self.disclose
     }
+    /// The predicates on hidden attributes.
+    #[must_use]
+    pub fn predicates(&self) -> &[Predicate] {
+        &self.predicates
+    }
 }
 
 /// A platform's presentation request.
@@ -108,6 +137,7 @@ pub struct PresentationRequest {
     pub(crate) created_at: u64,
     pub(crate) expires_at: u64,
     pub(crate) credentials: Vec<CredentialQuery>,
+    pub(crate) pseudonym: bool,
     pub(crate) digest: [u8; 32],
 }
 
@@ -117,6 +147,8 @@ struct QueryWire {
     schema_id: String,
     issuer_key_ids: Vec<String>,
     disclose: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    predicates: Vec<Predicate>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -129,6 +161,8 @@ struct RequestWire {
     nonce: String,
     created_at: u64,
     expires_at: u64,
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    pseudonym: bool,
     credentials: Vec<QueryWire>,
 }
 
@@ -152,7 +186,17 @@ impl PresentationRequest {
             now,
             now.saturating_add(ttl),
             credentials,
+            false,
         )
+    }
+
+    /// Ask for a per-platform pseudonym (scope: the verifier id) linked to the credentials'
+    /// link secret (NYM-001).
+    #[must_use]
+    pub fn with_pseudonym(mut self) -> Self {
+        self.pseudonym = true;
+        self.digest = self.compute_digest();
+        self
     }
 
     fn from_parts(
@@ -161,6 +205,7 @@ impl PresentationRequest {
         created_at: u64,
         expires_at: u64,
         credentials: Vec<CredentialQuery>,
+        pseudonym: bool,
     ) -> Result<Self, DecodeError> {
         let invalid = |field, reason: &str| DecodeError::InvalidField {
             field,
@@ -201,6 +246,7 @@ impl PresentationRequest {
             created_at,
             expires_at,
             credentials,
+            pseudonym,
             digest: [0u8; 32],
         };
         r.digest = r.compute_digest();
@@ -215,6 +261,7 @@ impl PresentationRequest {
         t.append(b"nonce", &self.nonce);
         t.append_u64(b"created_at", self.created_at);
         t.append_u64(b"expires_at", self.expires_at);
+        t.append_u64(b"pseudonym", u64::from(self.pseudonym));
         t.append_u64(b"queries", self.credentials.len() as u64);
         for q in &self.credentials {
             t.append(b"schema_id", q.schema_id.as_bytes());
@@ -225,6 +272,11 @@ impl PresentationRequest {
             t.append_u64(b"disclose", q.disclose.len() as u64);
             for n in &q.disclose {
                 t.append(b"name", n.as_bytes());
+            }
+            t.append_u64(b"predicates", q.predicates.len() as u64);
+            for p in &q.predicates {
+                // serde_json writes our predicate types deterministically.
+                t.append(b"predicate", &serde_json::to_vec(p).unwrap_or_default());
             }
         }
         t.digest()
@@ -240,6 +292,7 @@ impl PresentationRequest {
             nonce: b64(&self.nonce),
             created_at: self.created_at,
             expires_at: self.expires_at,
+            pseudonym: self.pseudonym,
             credentials: self
                 .credentials
                 .iter()
@@ -247,6 +300,7 @@ impl PresentationRequest {
                     schema_id: q.schema_id.clone(),
                     issuer_key_ids: q.issuer_key_ids.iter().map(ToString::to_string).collect(),
                     disclose: q.disclose.clone(),
+                    predicates: q.predicates.clone(),
                 })
                 .collect(),
         })
@@ -279,10 +333,20 @@ impl PresentationRequest {
                 .iter()
                 .map(|k| KeyId::parse(k))
                 .collect::<Result<Vec<_>, _>>()?;
-            queries.push(CredentialQuery::new(&q.schema_id, keys, q.disclose)?);
+            queries.push(
+                CredentialQuery::new(&q.schema_id, keys, q.disclose)?
+                    .with_predicates(q.predicates)?,
+            );
         }
         let nonce = unb64("nonce", &w.nonce)?;
-        Self::from_parts(w.verifier_id, nonce, w.created_at, w.expires_at, queries)
+        Self::from_parts(
+            w.verifier_id,
+            nonce,
+            w.created_at,
+            w.expires_at,
+            queries,
+            w.pseudonym,
+        )
     }
 
     /// The platform's verifier id (also the pseudonym scope in later versions).
@@ -309,6 +373,16 @@ impl PresentationRequest {
     #[must_use]
     pub fn credentials(&self) -> &[CredentialQuery] {
         &self.credentials
+    }
+    /// Whether a per-platform pseudonym is asked for.
+    #[must_use]
+    pub fn pseudonym(&self) -> bool {
+        self.pseudonym
+    }
+    /// The reference date of age predicates: the UTC date of `created_at` (PRD-001).
+    #[must_use]
+    pub fn reference_date(&self) -> Date {
+        Date::from_unix(self.created_at).unwrap_or(Date::MAX)
     }
     /// The canonical digest (spec/05-presentation.md §Request digest).
     #[must_use]

@@ -69,8 +69,8 @@ fn valid_presentation_verifies_and_exposes_only_requested_values() {
 fn two_presentations_share_no_proof_component() {
     let mut c = case();
     let p2 = c.world.present(&mut c.rng, &c.request);
-    let a = encode_pok(&c.presentation.credentials[0].proof);
-    let b = encode_pok(&p2.credentials[0].proof);
+    let a = c.presentation.credentials[0].proof.encode();
+    let b = p2.credentials[0].proof.encode();
     assert_eq!(a.len(), b.len());
     // Every 32-byte window differs: no element is reused between presentations.
     for (x, y) in a.chunks(32).zip(b.chunks(32)) {
@@ -272,9 +272,9 @@ fn ver_010_tampered_responses_rejected() {
         let mut p = c.presentation.clone();
         let proof = p.parts_mut(0).0;
         match which {
-            0 => proof.sc_resp_1.response1 += Fr::from(1u64),
-            1 => proof.sc_resp_1.response2 += Fr::from(1u64),
-            2 => proof.sc_resp_2.as_mut().unwrap().0[0] += Fr::from(1u64),
+            0 => proof.r1 += Fr::from(1u64),
+            1 => proof.r2 += Fr::from(1u64),
+            2 => proof.responses[0] += Fr::from(1u64),
             _ => proof.T2 = (proof.T2 + G1Affine::generator()).into_affine(),
         }
         assert_eq!(rule(&c, &p), "VER-010", "mutation {which}");
@@ -285,13 +285,7 @@ fn ver_010_tampered_responses_rejected() {
 fn ver_009_wrong_number_of_responses_rejected() {
     let c = case();
     let mut p = c.presentation.clone();
-    p.parts_mut(0)
-        .0
-        .sc_resp_2
-        .as_mut()
-        .unwrap()
-        .0
-        .push(Fr::from(7u64));
+    p.parts_mut(0).0.responses.push(Fr::from(7u64));
     assert_eq!(rule(&c, &p), "VER-009");
 }
 
@@ -336,11 +330,11 @@ fn ver_011_forged_signature_fails_pairing() {
 fn wire_008_identity_points_rejected() {
     let c = case();
     for (field_index, name) in [(0usize, "A'"), (1, "A_bar")] {
-        let mut bytes = encode_pok(&c.presentation.credentials[0].proof);
+        let mut bytes = c.presentation.credentials[0].proof.encode();
         let start = field_index * G1_LEN;
         bytes[start..start + G1_LEN].copy_from_slice(&g1_bytes(&G1Affine::zero()));
         assert_eq!(
-            decode_pok(&bytes).unwrap_err(),
+            PokParts::decode(&bytes).unwrap_err(),
             DecodeError::IdentityPoint { field: "proof" },
             "{name}"
         );
@@ -369,11 +363,11 @@ fn wire_007_non_subgroup_and_off_curve_points_rejected() {
     let c = case();
     let bad = non_subgroup_g1();
     for field_index in 0..5 {
-        let mut bytes = encode_pok(&c.presentation.credentials[0].proof);
+        let mut bytes = c.presentation.credentials[0].proof.encode();
         let start = field_index * G1_LEN;
         bytes[start..start + G1_LEN].copy_from_slice(&bad);
         assert_eq!(
-            decode_pok(&bytes).unwrap_err(),
+            PokParts::decode(&bytes).unwrap_err(),
             DecodeError::InvalidPoint { field: "proof" },
             "point {field_index}"
         );
@@ -381,7 +375,7 @@ fn wire_007_non_subgroup_and_off_curve_points_rejected() {
         let mut off = bytes.clone();
         off[start] &= 0x7f;
         assert_eq!(
-            decode_pok(&off).unwrap_err(),
+            PokParts::decode(&off).unwrap_err(),
             DecodeError::InvalidPoint { field: "proof" }
         );
     }
@@ -390,11 +384,11 @@ fn wire_007_non_subgroup_and_off_curve_points_rejected() {
 #[test]
 fn wire_009_non_canonical_scalar_rejected() {
     let c = case();
-    let mut bytes = encode_pok(&c.presentation.credentials[0].proof);
+    let mut bytes = c.presentation.credentials[0].proof.encode();
     let start = 5 * G1_LEN;
     bytes[start..start + FR_LEN].copy_from_slice(&[0xff; FR_LEN]);
     assert_eq!(
-        decode_pok(&bytes).unwrap_err(),
+        PokParts::decode(&bytes).unwrap_err(),
         DecodeError::InvalidScalar { field: "proof" }
     );
     // r (the group order) itself is not canonical either.
@@ -402,7 +396,7 @@ fn wire_009_non_canonical_scalar_rejected() {
     let r = Fr::MODULUS.to_bytes_le();
     bytes[start..start + FR_LEN].copy_from_slice(&r);
     assert_eq!(
-        decode_pok(&bytes).unwrap_err(),
+        PokParts::decode(&bytes).unwrap_err(),
         DecodeError::InvalidScalar { field: "proof" }
     );
 }
@@ -410,12 +404,12 @@ fn wire_009_non_canonical_scalar_rejected() {
 #[test]
 fn wire_006_truncated_and_padded_proofs_rejected() {
     let c = case();
-    let bytes = encode_pok(&c.presentation.credentials[0].proof);
+    let bytes = c.presentation.credentials[0].proof.encode();
     let n = bytes.len();
     for cut in [1, 31, 33, n - POK_FIXED_LEN] {
         assert!(
             matches!(
-                decode_pok(&bytes[..n - cut]),
+                PokParts::decode(&bytes[..n - cut]),
                 Err(DecodeError::Length { field: "proof", .. })
             ),
             "cut {cut}"
@@ -424,14 +418,14 @@ fn wire_006_truncated_and_padded_proofs_rejected() {
     let mut padded = bytes.clone();
     padded.push(0);
     assert!(matches!(
-        decode_pok(&padded),
+        PokParts::decode(&padded),
         Err(DecodeError::Length { field: "proof", .. })
     ));
     // Whole scalars cut or added still parse (the parser does not know the schema), and are
     // rejected by the response count check once the schema is known.
     for proof in [
-        decode_pok(&bytes[..n - 32]).unwrap(),
-        decode_pok(&[&bytes[..], &[0u8; 32]].concat()).unwrap(),
+        PokParts::decode(&bytes[..n - 32]).unwrap(),
+        PokParts::decode(&[&bytes[..], &[0u8; 32]].concat()).unwrap(),
     ] {
         let mut p = c.presentation.clone();
         *p.parts_mut(0).0 = proof;
@@ -637,5 +631,204 @@ fn request_digest_covers_every_field() {
     changed.push(r.compute_digest());
     for d in changed {
         assert_ne!(d, base);
+    }
+}
+
+mod pseudonym_and_linking {
+    use super::*;
+    use crate::testing::issue;
+
+    fn nym_request(c: &mut Case, verifier: &str) -> PresentationRequest {
+        let q = c.request.credentials().to_vec();
+        PresentationRequest::new(&mut c.rng, verifier, NOW, 600, q)
+            .unwrap()
+            .with_pseudonym()
+    }
+
+    fn verify(
+        c: &Case,
+        req: &PresentationRequest,
+        p: &Presentation,
+    ) -> Result<VerifiedPresentation, Rejection> {
+        let parsed = ParsedPresentation::from_json(&p.to_json()).expect("parses");
+        c.world.verifier().check(req, &parsed, NOW + 1)
+    }
+
+    #[test]
+    fn nym_stable_per_platform_and_different_across_platforms() {
+        let mut c = case();
+        let shop1 = nym_request(&mut c, "shop.example");
+        let shop2 = nym_request(&mut c, "shop.example");
+        let rail = nym_request(&mut c, "rail.example");
+        let p = c.world.present(&mut c.rng, &shop1);
+        let n1 = verify(&c, &shop1, &p).unwrap().pseudonym().unwrap();
+        let p = c.world.present(&mut c.rng, &shop2);
+        let n2 = verify(&c, &shop2, &p).unwrap().pseudonym().unwrap();
+        let p = c.world.present(&mut c.rng, &rail);
+        let n3 = verify(&c, &rail, &p).unwrap().pseudonym().unwrap();
+        assert_eq!(n1, n2, "same holder, same platform: same account");
+        assert_ne!(n1, n3, "different platforms: different nyms");
+        // Another holder at the same platform gets another nym.
+        let other = LinkSecret::generate(&mut c.rng);
+        let cred = issue(&mut c.rng, &c.world.issuer, &other);
+        let p = Presentation::create(&mut c.rng, &shop1, &[(&cred, c.world.pk())], &other).unwrap();
+        assert_ne!(verify(&c, &shop1, &p).unwrap().pseudonym().unwrap(), n1);
+        // The nym is H(scope) * link_secret.
+        let expected = (scope_base("shop.example") * c.world.link_secret.scalar()).into_affine();
+        assert_eq!(n1, Pseudonym(expected));
+    }
+
+    #[test]
+    fn ver_013_pseudonym_presence_must_match_request() {
+        let mut c = case();
+        let with = nym_request(&mut c, "platform.example");
+        // A presentation without a nym for a request that asks for one.
+        let mut p = c.world.present(&mut c.rng, &with);
+        p.pseudonym = None;
+        assert_eq!(verify(&c, &with, &p).unwrap_err().rule, "VER-013");
+        // A nym nobody asked for.
+        let mut p = c.presentation.clone();
+        p.pseudonym = Some(PseudonymProof {
+            nym: G1Affine::generator(),
+            t: G1Affine::generator(),
+        });
+        assert_eq!(rule(&c, &p), "VER-013");
+    }
+
+    #[test]
+    fn ver_015_nym_must_belong_to_the_credential_link_secret() {
+        let mut c = case();
+        let req = nym_request(&mut c, "shop.example");
+        let good = c.world.present(&mut c.rng, &req);
+        // Swap in another holder's nym (honest for that holder): the response does not open it.
+        let other = LinkSecret::generate(&mut c.rng);
+        let mut p = good.clone();
+        let ps = p.pseudonym.as_mut().unwrap();
+        ps.nym = (scope_base("shop.example") * other.scalar()).into_affine();
+        let r = verify(&c, &req, &p).unwrap_err().rule;
+        // The nym is in the challenge, so the BBS+ proof fails first.
+        assert_eq!(r, "VER-010");
+        // A nym proof commitment that does not match fails on the pseudonym check itself.
+        let mut p = good.clone();
+        p.pseudonym.as_mut().unwrap().t = G1Affine::generator();
+        assert_eq!(verify(&c, &req, &p).unwrap_err().rule, "VER-010");
+        // Identity nym is refused at decoding (NYM-003).
+        let mut v: serde_json::Value = serde_json::from_slice(&good.to_json()).unwrap();
+        v["pseudonym"]["nym"] = serde_json::json!(b64(&g1_bytes(&G1Affine::zero())));
+        assert_eq!(
+            ParsedPresentation::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err(),
+            DecodeError::IdentityPoint { field: "nym" }
+        );
+    }
+
+    fn two_issuers(c: &mut Case) -> (World, PresentationRequest) {
+        // A second issuer (another authority) issues to the same holder's link secret.
+        let second = World::new(&mut c.rng);
+        let q1 = c.request.credentials()[0].clone();
+        let q2 = CredentialQuery::new(
+            second.pk().schema().id(),
+            [second.pk().key_id()],
+            ["nationality".to_owned()],
+        )
+        .unwrap();
+        let req = PresentationRequest::new(&mut c.rng, "bank.example", NOW, 600, vec![q1, q2])
+            .unwrap()
+            .with_pseudonym();
+        (second, req)
+    }
+
+    #[test]
+    fn ver_014_two_credentials_sharing_the_link_secret() {
+        let mut c = case();
+        let (second, req) = two_issuers(&mut c);
+        let cred2 = issue(&mut c.rng, &second.issuer, &c.world.link_secret);
+        let verifier = Verifier::new([c.world.pk().clone(), second.pk().clone()]);
+        let p = Presentation::create(
+            &mut c.rng,
+            &req,
+            &[(&c.world.credential, c.world.pk()), (&cred2, second.pk())],
+            &c.world.link_secret,
+        )
+        .unwrap();
+        // 11 attributes: credential 0 hides 9 (+ d, h_0) = 11 responses; credential 1 hides 10
+        // (+ 2) = 12 witnesses but omits the link secret's response, which credential 0 carries.
+        assert_eq!(p.credentials[0].proof.responses.len(), 11);
+        assert_eq!(p.credentials[1].proof.responses.len(), 12 - 1);
+        let parsed = ParsedPresentation::from_json(&p.to_json()).unwrap();
+        let v = verifier.check(&req, &parsed, NOW + 1).unwrap();
+        assert_eq!(v.credentials().len(), 2);
+        assert_eq!(
+            v.credentials()[1].get("nationality"),
+            Some(&AttributeValue::String("CHN".into()))
+        );
+        assert!(v.pseudonym().is_some());
+    }
+
+    #[test]
+    fn ver_014_credentials_of_two_holders_cannot_be_combined() {
+        let mut c = case();
+        let (second, req) = two_issuers(&mut c);
+        // The second credential belongs to another holder (another link secret).
+        let other = LinkSecret::generate(&mut c.rng);
+        let cred2 = issue(&mut c.rng, &second.issuer, &other);
+        let verifier = Verifier::new([c.world.pk().clone(), second.pk().clone()]);
+        // The honest wallet refuses.
+        assert_eq!(
+            Presentation::create(
+                &mut c.rng,
+                &req,
+                &[(&c.world.credential, c.world.pk()), (&cred2, second.pk())],
+                &c.world.link_secret,
+            )
+            .unwrap_err(),
+            PresentError::LinkSecretMismatch
+        );
+        // A cheating prover using each credential's own link secret in its own proof cannot
+        // make the shared response work: splice the second holder's proof in.
+        let mine = issue(&mut c.rng, &second.issuer, &c.world.link_secret);
+        let p_a = Presentation::create(
+            &mut c.rng,
+            &req,
+            &[(&c.world.credential, c.world.pk()), (&mine, second.pk())],
+            &c.world.link_secret,
+        )
+        .unwrap();
+        let theirs = issue(&mut c.rng, &c.world.issuer, &other);
+        let p_b = Presentation::build(
+            &mut c.rng,
+            &req,
+            &[(&theirs, c.world.pk()), (&cred2, second.pk())],
+            &other,
+            true,
+        )
+        .unwrap();
+        let mut spliced = p_a;
+        spliced.credentials[1] = p_b.credentials[1].clone();
+        let parsed = ParsedPresentation::from_json(&spliced.to_json()).unwrap();
+        assert_eq!(
+            verifier.check(&req, &parsed, NOW + 1).unwrap_err().rule,
+            "VER-010"
+        );
+    }
+
+    #[test]
+    fn ver_009_second_credential_must_omit_exactly_the_link_secret_response() {
+        let mut c = case();
+        let (second, req) = two_issuers(&mut c);
+        let cred2 = issue(&mut c.rng, &second.issuer, &c.world.link_secret);
+        let verifier = Verifier::new([c.world.pk().clone(), second.pk().clone()]);
+        let mut p = Presentation::create(
+            &mut c.rng,
+            &req,
+            &[(&c.world.credential, c.world.pk()), (&cred2, second.pk())],
+            &c.world.link_secret,
+        )
+        .unwrap();
+        p.credentials[1].proof.responses.push(Fr::from(1u64));
+        let parsed = ParsedPresentation::from_json(&p.to_json()).unwrap();
+        assert_eq!(
+            verifier.check(&req, &parsed, NOW + 1).unwrap_err().rule,
+            "VER-009"
+        );
     }
 }
