@@ -1,0 +1,2 @@
+//! The `netnym` command (work in progress).
+fn main() {}

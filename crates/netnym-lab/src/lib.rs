@@ -1,0 +1,1 @@
+//! NetNym lab (work in progress).

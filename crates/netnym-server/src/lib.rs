@@ -1,0 +1,1 @@
+//! NetNym server (work in progress).

@@ -1,0 +1,1 @@
+//! NetNym store (work in progress).

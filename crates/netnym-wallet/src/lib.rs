@@ -1,0 +1,1 @@
+//! NetNym wallet (work in progress).
