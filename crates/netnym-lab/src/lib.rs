@@ -1,1 +1,6 @@
-//! NetNym lab (work in progress).
+//! NetNym unlinkability lab: experiments, baselines, collusion simulation and a privacy linter.
+//!
+//! See `docs/lab.md` for the experiments, adversaries, metrics and population model.
+#![forbid(unsafe_code)]
+
+pub mod cli;
