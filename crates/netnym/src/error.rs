@@ -321,6 +321,14 @@ pub enum PresentError {
         /// Why.
         reason: String,
     },
+    /// PRE-009: the query asks for non-revocation and the holding's witness cannot prove it.
+    #[error("query {index}: cannot prove non-revocation: {reason}")]
+    Revocation {
+        /// Query index.
+        index: usize,
+        /// Why.
+        reason: &'static str,
+    },
     /// PRE-006: the issuer public key given is not the credential's issuer key.
     #[error("issuer public key does not match the credential")]
     WrongIssuerKey,
@@ -365,4 +373,36 @@ impl Rejection {
             detail: detail.into(),
         }
     }
+}
+
+/// The revocation registry refused an operation (spec/09-revocation.md, `REV-nnn`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RevocationError {
+    /// REV-001/REV-003: the domain size or a revocation id is outside `1..=MAX_DOMAIN`.
+    #[error("revocation id or domain out of range")]
+    Domain,
+    /// REV-003/REV-004/REV-007: the id is revoked.
+    #[error("revocation id {0} is revoked")]
+    Revoked(u64),
+    /// REV-004: a batch is empty or larger than the limit.
+    #[error("a revocation batch holds 1..=1024 ids")]
+    BatchSize,
+    /// REV-004: a batch names an id twice.
+    #[error("a revocation batch names an id twice")]
+    Duplicate,
+    /// The entry or witness belongs to another registry.
+    #[error("entry of another registry")]
+    WrongRegistry,
+    /// REV-007: the entry is not the next epoch of the witness.
+    #[error("witness is at epoch {have}, entry is epoch {got}: apply entries in order")]
+    EpochGap {
+        /// The witness's epoch.
+        have: u64,
+        /// The entry's epoch.
+        got: u64,
+    },
+    /// A library invariant failed (a bug, not bad input).
+    #[error("internal error: {0}")]
+    Internal(&'static str),
 }

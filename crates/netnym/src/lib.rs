@@ -87,6 +87,7 @@ mod predicate;
 mod presentation;
 mod pseudonym;
 mod request;
+mod revocation;
 mod schema;
 #[cfg(test)]
 mod testing;
@@ -101,6 +102,7 @@ pub use crate::predicate::*;
 pub use crate::presentation::*;
 pub use crate::pseudonym::Pseudonym;
 pub use crate::request::*;
+pub use crate::revocation::*;
 pub use crate::schema::*;
 
 /// The root README's code blocks compile as doctests.

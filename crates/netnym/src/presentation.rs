@@ -22,6 +22,7 @@ use schnorr_pok::{
     SchnorrResponse,
 };
 use serde::{Deserialize, Serialize};
+use vb_accumulator::proofs_cdh::{MembershipProof, MembershipProofProtocol};
 use zeroize::Zeroizing;
 
 use crate::credential::Credential;
@@ -29,12 +30,13 @@ use crate::encoding::{
     b64, check_envelope, fr_bytes, g1_bytes, g1_from, parse_json, unb64, Reader, StrictMap,
     Transcript, FR_LEN, G1_LEN,
 };
-use crate::error::{DecodeError, PresentError, Rejection, VerifyError};
+use crate::error::{DecodeError, PresentError, Rejection, RevocationError, VerifyError};
 use crate::issuance::LinkSecret;
 use crate::keys::{IssuerPublicKey, KeyId};
 use crate::predicate::{lower, Bound};
 use crate::pseudonym::{scope_base, Pseudonym};
-use crate::request::{CredentialQuery, PresentationRequest, CLOCK_SKEW};
+use crate::request::{CredentialQuery, NonRevocation, PresentationRequest, CLOCK_SKEW};
+use crate::revocation::{EpochEntry, MembershipWitness, RegistryPublicKey};
 use crate::schema::{AttributeType, AttributeValue, Schema};
 
 const PRESENTATION_TYPE: &str = "netnym-presentation";
@@ -60,6 +62,110 @@ struct PresentedCredential {
     schema_id: String,
     disclosed: StrictMap<serde_json::Value>,
     proof: PokParts,
+    non_revoked: Option<MembershipParts>,
+}
+
+/// A membership proof (CDH variant) as sent: `A'`, `Ā`, `t` and the randomizer's response;
+/// the revocation id's response is the BBS+ proof's (REV-010).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct MembershipParts {
+    pub(crate) epoch: u64,
+    pub(crate) A_prime: G1Affine,
+    pub(crate) A_bar: G1Affine,
+    pub(crate) t: G1Affine,
+    pub(crate) response: Fr,
+}
+
+/// Length of an encoded membership proof.
+const MEMBERSHIP_LEN: usize = 3 * G1_LEN + FR_LEN;
+
+impl MembershipParts {
+    fn from_proof(epoch: u64, p: &MembershipProof<Bls12_381>) -> Option<Self> {
+        let partial = p.0.sc_partial.as_ref()?;
+        Some(Self {
+            epoch,
+            A_prime: p.0.A_prime,
+            A_bar: p.0.A_bar,
+            t: partial.t,
+            response: partial.response1,
+        })
+    }
+
+    /// The `vb_accumulator` proof. Its inner type lives in a crate NetNym does not depend on
+    /// directly, so it is built through its canonical (validating) encoding:
+    /// `A' ‖ Ā ‖ None ‖ Some(t ‖ response)`.
+    fn to_proof(&self) -> Option<MembershipProof<Bls12_381>> {
+        use ark_serialize::CanonicalDeserialize;
+        let mut bytes = Vec::with_capacity(MEMBERSHIP_LEN + 2);
+        bytes.extend_from_slice(&g1_bytes(&self.A_prime));
+        bytes.extend_from_slice(&g1_bytes(&self.A_bar));
+        bytes.push(0);
+        bytes.push(1);
+        bytes.extend_from_slice(&g1_bytes(&self.t));
+        bytes.extend_from_slice(&fr_bytes(&self.response));
+        MembershipProof::<Bls12_381>::deserialize_compressed(&bytes[..]).ok()
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(MEMBERSHIP_LEN);
+        for p in [&self.A_prime, &self.A_bar, &self.t] {
+            out.extend_from_slice(&g1_bytes(p));
+        }
+        out.extend_from_slice(&fr_bytes(&self.response));
+        out
+    }
+
+    /// WIRE-006..009: exactly 176 bytes; `A'` a non-identity subgroup point (the pairing
+    /// argument needs it), `Ā` and `t` subgroup points, a canonical response.
+    fn decode(epoch: u64, bytes: &[u8]) -> Result<Self, DecodeError> {
+        if bytes.len() != MEMBERSHIP_LEN {
+            return Err(DecodeError::Length {
+                field: "non_revoked.proof",
+                expected: MEMBERSHIP_LEN,
+                actual: bytes.len(),
+            });
+        }
+        let mut r = Reader::new("non_revoked.proof", bytes, MEMBERSHIP_LEN)?;
+        let out = Self {
+            epoch,
+            A_prime: r.g1(false)?,
+            A_bar: r.g1(true)?,
+            t: r.g1(true)?,
+            response: r.fr()?,
+        };
+        r.finish()?;
+        Ok(out)
+    }
+}
+
+/// One credential offered for a presentation: the credential, its issuer's public key and,
+/// when the query asks for non-revocation, a membership witness for its revocation id.
+#[derive(Debug, Clone, Copy)]
+pub struct Holding<'a> {
+    /// The credential.
+    pub credential: &'a Credential,
+    /// Its issuer's public key.
+    pub public_key: &'a IssuerPublicKey,
+    /// A witness for the credential's revocation id, at an epoch the request accepts.
+    pub witness: Option<&'a MembershipWitness>,
+}
+
+impl<'a> Holding<'a> {
+    /// A credential without a witness.
+    #[must_use]
+    pub fn new(credential: &'a Credential, public_key: &'a IssuerPublicKey) -> Self {
+        Self {
+            credential,
+            public_key,
+            witness: None,
+        }
+    }
+    /// Attach a membership witness.
+    #[must_use]
+    pub fn with_witness(mut self, witness: &'a MembershipWitness) -> Self {
+        self.witness = Some(witness);
+        self
+    }
 }
 
 /// A BBS+ proof of knowledge as sent: the second Schnorr proof's responses in witness order,
@@ -103,6 +209,15 @@ struct CredentialWire {
     issuer_key_id: String,
     schema_id: String,
     disclosed: StrictMap<serde_json::Value>,
+    proof: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    non_revoked: Option<MembershipWire>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MembershipWire {
+    epoch: u64,
     proof: String,
 }
 
@@ -258,6 +373,33 @@ fn append_statement(
     tr.append(b"bbs_pok", contribution);
 }
 
+/// The registry id hashes the registry key and domain, so binding it binds both.
+fn append_membership(tr: &mut Transcript, registry: &KeyId, epoch: u64, contribution: &[u8]) {
+    tr.append(b"registry_id", registry.as_bytes());
+    tr.append_u64(b"epoch", epoch);
+    tr.append(b"membership", contribution);
+}
+
+/// The index of a query's revocation attribute: a uint attribute, not disclosed (REV-008).
+fn revocation_index(
+    schema: &Schema,
+    nr: &NonRevocation,
+    disclosed: &BTreeSet<usize>,
+) -> Result<usize, String> {
+    match schema.index_of(&nr.attribute) {
+        Some(i)
+            if schema.attributes()[i].ty() == AttributeType::Uint && !disclosed.contains(&i) =>
+        {
+            Ok(i)
+        }
+        Some(_) => Err(format!(
+            "{:?} must be a hidden uint attribute",
+            nr.attribute
+        )),
+        None => Err(format!("schema has no attribute {:?}", nr.attribute)),
+    }
+}
+
 fn append_pseudonym(tr: &mut Transcript, base: &G1Affine, nym: &G1Affine, t: &G1Affine) {
     tr.append_g1(b"nym_base", base);
     tr.append_g1(b"nym", nym);
@@ -299,6 +441,19 @@ fn disclosed_indices(schema: &Schema, names: &[String]) -> Result<BTreeSet<usize
     Ok(out)
 }
 
+type MembershipProtocol = MembershipProofProtocol<Bls12_381>;
+
+/// One credential's proof in progress.
+struct ProverState {
+    protocol: PoKOfSignatureG1Protocol<Bls12_381>,
+    key_id: KeyId,
+    schema_id: String,
+    disclosed: StrictMap<serde_json::Value>,
+    reveal: BTreeSet<usize>,
+    ls_index: usize,
+    membership: Option<(u64, MembershipProtocol)>,
+}
+
 impl Presentation {
     /// Build a presentation answering `request` with `credentials[i]` for query `i`.
     ///
@@ -310,33 +465,68 @@ impl Presentation {
         credentials: &[(&Credential, &IssuerPublicKey)],
         link_secret: &LinkSecret,
     ) -> Result<Self, PresentError> {
-        Self::build(rng, request, credentials, link_secret, true)
+        let holdings: Vec<Holding<'_>> = credentials
+            .iter()
+            .map(|(c, pk)| Holding::new(c, pk))
+            .collect();
+        Self::build(rng, request, &holdings, link_secret, true)
     }
 
-    /// [`Presentation::create`], optionally without the holder-side checks of the signature
-    /// (PRE-005) and predicates (PRE-007); tests use that to build proofs a cheating holder
-    /// would send.
-    pub(crate) fn build(
+    /// Build a presentation answering `request` with `holdings[i]` for query `i`, including
+    /// non-revocation proofs from the holdings' witnesses.
+    ///
+    /// # Errors
+    /// [`PresentError`] when the holdings cannot satisfy the request (PRE-001..PRE-009).
+    pub fn create_with(
+        rng: &mut (impl RngCore + CryptoRng),
+        request: &PresentationRequest,
+        holdings: &[Holding<'_>],
+        link_secret: &LinkSecret,
+    ) -> Result<Self, PresentError> {
+        Self::build(rng, request, holdings, link_secret, true)
+    }
+
+    /// Test support: [`Presentation::build`] from credential and key pairs.
+    #[cfg(test)]
+    pub(crate) fn build_pairs(
         rng: &mut (impl RngCore + CryptoRng),
         request: &PresentationRequest,
         credentials: &[(&Credential, &IssuerPublicKey)],
         link_secret: &LinkSecret,
         check_credentials: bool,
     ) -> Result<Self, PresentError> {
+        let holdings: Vec<Holding<'_>> = credentials
+            .iter()
+            .map(|(c, pk)| Holding::new(c, pk))
+            .collect();
+        Self::build(rng, request, &holdings, link_secret, check_credentials)
+    }
+
+    /// [`Presentation::create_with`], optionally without the holder-side checks of the
+    /// signature (PRE-005), predicates (PRE-007) and witness (PRE-009); tests use that to build
+    /// proofs a cheating holder would send.
+    pub(crate) fn build(
+        rng: &mut (impl RngCore + CryptoRng),
+        request: &PresentationRequest,
+        holdings: &[Holding<'_>],
+        link_secret: &LinkSecret,
+        check_credentials: bool,
+    ) -> Result<Self, PresentError> {
         let queries = request.credentials();
         // PRE-001
-        if credentials.len() != queries.len() {
+        if holdings.len() != queries.len() {
             return Err(PresentError::CredentialCount {
                 expected: queries.len(),
-                given: credentials.len(),
+                given: holdings.len(),
             });
         }
         // One blinding for the link secret in every sub-proof: equal responses prove the
         // credentials and the pseudonym share it (spec/05-presentation.md §Linking).
         let ls_blinding = Fr::rand(rng);
-        let mut protocols = Vec::with_capacity(credentials.len());
-        let mut tr = new_transcript(request, credentials.len());
-        for (index, (query, (cred, pk))) in queries.iter().zip(credentials).enumerate() {
+        let mut protocols = Vec::with_capacity(holdings.len());
+        let mut tr = new_transcript(request, holdings.len());
+        for (index, (query, holding)) in queries.iter().zip(holdings).enumerate() {
+            let (cred, pk) = (holding.credential, holding.public_key);
             let schema = pk.schema();
             // PRE-006
             if cred.key_id() != pk.key_id() || cred.attributes().schema() != schema {
@@ -380,6 +570,40 @@ impl Presentation {
                     }
                 }
             }
+            // PRE-009: non-revocation needs a witness of the named registry, at an accepted
+            // epoch, for this credential's revocation id.
+            let revocation = match query.non_revoked() {
+                None => None,
+                Some(nr) => {
+                    let r_index = revocation_index(schema, nr, &reveal)
+                        .map_err(|reason| PresentError::InvalidRequest { index, reason })?;
+                    let witness = holding.witness.ok_or(PresentError::Revocation {
+                        index,
+                        reason: "no membership witness given",
+                    })?;
+                    if check_credentials {
+                        if witness.registry() != nr.registry_id {
+                            return Err(PresentError::Revocation {
+                                index,
+                                reason: "witness is for another registry",
+                            });
+                        }
+                        if !(nr.min_epoch..=nr.max_epoch).contains(&witness.epoch()) {
+                            return Err(PresentError::Revocation {
+                                index,
+                                reason: "witness epoch outside the accepted window: update it",
+                            });
+                        }
+                        if Fr::from(witness.revocation_id()) != messages[r_index] {
+                            return Err(PresentError::Revocation {
+                                index,
+                                reason: "witness is for another revocation id",
+                            });
+                        }
+                    }
+                    Some((r_index, witness, Fr::rand(rng)))
+                }
+            };
             let ls_index = schema.holder_secret_index();
             let protocol = PoKOfSignatureG1Protocol::init(
                 rng,
@@ -390,6 +614,10 @@ impl Presentation {
                         MessageOrBlinding::RevealMessage(m)
                     } else if i == ls_index {
                         MessageOrBlinding::blind_message_with(m, ls_blinding)
+                    } else if let Some((_, _, blinding)) =
+                        revocation.as_ref().filter(|(r, _, _)| *r == i)
+                    {
+                        MessageOrBlinding::blind_message_with(m, *blinding)
                     } else {
                         MessageOrBlinding::BlindMessageRandomly(m)
                     }
@@ -402,6 +630,25 @@ impl Presentation {
                 .challenge_contribution(&revealed, schema.params(), &mut contribution)
                 .map_err(|_| PresentError::Internal("bbs+ challenge contribution"))?;
             append_statement(&mut tr, pk, &revealed, &bounds, &contribution);
+            // REV-010: membership of the same hidden value, with the BBS+ blinding.
+            let membership = match (revocation, query.non_revoked()) {
+                (Some((r_index, witness, blinding)), Some(nr)) => {
+                    let proto = MembershipProtocol::init(
+                        rng,
+                        messages[r_index],
+                        Some(blinding),
+                        witness.accumulator(),
+                        &witness.vb(),
+                    );
+                    let mut c = Vec::new();
+                    proto
+                        .challenge_contribution(witness.accumulator(), &mut c)
+                        .map_err(|_| PresentError::Internal("membership contribution"))?;
+                    append_membership(&mut tr, &nr.registry_id, witness.epoch(), &c);
+                    Some((witness.epoch(), proto))
+                }
+                _ => None,
+            };
             let disclosed = StrictMap(
                 reveal
                     .iter()
@@ -413,14 +660,15 @@ impl Presentation {
                     })
                     .collect(),
             );
-            protocols.push((
+            protocols.push(ProverState {
                 protocol,
-                pk.key_id(),
-                schema.id().to_owned(),
+                key_id: pk.key_id(),
+                schema_id: schema.id().to_owned(),
                 disclosed,
                 reveal,
                 ls_index,
-            ));
+                membership,
+            });
         }
         // NYM-001: nym = H(verifier id) * link_secret, proven with the shared blinding.
         let nym = request.pseudonym().then(|| {
@@ -432,21 +680,34 @@ impl Presentation {
         });
         let challenge = tr.challenge(CHALLENGE_DST);
         let mut out = Vec::with_capacity(protocols.len());
-        for (i, (protocol, key_id, schema_id, disclosed, reveal, ls_index)) in
-            protocols.into_iter().enumerate()
-        {
+        for (i, st) in protocols.into_iter().enumerate() {
             // The first credential carries the link secret's response; the others omit it.
             let proof = if i == 0 {
-                protocol.gen_proof(&challenge)
+                st.protocol.gen_proof(&challenge)
             } else {
-                protocol.gen_partial_proof(&challenge, &reveal, &BTreeSet::from([ls_index]))
+                st.protocol.gen_partial_proof(
+                    &challenge,
+                    &st.reveal,
+                    &BTreeSet::from([st.ls_index]),
+                )
             }
             .map_err(|_| PresentError::Internal("bbs+ proof generation"))?;
+            let non_revoked = match st.membership {
+                None => None,
+                Some((epoch, proto)) => Some(
+                    proto
+                        .gen_partial_proof(&challenge)
+                        .ok()
+                        .and_then(|p| MembershipParts::from_proof(epoch, &p))
+                        .ok_or(PresentError::Internal("membership proof generation"))?,
+                ),
+            };
             out.push(PresentedCredential {
-                key_id,
-                schema_id,
-                disclosed,
+                key_id: st.key_id,
+                schema_id: st.schema_id,
+                disclosed: st.disclosed,
                 proof: PokParts::from_proof(&proof),
+                non_revoked,
             });
         }
         Ok(Self {
@@ -474,6 +735,10 @@ impl Presentation {
                     schema_id: c.schema_id.clone(),
                     disclosed: c.disclosed.clone(),
                     proof: b64(&c.proof.encode()),
+                    non_revoked: c.non_revoked.as_ref().map(|m| MembershipWire {
+                        epoch: m.epoch,
+                        proof: b64(&m.encode()),
+                    }),
                 })
                 .collect(),
             pseudonym: self.pseudonym.map(|p| PseudonymWire {
@@ -489,7 +754,7 @@ impl Presentation {
     pub fn proof_size(&self) -> usize {
         self.credentials
             .iter()
-            .map(|c| c.proof.encode().len())
+            .map(|c| c.proof.encode().len() + c.non_revoked.as_ref().map_or(0, |_| MEMBERSHIP_LEN))
             .sum::<usize>()
             + self.pseudonym.map_or(0, |_| 2 * G1_LEN)
     }
@@ -526,6 +791,13 @@ impl ParsedPresentation {
                 schema_id: c.schema_id,
                 disclosed: c.disclosed,
                 proof: PokParts::decode(&unb64("proof", &c.proof)?)?,
+                non_revoked: match c.non_revoked {
+                    None => None,
+                    Some(m) => Some(MembershipParts::decode(
+                        m.epoch,
+                        &unb64("non_revoked.proof", &m.proof)?,
+                    )?),
+                },
             });
         }
         let pseudonym = match w.pseudonym {
@@ -637,6 +909,14 @@ impl VerifiedPresentation {
 #[derive(Debug, Clone, Default)]
 pub struct Verifier {
     issuers: BTreeMap<KeyId, IssuerPublicKey>,
+    registries: BTreeMap<KeyId, TrustedRegistry>,
+}
+
+/// A revocation registry the verifier trusts and the accumulator values of the epochs it knows.
+#[derive(Debug, Clone)]
+struct TrustedRegistry {
+    key: RegistryPublicKey,
+    epochs: BTreeMap<u64, G1Affine>,
 }
 
 impl Verifier {
@@ -645,7 +925,34 @@ impl Verifier {
     pub fn new(keys: impl IntoIterator<Item = IssuerPublicKey>) -> Self {
         Self {
             issuers: keys.into_iter().map(|k| (k.key_id(), k)).collect(),
+            registries: BTreeMap::new(),
         }
+    }
+
+    /// Trust a revocation registry (its key obtained on an authenticated channel).
+    #[must_use]
+    pub fn with_registry(mut self, key: RegistryPublicKey) -> Self {
+        self.registries.insert(
+            key.id(),
+            TrustedRegistry {
+                key,
+                epochs: BTreeMap::new(),
+            },
+        );
+        self
+    }
+
+    /// Learn an epoch's accumulator value from the registry's public log.
+    ///
+    /// # Errors
+    /// [`RevocationError::WrongRegistry`] when the registry is not trusted.
+    pub fn add_epoch(&mut self, entry: &EpochEntry) -> Result<(), RevocationError> {
+        let reg = self
+            .registries
+            .get_mut(&entry.registry())
+            .ok_or(RevocationError::WrongRegistry)?;
+        reg.epochs.insert(entry.epoch(), *entry.accumulator());
+        Ok(())
     }
 
     /// Stage 2: verify a parsed presentation against the request it answers, at time `now`
@@ -804,13 +1111,14 @@ impl Verifier {
                 .challenge_contribution(&revealed, schema.params(), &mut contribution)
                 .map_err(|e| Rejection::new("VER-010", format!("contribution: {e:?}")))?;
             append_statement(&mut tr, pk, &revealed, &bounds, &contribution);
+            let membership = self.membership_statement(&mut tr, i, query, c, schema, &wanted)?;
             disclosed.sort_by_key(|(idx, _, _)| *idx);
             verified.push(VerifiedCredential {
                 key_id: c.key_id,
                 schema_id: schema.id().to_owned(),
                 disclosed: disclosed.into_iter().map(|(_, n, v)| (n, v)).collect(),
             });
-            checks.push((pk, revealed, proof, skipped_msgs, ls_index));
+            checks.push((pk, revealed, proof, skipped_msgs, ls_index, membership));
         }
         let nym_base = p.pseudonym.map(|nym| {
             let base = scope_base(request.verifier_id());
@@ -820,7 +1128,9 @@ impl Verifier {
         let challenge = tr.challenge(CHALLENGE_DST);
         // The link secret's response, from the first credential's proof.
         let mut ls_response = None;
-        for (i, (pk, revealed, proof, skipped, ls_index)) in checks.into_iter().enumerate() {
+        for (i, (pk, revealed, proof, skipped, ls_index, membership)) in
+            checks.into_iter().enumerate()
+        {
             let params = pk.schema().params();
             let missing = match ls_response {
                 Some(r) if !skipped.is_empty() => Some(BTreeMap::from([(ls_index, r)])),
@@ -846,6 +1156,18 @@ impl Verifier {
                         .map_err(|e| Rejection::new("VER-010", format!("ls response: {e:?}")))?,
                 );
             }
+            // VER-019: membership of the same hidden revocation id (its response is the BBS+
+            // proof's), in the epoch's accumulator.
+            if let Some((r_index, reg, value, mproof)) = membership {
+                let ids: BTreeSet<usize> = revealed.keys().copied().collect();
+                let resp = proof
+                    .get_resp_for_message(r_index, &ids)
+                    .map_err(|e| Rejection::new("VER-019", format!("credential {i}: {e:?}")))?;
+                let (ppk, pparams) = reg.key.prepared();
+                mproof
+                    .verify_partial(resp, &value, &challenge, ppk.clone(), pparams.clone())
+                    .map_err(|e| Rejection::new("VER-019", format!("credential {i}: {e:?}")))?;
+            }
             // VER-011: e(A', w) == e(Ā, g2).
             if !pairing_check(pk, &proof.A_prime, &proof.A_bar) {
                 return Err(Rejection::new(
@@ -870,6 +1192,69 @@ impl Verifier {
             credentials: verified,
             pseudonym,
         })
+    }
+}
+
+impl Verifier {
+    /// VER-016..VER-018 for one credential: the non-revocation proof is present exactly when
+    /// asked for, on a hidden uint attribute, at an accepted epoch of a trusted registry whose
+    /// value the verifier knows; appends its statement to the transcript.
+    #[allow(clippy::type_complexity)]
+    fn membership_statement<'a>(
+        &'a self,
+        tr: &mut Transcript,
+        i: usize,
+        query: &CredentialQuery,
+        c: &PresentedCredential,
+        schema: &Schema,
+        disclosed: &BTreeSet<usize>,
+    ) -> Result<
+        Option<(
+            usize,
+            &'a TrustedRegistry,
+            G1Affine,
+            MembershipProof<Bls12_381>,
+        )>,
+        Rejection,
+    > {
+        match (query.non_revoked(), &c.non_revoked) {
+            (None, None) => Ok(None),
+            (Some(nr), Some(m)) => {
+                let r_index = revocation_index(schema, nr, disclosed)
+                    .map_err(|e| Rejection::new("VER-016", format!("credential {i}: {e}")))?;
+                if !(nr.min_epoch..=nr.max_epoch).contains(&m.epoch) {
+                    return Err(Rejection::new(
+                        "VER-017",
+                        format!(
+                            "credential {i}: epoch {} outside {}..={}",
+                            m.epoch, nr.min_epoch, nr.max_epoch
+                        ),
+                    ));
+                }
+                let reg = self.registries.get(&nr.registry_id).ok_or_else(|| {
+                    Rejection::new("VER-018", format!("credential {i}: registry not trusted"))
+                })?;
+                let value = *reg.epochs.get(&m.epoch).ok_or_else(|| {
+                    Rejection::new(
+                        "VER-018",
+                        format!("credential {i}: epoch {} unknown", m.epoch),
+                    )
+                })?;
+                let proof = m.to_proof().ok_or_else(|| {
+                    Rejection::new("VER-019", format!("credential {i}: encoding"))
+                })?;
+                let mut contribution = Vec::new();
+                proof
+                    .challenge_contribution(&value, &mut contribution)
+                    .map_err(|e| Rejection::new("VER-019", format!("contribution: {e:?}")))?;
+                append_membership(tr, &nr.registry_id, m.epoch, &contribution);
+                Ok(Some((r_index, reg, value, proof)))
+            }
+            _ => Err(Rejection::new(
+                "VER-016",
+                format!("credential {i}: non-revocation proof presence differs from the request"),
+            )),
+        }
     }
 }
 

@@ -39,6 +39,42 @@ pub struct CredentialQuery {
     issuer_key_ids: Vec<KeyId>,
     pub(crate) disclose: Vec<String>,
     predicates: Vec<Predicate>,
+    non_revoked: Option<NonRevocation>,
+}
+
+/// A query's non-revocation condition (REV-008): the credential's `attribute` (a uint, by
+/// default `revocation_id`) is a member of registry `registry`'s accumulator at some epoch in
+/// `min_epoch..=max_epoch`. The verifier chooses the window; a window that excludes old epochs
+/// rejects presentations against a stale accumulator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NonRevocation {
+    /// The registry id.
+    pub registry_id: KeyId,
+    /// The attribute holding the revocation id.
+    #[serde(default = "default_revocation_attribute")]
+    pub attribute: String,
+    /// Oldest accepted epoch.
+    pub min_epoch: u64,
+    /// Newest accepted epoch.
+    pub max_epoch: u64,
+}
+
+fn default_revocation_attribute() -> String {
+    "revocation_id".to_owned()
+}
+
+impl NonRevocation {
+    /// Membership of `revocation_id` in `registry_id` at an epoch in `min_epoch..=max_epoch`.
+    #[must_use]
+    pub fn new(registry_id: KeyId, min_epoch: u64, max_epoch: u64) -> Self {
+        Self {
+            registry_id,
+            attribute: default_revocation_attribute(),
+            min_epoch,
+            max_epoch,
+        }
+    }
 }
 
 impl CredentialQuery {
@@ -86,7 +122,36 @@ impl CredentialQuery {
             issuer_key_ids,
             disclose,
             predicates: Vec::new(),
+            non_revoked: None,
         })
+    }
+
+    /// Require proof of non-revocation (REQ-008: `min_epoch <= max_epoch`, attribute name 1..=64
+    /// bytes).
+    ///
+    /// # Errors
+    /// [`DecodeError::InvalidField`] when the condition breaks REQ-008.
+    pub fn with_non_revocation(mut self, condition: NonRevocation) -> Result<Self, DecodeError> {
+        if condition.min_epoch > condition.max_epoch {
+            return Err(DecodeError::InvalidField {
+                field: "non_revoked",
+                reason: "min_epoch is after max_epoch".to_owned(),
+            });
+        }
+        if condition.attribute.is_empty() || condition.attribute.len() > 64 {
+            return Err(DecodeError::InvalidField {
+                field: "non_revoked",
+                reason: "attribute names are 1..=64 bytes".to_owned(),
+            });
+        }
+        self.non_revoked = Some(condition);
+        Ok(self)
+    }
+
+    /// The non-revocation condition, if any.
+    #[must_use]
+    pub fn non_revoked(&self) -> Option<&NonRevocation> {
+        self.non_revoked.as_ref()
     }
 
     /// Add predicates on hidden attributes (REQ-007: at most [`MAX_PREDICATES`]).
@@ -149,6 +214,8 @@ struct QueryWire {
     disclose: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     predicates: Vec<Predicate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    non_revoked: Option<NonRevocation>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -278,6 +345,16 @@ impl PresentationRequest {
                 // serde_json writes our predicate types deterministically.
                 t.append(b"predicate", &serde_json::to_vec(p).unwrap_or_default());
             }
+            match &q.non_revoked {
+                None => t.append_u64(b"non_revoked", 0),
+                Some(nr) => {
+                    t.append_u64(b"non_revoked", 1);
+                    t.append(b"registry_id", nr.registry_id.as_bytes());
+                    t.append(b"attribute", nr.attribute.as_bytes());
+                    t.append_u64(b"min_epoch", nr.min_epoch);
+                    t.append_u64(b"max_epoch", nr.max_epoch);
+                }
+            }
         }
         t.digest()
     }
@@ -301,6 +378,7 @@ impl PresentationRequest {
                     issuer_key_ids: q.issuer_key_ids.iter().map(ToString::to_string).collect(),
                     disclose: q.disclose.clone(),
                     predicates: q.predicates.clone(),
+                    non_revoked: q.non_revoked.clone(),
                 })
                 .collect(),
         })
@@ -333,10 +411,12 @@ impl PresentationRequest {
                 .iter()
                 .map(|k| KeyId::parse(k))
                 .collect::<Result<Vec<_>, _>>()?;
-            queries.push(
-                CredentialQuery::new(&q.schema_id, keys, q.disclose)?
-                    .with_predicates(q.predicates)?,
-            );
+            let mut query = CredentialQuery::new(&q.schema_id, keys, q.disclose)?
+                .with_predicates(q.predicates)?;
+            if let Some(nr) = q.non_revoked {
+                query = query.with_non_revocation(nr)?;
+            }
+            queries.push(query);
         }
         let nonce = unb64("nonce", &w.nonce)?;
         Self::from_parts(

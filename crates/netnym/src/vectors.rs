@@ -379,8 +379,9 @@ fn negative(
             s: Fr::rand(&mut r),
         },
     );
-    let forged = Presentation::build(&mut r, &f.request, &[(&forged, pk)], &f.link_secret, false)
-        .expect("fixture");
+    let forged =
+        Presentation::build_pairs(&mut r, &f.request, &[(&forged, pk)], &f.link_secret, false)
+            .expect("fixture");
     p("forged-signature", "VER-011", to_value(&forged.to_json()));
 
     // Replay against another request (fresh nonce) and a forged nonce echo.
