@@ -1,1 +1,98 @@
-//! NetNym wallet (work in progress).
+//! # NetNym wallet
+//!
+//! The holder's wallet: one password-encrypted file holding the link secret (backed by a
+//! 24-word recovery phrase), credentials, pinned issuer keys and public parameters, revocation
+//! witnesses and the history of what was disclosed to which platform; and the check before
+//! presenting, which tells the holder what a request would reveal.
+//!
+//! ## Modules (re-exported at the root)
+//! - file: the encrypted file format ([`KdfParams`], format table in the module docs):
+//!   Argon2id (parameters in the header) and XChaCha20-Poly1305 with the whole header as
+//!   associated data; atomic saves (temporary file, fsync, rename, mode 0600).
+//! - secret: [`Password`], [`RecoveryPhrase`] (BIP-39 English, 24 words; the link secret is
+//!   `SHA-512(DST || entropy) mod r`).
+//! - wallet: [`Wallet`] (create, restore, open, save, enroll, present).
+//! - check: [`RequestCheck`], the satisfiability decision and the reveal summary.
+//! - error: one error enum per operation.
+//!
+//! ## Decisions
+//! - **Wrong password vs damage.** The header carries a 16-byte key check derived from the
+//!   Argon2 output, so a wrong password is reported as [`OpenError::WrongPassword`] and a
+//!   modified file as [`OpenError::Corrupted`] (the AEAD tag still protects everything; the
+//!   check value gives an attacker nothing the tag does not). Opening never writes.
+//! - **Pinning.** Issuer keys are pinned by key id (the id commits to the key and schema);
+//!   other public parameters by name: a different value under a stored name is refused.
+//!   Keys are validated when first stored and again, by the same decoder, on every open.
+//! - **Credential choice.** For each query the newest credential that satisfies it is used.
+//! - **Validity.** A credential is presented only when `issued_on <= today <= expires_on`
+//!   (when its schema has those dates), even if the request does not ask for `valid_on`.
+//! - **Revocation.** Each credential has a slot for the core's membership witness and its
+//!   epoch ([`Wallet::set_witness`]); updating it from the authority's epoch log waits for the
+//!   core's revocation module.
+//! - **Limits.** One process at a time: concurrent writers are not locked out (the last save
+//!   wins, never a torn file). Zeroization is best effort: the JSON parser and the core's
+//!   decoders make short-lived copies that are not cleared.
+//!
+//! # Example
+//! ```
+//! use netnym::*;
+//! use netnym_wallet::{KdfParams, Password, Wallet};
+//! use rand::{rngs::OsRng, SeedableRng};
+//!
+//! let mut rng = rand_chacha::ChaCha20Rng::from_rng(OsRng)?;
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("wallet.nnw");
+//! let password = Password::new("correct horse battery".to_owned());
+//! let now = 1_764_000_000;
+//! let (mut wallet, phrase) = Wallet::create(&mut rng, &path, &password, KdfParams::INSECURE_FAST, now)?;
+//! assert_eq!(phrase.expose().split(' ').count(), 24);
+//!
+//! // The authority publishes its key; the wallet stores it and enrolls.
+//! let schema = Schema::cn_network_id_v1();
+//! let issuer = Issuer::new(IssuerSecretKey::generate(&mut rng), &schema);
+//! let (key_id, _) = wallet.add_issuer_key(&issuer.public_key().to_json())?;
+//! let offer = IssuanceOffer::new(&mut rng, issuer.public_key());
+//! let (request, pending) = wallet.begin_enrollment(&mut rng, &offer)?;
+//! let attributes = Attributes::from_json(&schema, &serde_json::json!({
+//!     "revocation_id": 7, "document_type": "01", "document_number": "310115200001011234",
+//!     "family_name": "Li", "given_name": "Na", "birth_date": "2000-01-01",
+//!     "region": "310115", "nationality": "CHN", "issued_on": "2024-01-01",
+//!     "expires_on": "2034-01-01"
+//! }))?;
+//! let response = issuer.issue_blind(&mut rng, &offer, &request, &attributes)?;
+//! wallet.finish_enrollment(pending, key_id, &response.to_json(), now)?;
+//! wallet.save(&mut rng)?;
+//!
+//! // A platform asks for age >= 18; the wallet says what it would reveal, then proves.
+//! let query = CredentialQuery::new(schema.id(), [key_id], [])?
+//!     .with_predicates([Predicate::AgeAtLeast(18)])?;
+//! let ask = PresentationRequest::new(&mut rng, "shop.example", now, 300, vec![query])?
+//!     .with_pseudonym();
+//! let check = wallet.check_request(&ask, now);
+//! assert!(check.is_satisfiable());
+//! assert!(check.to_string().contains("age at least 18"));
+//! let (presentation, _) = wallet.present(&mut rng, &ask, now)?;
+//! let verified = Verifier::new([issuer.public_key().clone()])
+//!     .verify_json(&ask, &presentation.to_json(), now)?;
+//! assert!(verified.pseudonym().is_some());
+//!
+//! // Reopen with the password.
+//! let reopened = Wallet::open(&path, &password)?;
+//! assert_eq!(reopened.credentials().len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod check;
+mod contents;
+mod error;
+mod file;
+mod secret;
+mod wallet;
+
+pub use crate::check::{statement, utc, QueryCheck, RequestCheck, Unsatisfied};
+pub use crate::contents::Disclosure;
+pub use crate::error::*;
+pub use crate::file::{KdfParams, FORMAT_VERSION, HEADER_LEN, MAX_WALLET_BYTES};
+pub use crate::secret::{Password, RecoveryPhrase, MIN_PASSWORD_CHARS, PHRASE_WORDS};
+pub use crate::wallet::{StoredCredential, StoredWitness, Wallet};
