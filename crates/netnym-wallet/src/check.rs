@@ -45,6 +45,19 @@ pub enum Unsatisfied {
         /// Its `issued_on` date.
         issued_on: String,
     },
+    /// The query asks for non-revocation and the credential has no witness of that registry.
+    NoWitness,
+    /// The authority's epoch log revoked the credential.
+    Revoked,
+    /// The witness is at an epoch outside the query's window (update the wallet).
+    WitnessEpoch {
+        /// The witness's epoch.
+        epoch: u64,
+        /// Oldest accepted epoch.
+        min: u64,
+        /// Newest accepted epoch.
+        max: u64,
+    },
 }
 
 impl core::fmt::Display for Unsatisfied {
@@ -59,6 +72,12 @@ impl core::fmt::Display for Unsatisfied {
             }
             Self::Expired { expires_on } => write!(f, "it expired on {expires_on}"),
             Self::NotYetValid { issued_on } => write!(f, "it is valid only from {issued_on}"),
+            Self::NoWitness => f.write_str("it has no revocation witness for the requested registry"),
+            Self::Revoked => f.write_str("it has been revoked"),
+            Self::WitnessEpoch { epoch, min, max } => write!(
+                f,
+                "its revocation witness is at epoch {epoch}, the request accepts {min}..={max} (run a wallet update)"
+            ),
         }
     }
 }
@@ -374,6 +393,26 @@ fn try_credential(
             proven_attrs.push(name.to_owned());
         }
         proves.push(text);
+    }
+    if let Some(nr) = query.non_revoked() {
+        let w = cred
+            .witness()
+            .filter(|w| w.witness().registry() == nr.registry_id)
+            .ok_or(Unsatisfied::NoWitness)?;
+        if w.revoked() {
+            return Err(Unsatisfied::Revoked);
+        }
+        if !(nr.min_epoch..=nr.max_epoch).contains(&w.epoch()) {
+            return Err(Unsatisfied::WitnessEpoch {
+                epoch: w.epoch(),
+                min: nr.min_epoch,
+                max: nr.max_epoch,
+            });
+        }
+        proves.push(format!(
+            "not revoked (revocation registry epoch {})",
+            w.epoch()
+        ));
     }
     if let Some(exp) = date_attr(schema, cred, "expires_on") {
         if exp < today {

@@ -4,11 +4,13 @@
 //! { "type": "netnym-wallet-contents", "version": 1, "created_at": 1764000000,
 //!   "link_secret": "<base64url, 32 bytes>",
 //!   "issuers": ["<issuer public key JSON>", ...],
+//!   "registries": ["<revocation registry public key JSON>", ...],
 //!   "params": { "<name>": { "json": "<public parameter JSON>", "added_at": 0 } },
 //!   "next_credential": 3,
 //!   "credentials": [ { "id": "cred-1", "issuer_key_id": "...", "added_at": 0,
 //!                      "credential": "<base64url of the core credential JSON>",
-//!                      "revocation": { "witness": "<base64url>", "epoch": 4 } } ],
+//!                      "revocation": { "witness": "<base64url of the core witness JSON>",
+//!                                    "revoked": false } } ],
 //!   "history": [ { "verifier_id": "shop.example", "at": 0, "credential_ids": ["cred-1"],
 //!                  "disclosed": [["region", "310115"]], "proven": ["age at least 18"],
 //!                  "pseudonym": "<nym>" } ] }
@@ -36,6 +38,7 @@ pub(crate) struct ContentsWire {
     pub(crate) created_at: u64,
     pub(crate) link_secret: Zeroizing<String>,
     pub(crate) issuers: Vec<String>,
+    pub(crate) registries: Vec<String>,
     pub(crate) params: BTreeMap<String, ParamWire>,
     pub(crate) next_credential: u64,
     pub(crate) credentials: Vec<CredentialWire>,
@@ -64,7 +67,7 @@ pub(crate) struct CredentialWire {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RevocationWire {
     pub(crate) witness: Zeroizing<String>,
-    pub(crate) epoch: u64,
+    pub(crate) revoked: bool,
 }
 
 /// One presentation the wallet made: what it told which platform, and when.

@@ -175,10 +175,31 @@ pub enum EnrollError {
     Offer(#[from] netnym::IssueError),
 }
 
-/// A stored credential was not found.
+/// A revocation witness could not be stored or updated.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("no credential with id {0:?} in the wallet")]
-pub struct UnknownCredential(pub String);
+#[non_exhaustive]
+pub enum WitnessError {
+    /// No credential has that id.
+    #[error("no credential with id {0:?} in the wallet")]
+    UnknownCredential(String),
+    /// The registry key is not stored in the wallet.
+    #[error("revocation registry {0} is not in the wallet; add its public key first")]
+    UnknownRegistry(String),
+    /// The witness does not decode or does not verify against the registry key.
+    #[error("witness rejected: {0}")]
+    Invalid(#[from] netnym::DecodeError),
+    /// The witness is for another revocation id than the credential's.
+    #[error("witness is for revocation id {witness}, the credential has {credential}")]
+    WrongRevocationId {
+        /// The witness's id.
+        witness: u64,
+        /// The credential's `revocation_id`.
+        credential: u64,
+    },
+    /// An epoch entry could not be applied (a gap in the log, or another registry).
+    #[error("epoch log update failed: {0}")]
+    Update(#[from] netnym::RevocationError),
+}
 
 /// A presentation could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -26,9 +26,11 @@
 //! - **Credential choice.** For each query the newest credential that satisfies it is used.
 //! - **Validity.** A credential is presented only when `issued_on <= today <= expires_on`
 //!   (when its schema has those dates), even if the request does not ask for `valid_on`.
-//! - **Revocation.** Each credential has a slot for the core's membership witness and its
-//!   epoch ([`Wallet::set_witness`]); updating it from the authority's epoch log waits for the
-//!   core's revocation module.
+//! - **Revocation.** Each credential keeps the core's membership witness
+//!   ([`Wallet::set_witness`], checked against the pinned registry key and the credential's
+//!   `revocation_id`); [`Wallet::update_witnesses`] applies the authority's public epoch log
+//!   and marks a credential revoked when an entry lists its id. A query that asks for
+//!   non-revocation is answered only with a witness at an epoch in its window.
 //! - **Limits.** One process at a time: concurrent writers are not locked out (the last save
 //!   wins, never a torn file). Zeroization is best effort: the JSON parser and the core's
 //!   decoders make short-lived copies that are not cleared.
@@ -95,4 +97,4 @@ pub use crate::contents::Disclosure;
 pub use crate::error::*;
 pub use crate::file::{KdfParams, FORMAT_VERSION, HEADER_LEN, MAX_WALLET_BYTES};
 pub use crate::secret::{Password, RecoveryPhrase, MIN_PASSWORD_CHARS, PHRASE_WORDS};
-pub use crate::wallet::{StoredCredential, StoredWitness, Wallet};
+pub use crate::wallet::{StoredCredential, StoredWitness, Wallet, WitnessUpdate};

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use netnym::{
-    BlindIssuanceRequest, Credential, IssuanceOffer, IssuanceResponse, IssuerPublicKey, KeyId,
-    LinkSecret, PendingIssuance, Presentation, PresentationRequest,
+    AttributeValue, BlindIssuanceRequest, Credential, EpochEntry, Holding, IssuanceOffer,
+    IssuanceResponse, IssuerPublicKey, KeyId, LinkSecret, MembershipWitness, PendingIssuance,
+    Presentation, PresentationRequest, RegistryPublicKey, RevocationError,
 };
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
@@ -17,7 +18,7 @@ use crate::contents::{
 };
 use crate::error::{
     AddCredentialError, AddPublicError, CreateError, EnrollError, OpenError, SaveError,
-    UnknownCredential, WalletPresentError,
+    WalletPresentError, WitnessError,
 };
 use crate::file::{self, FileKey, KdfParams};
 use crate::secret::{Password, RecoveryPhrase, MIN_PASSWORD_CHARS};
@@ -54,35 +55,50 @@ impl StoredCredential {
     }
 }
 
-/// A revocation (non-membership) witness as stored: the core's witness JSON and the epoch of
-/// the authority's log it is up to date with.
+/// A credential's revocation state: the core's membership witness for its revocation id and
+/// whether the authority's epoch log has revoked it.
 ///
 /// # Security
-/// The witness is tied to the holder's revocation id: zeroized on drop, redacted in `Debug`.
+/// The witness is tied to the holder's revocation id: `Debug` shows the epoch only.
 pub struct StoredWitness {
-    json: Zeroizing<Vec<u8>>,
-    epoch: u64,
+    witness: MembershipWitness,
+    revoked: bool,
 }
 
 impl core::fmt::Debug for StoredWitness {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("StoredWitness")
-            .field("epoch", &self.epoch)
+            .field("epoch", &self.witness.epoch())
+            .field("revoked", &self.revoked)
             .finish_non_exhaustive()
     }
 }
 
 impl StoredWitness {
-    /// The witness JSON (the core's encoding).
+    /// The membership witness.
     #[must_use]
-    pub fn json(&self) -> &[u8] {
-        &self.json
+    pub fn witness(&self) -> &MembershipWitness {
+        &self.witness
     }
-    /// The epoch it is current for.
+    /// The epoch of the authority's log it is current for.
     #[must_use]
     pub fn epoch(&self) -> u64 {
-        self.epoch
+        self.witness.epoch()
     }
+    /// Whether an epoch entry revoked the credential.
+    #[must_use]
+    pub fn revoked(&self) -> bool {
+        self.revoked
+    }
+}
+
+/// The outcome of [`Wallet::update_witnesses`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WitnessUpdate {
+    /// Credentials whose witness moved to a newer epoch.
+    pub updated: Vec<String>,
+    /// Credentials found revoked.
+    pub revoked: Vec<String>,
 }
 
 /// An open wallet. Changes stay in memory until [`Wallet::save`].
@@ -96,6 +112,7 @@ pub struct Wallet {
     created_at: u64,
     link_secret: LinkSecret,
     issuers: BTreeMap<KeyId, IssuerPublicKey>,
+    registries: BTreeMap<KeyId, RegistryPublicKey>,
     params: BTreeMap<String, ParamWire>,
     next_credential: u64,
     credentials: Vec<StoredCredential>,
@@ -159,6 +176,7 @@ impl Wallet {
             created_at: now,
             link_secret,
             issuers: BTreeMap::new(),
+            registries: BTreeMap::new(),
             params: BTreeMap::new(),
             next_credential: 1,
             credentials: Vec::new(),
@@ -195,6 +213,12 @@ impl Wallet {
                 .map_err(|e| OpenError::InvalidContents(format!("issuer key: {e}")))?;
             issuers.insert(pk.key_id(), pk);
         }
+        let mut registries = BTreeMap::new();
+        for json in &w.registries {
+            let rk = RegistryPublicKey::from_json(json.as_bytes())
+                .map_err(|e| OpenError::InvalidContents(format!("registry key: {e}")))?;
+            registries.insert(rk.id(), rk);
+        }
         let mut credentials = Vec::with_capacity(w.credentials.len());
         for c in &w.credentials {
             let key_id = KeyId::parse(&c.issuer_key_id).map_err(|_| bad("credential key id"))?;
@@ -206,10 +230,17 @@ impl Wallet {
                 .map_err(|e| OpenError::InvalidContents(format!("credential {}: {e}", c.id)))?;
             let witness = match &c.revocation {
                 None => None,
-                Some(r) => Some(StoredWitness {
-                    json: unb64(&r.witness).ok_or_else(|| bad("witness encoding"))?,
-                    epoch: r.epoch,
-                }),
+                Some(r) => {
+                    let json = unb64(&r.witness).ok_or_else(|| bad("witness encoding"))?;
+                    let witness = registries
+                        .values()
+                        .find_map(|rk| MembershipWitness::from_json(&json, rk).ok())
+                        .ok_or_else(|| bad("witness does not verify under a stored registry"))?;
+                    Some(StoredWitness {
+                        witness,
+                        revoked: r.revoked,
+                    })
+                }
             };
             credentials.push(StoredCredential {
                 id: c.id.clone(),
@@ -225,6 +256,7 @@ impl Wallet {
             created_at: w.created_at,
             link_secret,
             issuers,
+            registries,
             params: core::mem::take(&mut w.params),
             next_credential: w.next_credential,
             credentials,
@@ -242,6 +274,11 @@ impl Wallet {
                 .issuers
                 .values()
                 .map(|pk| String::from_utf8_lossy(&pk.to_json()).into_owned())
+                .collect(),
+            registries: self
+                .registries
+                .values()
+                .map(|rk| String::from_utf8_lossy(&rk.to_json()).into_owned())
                 .collect(),
             params: self
                 .params
@@ -266,8 +303,8 @@ impl Wallet {
                     added_at: c.added_at,
                     credential: b64(&c.credential.to_json()),
                     revocation: c.witness.as_ref().map(|w| RevocationWire {
-                        witness: b64(&w.json),
-                        epoch: w.epoch,
+                        witness: b64(&Zeroizing::new(w.witness.to_json())),
+                        revoked: w.revoked,
                     }),
                 })
                 .collect(),
@@ -497,27 +534,118 @@ impl Wallet {
         self.credentials.iter().find(|c| c.id == id)
     }
 
-    /// Store (or replace) the revocation witness of a credential and the epoch it is current
-    /// for.
+    /// Store a revocation registry public key (validated by
+    /// [`RegistryPublicKey::from_json`]), pinned by id like issuer keys. Returns the id and
+    /// whether it was new.
     ///
     /// # Errors
-    /// [`UnknownCredential`] when no credential has that id.
+    /// [`AddPublicError::Invalid`] for bytes that do not validate.
+    pub fn add_registry_key(&mut self, json: &[u8]) -> Result<(KeyId, bool), AddPublicError> {
+        let rk = RegistryPublicKey::from_json(json).map_err(|e| AddPublicError::Invalid {
+            what: "registry public key",
+            reason: e.to_string(),
+        })?;
+        let id = rk.id();
+        if self.registries.contains_key(&id) {
+            return Ok((id, false));
+        }
+        self.registries.insert(id, rk);
+        Ok((id, true))
+    }
+
+    /// A stored registry key.
+    #[must_use]
+    pub fn registry_key(&self, id: &KeyId) -> Option<&RegistryPublicKey> {
+        self.registries.get(id)
+    }
+
+    /// Store (or replace) the membership witness of a credential, as the authority sent it at
+    /// enrollment. It must verify against the stored registry key and be for the credential's
+    /// `revocation_id`.
+    ///
+    /// # Errors
+    /// [`WitnessError`] naming the failed check.
     pub fn set_witness(
         &mut self,
         id: &str,
+        registry: &KeyId,
         witness_json: &[u8],
-        epoch: u64,
-    ) -> Result<(), UnknownCredential> {
+    ) -> Result<(), WitnessError> {
+        let rk = self
+            .registries
+            .get(registry)
+            .ok_or_else(|| WitnessError::UnknownRegistry(registry.to_string()))?;
+        let witness = MembershipWitness::from_json(witness_json, rk)?;
         let c = self
             .credentials
             .iter_mut()
             .find(|c| c.id == id)
-            .ok_or_else(|| UnknownCredential(id.to_owned()))?;
+            .ok_or_else(|| WitnessError::UnknownCredential(id.to_owned()))?;
+        let credential = match c.credential.attributes().get("revocation_id") {
+            Some(AttributeValue::Uint(x)) => *x,
+            _ => 0,
+        };
+        if credential != witness.revocation_id() {
+            return Err(WitnessError::WrongRevocationId {
+                witness: witness.revocation_id(),
+                credential,
+            });
+        }
         c.witness = Some(StoredWitness {
-            json: Zeroizing::new(witness_json.to_vec()),
-            epoch,
+            witness,
+            revoked: false,
         });
         Ok(())
+    }
+
+    /// Bring every witness up to date with entries of the authority's public epoch log
+    /// (entries already applied are skipped; the rest must be consecutive). A credential whose
+    /// id an entry revokes is marked revoked and is no longer offered for queries that ask for
+    /// non-revocation. All or nothing: on error no witness changes.
+    ///
+    /// # Errors
+    /// [`WitnessError::Update`] for a gap in the entries or an internal failure.
+    pub fn update_witnesses(
+        &mut self,
+        entries: &[EpochEntry],
+    ) -> Result<WitnessUpdate, WitnessError> {
+        let mut sorted: Vec<&EpochEntry> = entries.iter().collect();
+        sorted.sort_by_key(|e| e.epoch());
+        let mut report = WitnessUpdate::default();
+        let mut staged = Vec::new();
+        for (i, c) in self.credentials.iter().enumerate() {
+            let Some(sw) = &c.witness else { continue };
+            if sw.revoked {
+                continue;
+            }
+            let mut w = sw.witness.clone();
+            let mut revoked = false;
+            let (registry, from) = (w.registry(), w.epoch());
+            for e in sorted
+                .iter()
+                .filter(|e| e.registry() == registry && e.epoch() > from)
+            {
+                match w.update(e) {
+                    Ok(()) => {}
+                    Err(RevocationError::Revoked(_)) => {
+                        revoked = true;
+                        break;
+                    }
+                    Err(other) => return Err(other.into()),
+                }
+            }
+            if revoked {
+                report.revoked.push(c.id.clone());
+                staged.push((i, sw.witness.clone(), true));
+            } else if w.epoch() != sw.witness.epoch() {
+                report.updated.push(c.id.clone());
+                staged.push((i, w, false));
+            }
+        }
+        for (i, witness, revoked) in staged {
+            self.credentials[i].witness = Some(StoredWitness { witness, revoked });
+        }
+        Ok(report)
     }
 
     /// The disclosure history, oldest first.
@@ -559,9 +687,13 @@ impl Wallet {
                 .issuers
                 .get(&cred.credential.key_id())
                 .ok_or_else(|| WalletPresentError::Unsatisfiable("issuer key missing".into()))?;
-            chosen.push((&cred.credential, pk));
+            let mut holding = Holding::new(&cred.credential, pk);
+            if let Some(w) = &cred.witness {
+                holding = holding.with_witness(&w.witness);
+            }
+            chosen.push(holding);
         }
-        let presentation = Presentation::create(rng, request, &chosen, &self.link_secret)?;
+        let presentation = Presentation::create_with(rng, request, &chosen, &self.link_secret)?;
         self.history.push(Disclosure {
             verifier_id: request.verifier_id().to_owned(),
             at: now,

@@ -97,7 +97,15 @@ fn save_and_open_round_trip() {
     let mut f = fixture(1);
     let id = enroll(&mut f, &attributes("2000-01-01", "310115", "2034-01-01"));
     assert_eq!(id, "cred-1");
-    f.wallet.set_witness(&id, b"{\"w\":1}", 4).unwrap();
+    let (ra, genesis) = RevocationAuthority::generate(&mut f.rng, 64).unwrap();
+    let witness = ra
+        .witness(7, &genesis, &InMemoryRevokedSet::default())
+        .unwrap();
+    let (reg, _) = f
+        .wallet
+        .add_registry_key(&ra.public_key().to_json())
+        .unwrap();
+    f.wallet.set_witness(&id, &reg, &witness.to_json()).unwrap();
     assert!(f
         .wallet
         .add_public_param("registry", b"{\"k\":1}", |_| Ok(()), NOW)
@@ -123,8 +131,9 @@ fn save_and_open_round_trip() {
         c.credential().attributes().get("region"),
         Some(&AttributeValue::Code("310115".into()))
     );
-    assert_eq!(c.witness().unwrap().json(), b"{\"w\":1}");
-    assert_eq!(c.witness().unwrap().epoch(), 4);
+    assert_eq!(c.witness().unwrap().witness(), &witness);
+    assert_eq!(c.witness().unwrap().epoch(), 0);
+    assert!(w.registry_key(&reg).is_some());
     assert_eq!(w.public_param("registry"), Some(&b"{\"k\":1}"[..]));
     assert_eq!(w.history(), f.wallet.history());
     let h = &w.history()[0];
@@ -540,4 +549,102 @@ fn expired_credentials_are_skipped_for_newer_ones() {
         "query 1: no cn-network-id/v1 credential in the wallet"
     );
     assert!(check.to_string().contains("none available"));
+}
+
+#[test]
+fn witnesses_follow_the_epoch_log_and_revocation_is_detected() {
+    let mut f = fixture(13);
+    let id = enroll(&mut f, &attributes("2000-01-01", "310115", "2034-01-01"));
+    let key = f.issuer.public_key().key_id();
+    let (ra, genesis) = RevocationAuthority::generate(&mut f.rng, 64).unwrap();
+    let mut revoked = InMemoryRevokedSet::default();
+    let (reg, _) = f
+        .wallet
+        .add_registry_key(&ra.public_key().to_json())
+        .unwrap();
+
+    // A witness for another revocation id is refused.
+    let other = ra.witness(8, &genesis, &revoked).unwrap();
+    assert_eq!(
+        f.wallet.set_witness(&id, &reg, &other.to_json()),
+        Err(WitnessError::WrongRevocationId {
+            witness: 8,
+            credential: 7
+        })
+    );
+    let w = ra.witness(7, &genesis, &revoked).unwrap();
+    f.wallet.set_witness(&id, &reg, &w.to_json()).unwrap();
+
+    let ask_window = |f: &mut Fixture, min, max| {
+        let q = CredentialQuery::new(Schema::cn_network_id_v1().id(), [key], [])
+            .unwrap()
+            .with_non_revocation(NonRevocation::new(reg, min, max))
+            .unwrap();
+        PresentationRequest::new(&mut f.rng, "shop.example", NOW, 300, vec![q]).unwrap()
+    };
+    let mut verifier =
+        Verifier::new([f.issuer.public_key().clone()]).with_registry(ra.public_key().clone());
+    verifier.add_epoch(&genesis).unwrap();
+
+    // Epoch 0: provable, and the summary says so.
+    let ask = ask_window(&mut f, 0, 0);
+    let check = f.wallet.check_request(&ask, NOW);
+    assert!(check.is_satisfiable(), "{check}");
+    assert_eq!(
+        check.queries()[0].proves(),
+        &["not revoked (revocation registry epoch 0)".to_owned()]
+    );
+    let (p, _) = f.wallet.present(&mut f.rng, &ask, NOW).unwrap();
+    verifier.verify_json(&ask, &p.to_json(), NOW).unwrap();
+
+    // Someone else is revoked: epoch 1. A request accepting only epoch 1 needs an update.
+    let e1 = ra.revoke(&genesis, &[9], &mut revoked).unwrap();
+    verifier.add_epoch(&e1).unwrap();
+    let ask = ask_window(&mut f, 1, 1);
+    assert_eq!(
+        f.wallet.check_request(&ask, NOW).queries()[0].rejected()[0].1,
+        Unsatisfied::WitnessEpoch {
+            epoch: 0,
+            min: 1,
+            max: 1
+        }
+    );
+    // Entries must be consecutive: epoch 2 alone cannot be applied to a witness at 0.
+    let e2 = ra.revoke(&e1, &[7], &mut revoked).unwrap();
+    assert!(matches!(
+        f.wallet.update_witnesses(std::slice::from_ref(&e2)),
+        Err(WitnessError::Update(RevocationError::EpochGap {
+            have: 0,
+            got: 2
+        }))
+    ));
+    assert_eq!(
+        f.wallet.credential(&id).unwrap().witness().unwrap().epoch(),
+        0
+    );
+    let report = f
+        .wallet
+        .update_witnesses(std::slice::from_ref(&e1))
+        .unwrap();
+    assert_eq!(report.updated, vec![id.clone()]);
+    assert!(report.revoked.is_empty());
+    let (p, _) = f.wallet.present(&mut f.rng, &ask, NOW).unwrap();
+    verifier.verify_json(&ask, &p.to_json(), NOW).unwrap();
+    // Applying the same entries again changes nothing.
+    assert_eq!(
+        f.wallet.update_witnesses(&[e1.clone()]).unwrap(),
+        WitnessUpdate::default()
+    );
+
+    // This holder is revoked at epoch 2: the wallet notices and refuses to present.
+    let report = f.wallet.update_witnesses(&[e1, e2]).unwrap();
+    assert_eq!(report.revoked, vec![id.clone()]);
+    let ask = ask_window(&mut f, 2, 2);
+    let check = f.wallet.check_request(&ask, NOW);
+    assert_eq!(check.queries()[0].rejected()[0].1, Unsatisfied::Revoked);
+    assert!(check.to_string().contains("it has been revoked"), "{check}");
+    // The revoked flag survives a save and reopen.
+    f.wallet.save(&mut f.rng).unwrap();
+    let w = Wallet::open(&f.path, &pw()).unwrap();
+    assert!(w.credential(&id).unwrap().witness().unwrap().revoked());
 }
