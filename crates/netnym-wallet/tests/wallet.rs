@@ -632,7 +632,9 @@ fn witnesses_follow_the_epoch_log_and_revocation_is_detected() {
     verifier.verify_json(&ask, &p.to_json(), NOW).unwrap();
     // Applying the same entries again changes nothing.
     assert_eq!(
-        f.wallet.update_witnesses(&[e1.clone()]).unwrap(),
+        f.wallet
+            .update_witnesses(std::slice::from_ref(&e1))
+            .unwrap(),
         WitnessUpdate::default()
     );
 
