@@ -123,12 +123,12 @@ pub enum EnrollmentError {
 #[non_exhaustive]
 pub enum EpochError {
     /// The epoch number is not the last one plus one.
-    #[error("epoch {got} is not next (the log ends at {last})")]
+    #[error("epoch {got} is not next (the log ends at {last:?})")]
     NotNext {
         /// The epoch number offered.
         got: u64,
-        /// The last epoch in the log (0 when empty).
-        last: u64,
+        /// The last epoch in the log (`None` when empty).
+        last: Option<u64>,
     },
     /// A revocation id in the epoch is already revoked.
     #[error("revocation id {0} is already revoked")]
@@ -136,7 +136,7 @@ pub enum EpochError {
     /// A revocation id is not allocated to any citizen.
     #[error("revocation id {0} is not allocated to a citizen")]
     UnknownRevocationId(u64),
-    /// Epoch 0, an empty id list, or a duplicated id.
+    /// Ids at genesis, no ids after genesis, or a duplicated id.
     #[error("invalid epoch: {0}")]
     Invalid(&'static str),
     /// The database failed; nothing was appended.

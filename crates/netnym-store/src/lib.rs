@@ -19,7 +19,9 @@
 //!   random ([`EnrollmentCode`]), stored as SHA-256 hashes, expire, and are redeemed **in the same
 //!   transaction** that records the issued credential, at most once;
 //! - revocation ([`RevocationStore`]): the revoked revocation ids and the append-only epoch log
-//!   (epoch `n` can only be inserted after `n - 1`, enforced by the schema);
+//!   (genesis epoch 0, then epoch `n` only after `n - 1`, enforced by the schema);
+//!   [`StagedRevokedSet`] backs the core's `RevokedSet` with it, committing the revoked ids and
+//!   the core's `EpochEntry` in one transaction;
 //! - sealed secrets ([`SecretStore`], [`SealedSecret`]): the issuer secret key and the revocation
 //!   authority secret, encrypted with XChaCha20-Poly1305 under an Argon2id key derived from a
 //!   passphrase;
@@ -66,6 +68,7 @@ mod codes;
 mod error;
 mod model;
 mod pg;
+mod revoked_set;
 mod sealed;
 mod sqlite;
 mod store;
@@ -78,6 +81,7 @@ pub use crate::codes::EnrollmentCode;
 pub use crate::error::*;
 pub use crate::model::*;
 pub use crate::pg::PgStore;
+pub use crate::revoked_set::StagedRevokedSet;
 pub use crate::sealed::{KdfParams, SealedSecret};
 pub use crate::sqlite::SqliteStore;
 pub use crate::store::*;

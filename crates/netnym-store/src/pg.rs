@@ -55,11 +55,11 @@ CREATE TABLE issued_credentials (
 );
 CREATE INDEX issued_credentials_citizen ON issued_credentials(citizen_id);
 CREATE TABLE epochs (
-    epoch      BIGINT PRIMARY KEY CHECK (epoch >= 1),
+    epoch      BIGINT PRIMARY KEY CHECK (epoch >= 0),
     prev       BIGINT UNIQUE REFERENCES epochs(epoch),
     entry      BYTEA NOT NULL,
     created_at BIGINT NOT NULL,
-    CHECK ((epoch = 1 AND prev IS NULL) OR (epoch > 1 AND prev = epoch - 1))
+    CHECK ((epoch = 0 AND prev IS NULL) OR (epoch > 0 AND prev = epoch - 1))
 );
 CREATE TABLE revoked (
     revocation_id BIGINT PRIMARY KEY REFERENCES citizens(revocation_id),
@@ -646,7 +646,7 @@ impl RevocationStore for PgStore {
         now: u64,
     ) -> Result<(), EpochError> {
         crate::store::check_epoch_input(epoch, revocation_ids)?;
-        let prev = if epoch == 1 {
+        let prev = if epoch == 0 {
             None
         } else {
             Some(i(epoch - 1)?)
@@ -670,7 +670,7 @@ impl RevocationStore for PgStore {
                 .get(0);
             return Err(EpochError::NotNext {
                 got: epoch,
-                last: u(last.unwrap_or(0))?,
+                last: last.map(u).transpose()?,
             });
         }
         for &id in revocation_ids {
@@ -731,14 +731,14 @@ impl RevocationStore for PgStore {
             .collect()
     }
 
-    fn latest_epoch(&self) -> Result<u64, StoreError> {
+    fn latest_epoch(&self) -> Result<Option<u64>, StoreError> {
         let mut conn = self.conn()?;
         let n: Option<i64> = conn
             .client()
             .query_one("SELECT max(epoch) FROM epochs", &[])
             .map_err(map_err)?
             .get(0);
-        u(n.unwrap_or(0))
+        n.map(u).transpose()
     }
 
     fn epochs_from(&self, from: u64, limit: u64) -> Result<Vec<EpochRecord>, StoreError> {

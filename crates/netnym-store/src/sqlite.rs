@@ -50,11 +50,11 @@ CREATE TABLE issued_credentials (
 ) STRICT;
 CREATE INDEX issued_credentials_citizen ON issued_credentials(citizen_id);
 CREATE TABLE epochs (
-    epoch      INTEGER PRIMARY KEY NOT NULL CHECK (epoch >= 1),
+    epoch      INTEGER PRIMARY KEY NOT NULL CHECK (epoch >= 0),
     prev       INTEGER UNIQUE REFERENCES epochs(epoch),
     entry      BLOB NOT NULL,
     created_at INTEGER NOT NULL,
-    CHECK ((epoch = 1 AND prev IS NULL) OR (epoch > 1 AND prev = epoch - 1))
+    CHECK ((epoch = 0 AND prev IS NULL) OR (epoch > 0 AND prev = epoch - 1))
 ) STRICT;
 CREATE TABLE revoked (
     revocation_id INTEGER PRIMARY KEY NOT NULL REFERENCES citizens(revocation_id),
@@ -587,7 +587,7 @@ impl RevocationStore for SqliteStore {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(map_err)?;
-        let prev = if epoch == 1 {
+        let prev = if epoch == 0 {
             None
         } else {
             Some(i(epoch - 1)?)
@@ -603,7 +603,7 @@ impl RevocationStore for SqliteStore {
                     .map_err(map_err)?;
                 return Err(EpochError::NotNext {
                     got: epoch,
-                    last: u(last.unwrap_or(0))?,
+                    last: last.map(u).transpose()?,
                 });
             }
             Err(e) => return Err(map_err(e).into()),
@@ -668,12 +668,12 @@ impl RevocationStore for SqliteStore {
         rows.map(|r| r.map_err(map_err).and_then(u)).collect()
     }
 
-    fn latest_epoch(&self) -> Result<u64, StoreError> {
+    fn latest_epoch(&self) -> Result<Option<u64>, StoreError> {
         let n: Option<i64> = self
             .conn()
             .query_row("SELECT max(epoch) FROM epochs", [], |r| r.get(0))
             .map_err(map_err)?;
-        u(n.unwrap_or(0))
+        n.map(u).transpose()
     }
 
     fn epochs_from(&self, from: u64, limit: u64) -> Result<Vec<EpochRecord>, StoreError> {

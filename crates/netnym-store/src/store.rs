@@ -121,7 +121,8 @@ pub trait EnrollmentStore {
 /// The revoked set and the append-only epoch log.
 pub trait RevocationStore {
     /// Append epoch `epoch` revoking `revocation_ids`, with the core's entry JSON, in one
-    /// transaction. The schema enforces `epoch == last + 1`.
+    /// transaction. The log starts with the genesis epoch 0 (no ids); the schema enforces
+    /// `epoch == last + 1`.
     ///
     /// # Errors
     /// [`EpochError::NotNext`], [`EpochError::AlreadyRevoked`],
@@ -152,11 +153,11 @@ pub trait RevocationStore {
     /// [`StoreError`] when the database fails.
     fn revoked_ids(&self) -> Result<Vec<u64>, StoreError>;
 
-    /// The last epoch number (0 when the log is empty).
+    /// The last epoch number (`None` when the log is empty, before genesis).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    fn latest_epoch(&self) -> Result<u64, StoreError>;
+    fn latest_epoch(&self) -> Result<Option<u64>, StoreError>;
 
     /// Epochs `from..` in order, at most `limit` (capped at [`MAX_EPOCH_PAGE`]).
     ///
@@ -278,11 +279,13 @@ pub fn unix_now() -> u64 {
 }
 
 pub(crate) fn check_epoch_input(epoch: u64, revocation_ids: &[u64]) -> Result<(), EpochError> {
-    if epoch == 0 {
-        return Err(EpochError::Invalid("epochs are numbered from 1"));
+    if epoch == 0 && !revocation_ids.is_empty() {
+        return Err(EpochError::Invalid("the genesis epoch 0 revokes nothing"));
     }
-    if revocation_ids.is_empty() {
-        return Err(EpochError::Invalid("an epoch revokes at least one id"));
+    if epoch > 0 && revocation_ids.is_empty() {
+        return Err(EpochError::Invalid(
+            "an epoch after genesis revokes at least one id",
+        ));
     }
     let mut sorted = revocation_ids.to_vec();
     sorted.sort_unstable();

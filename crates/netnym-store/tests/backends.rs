@@ -273,19 +273,45 @@ fn enrollment_code_redeemed_at_most_once_under_concurrency(store: Arc<dyn Store>
 
 fn epoch_log_is_gapless_and_append_only(store: Arc<dyn Store>) {
     import(&*store, 5);
-    assert_eq!(store.latest_epoch().unwrap(), 0);
+    assert_eq!(store.latest_epoch().unwrap(), None);
+    assert!(matches!(
+        store.append_epoch(1, &[1], b"{}", NOW),
+        Err(EpochError::NotNext { got: 1, last: None })
+    ));
+    assert!(matches!(
+        store.append_epoch(0, &[1], b"{}", NOW),
+        Err(EpochError::Invalid(_))
+    ));
+    store.append_epoch(0, &[], b"{\"e\":0}", NOW).unwrap();
+    assert_eq!(store.latest_epoch().unwrap(), Some(0));
     assert!(matches!(
         store.append_epoch(2, &[1], b"{}", NOW),
-        Err(EpochError::NotNext { got: 2, last: 0 })
+        Err(EpochError::NotNext {
+            got: 2,
+            last: Some(0)
+        })
     ));
     store.append_epoch(1, &[3, 1], b"{\"e\":1}", NOW).unwrap();
     assert!(matches!(
         store.append_epoch(1, &[2], b"{}", NOW),
-        Err(EpochError::NotNext { got: 1, last: 1 })
+        Err(EpochError::NotNext {
+            got: 1,
+            last: Some(1)
+        })
+    ));
+    assert!(matches!(
+        store.append_epoch(0, &[], b"{}", NOW),
+        Err(EpochError::NotNext {
+            got: 0,
+            last: Some(1)
+        })
     ));
     assert!(matches!(
         store.append_epoch(3, &[2], b"{}", NOW),
-        Err(EpochError::NotNext { got: 3, last: 1 })
+        Err(EpochError::NotNext {
+            got: 3,
+            last: Some(1)
+        })
     ));
     // An already revoked id aborts the whole epoch.
     assert!(matches!(
@@ -296,12 +322,8 @@ fn epoch_log_is_gapless_and_append_only(store: Arc<dyn Store>) {
         store.append_epoch(2, &[6], b"{}", NOW),
         Err(EpochError::UnknownRevocationId(6))
     ));
-    assert_eq!(store.latest_epoch().unwrap(), 1);
+    assert_eq!(store.latest_epoch().unwrap(), Some(1));
     assert!(!store.is_revoked(2).unwrap());
-    assert!(matches!(
-        store.append_epoch(0, &[2], b"{}", NOW),
-        Err(EpochError::Invalid(_))
-    ));
     assert!(matches!(
         store.append_epoch(2, &[], b"{}", NOW),
         Err(EpochError::Invalid(_))
@@ -311,15 +333,15 @@ fn epoch_log_is_gapless_and_append_only(store: Arc<dyn Store>) {
         Err(EpochError::Invalid(_))
     ));
     store.append_epoch(2, &[2], b"{\"e\":2}", NOW + 1).unwrap();
-    assert_eq!(store.latest_epoch().unwrap(), 2);
+    assert_eq!(store.latest_epoch().unwrap(), Some(2));
     assert_eq!(store.revoked_ids().unwrap(), vec![1, 2, 3]);
     assert_eq!(store.revoked_count().unwrap(), 3);
     assert!(store.is_revoked(1).unwrap() && !store.is_revoked(4).unwrap());
     assert!(!store.is_revoked(u64::MAX).unwrap());
-    let log = store.epochs_from(1, 100).unwrap();
-    assert_eq!(log.len(), 2);
-    assert_eq!(log[0].entry, b"{\"e\":1}");
-    assert_eq!((log[1].epoch, log[1].created_at), (2, NOW + 1));
+    let log = store.epochs_from(0, 100).unwrap();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[1].entry, b"{\"e\":1}");
+    assert_eq!((log[2].epoch, log[2].created_at), (2, NOW + 1));
     assert_eq!(store.epochs_from(2, 100).unwrap().len(), 1);
     assert_eq!(store.epochs_from(1, 1).unwrap().len(), 1);
     assert!(store.epochs_from(3, 100).unwrap().is_empty());
@@ -538,6 +560,7 @@ fn sqlite_epoch_log_refuses_update_and_delete() {
     let dir = tempfile::tempdir().unwrap();
     let s = SqliteStore::open_in_data_dir(dir.path()).unwrap();
     import(&s, 1);
+    s.append_epoch(0, &[], b"{}", NOW).unwrap();
     s.append_epoch(1, &[1], b"{}", NOW).unwrap();
     drop(s);
     let c = rusqlite::Connection::open(dir.path().join(SQLITE_FILE_NAME)).unwrap();
@@ -572,6 +595,7 @@ fn postgres_reopen_keeps_data_and_refuses_a_newer_schema() {
     }
     let s = PgStore::connect_in_schema(&url, &schema).unwrap();
     assert_eq!(s.citizen_count().unwrap(), 2);
+    s.append_epoch(0, &[], b"{}", NOW).unwrap();
     s.append_epoch(1, &[1], b"{}", NOW).unwrap();
     drop(s);
     let mut c = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
@@ -600,4 +624,57 @@ fn postgres_unreachable_is_a_connect_error() {
         Err(OpenError::Connect(_)) => {}
         other => panic!("expected Connect error, got {other:?}"),
     }
+}
+
+#[test]
+fn staged_revoked_set_backs_the_core_accumulator() {
+    use netnym::{MembershipWitness, RevocationAuthority, RevokedSet};
+    let b = sqlite_backend();
+    let store = &*b.store;
+    import(store, 4);
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+    let (authority, genesis) = RevocationAuthority::generate(&mut rng, 4).unwrap();
+    store.append_epoch(0, &[], &genesis.to_json(), NOW).unwrap();
+    let mut witness: MembershipWitness = authority
+        .witness(2, &genesis, &StagedRevokedSet::new(store))
+        .unwrap();
+
+    let mut set = StagedRevokedSet::new(store);
+    let e1 = authority.revoke(&genesis, &[3], &mut set).unwrap();
+    assert!(set.is_revoked(3));
+    assert!(
+        !store.is_revoked(3).unwrap(),
+        "nothing written before commit"
+    );
+    set.commit(&e1, NOW + 1).unwrap();
+    assert!(store.is_revoked(3).unwrap());
+    assert_eq!(store.latest_epoch().unwrap(), Some(1));
+
+    // The stored entry is the core's JSON, and updates a holder's witness.
+    let stored = store.epochs_from(1, 10).unwrap();
+    let parsed = netnym::EpochEntry::from_json(&stored[0].entry).unwrap();
+    assert_eq!(parsed, e1);
+    witness.update(&parsed).unwrap();
+    assert!(witness.verify(authority.public_key()));
+
+    // Revoking a revoked id fails in the core, nothing staged.
+    let mut set = StagedRevokedSet::new(store);
+    assert!(authority.revoke(&e1, &[3], &mut set).is_err());
+    assert!(set.staged().is_empty());
+    assert_eq!(set.revoked_count(), 1);
+    // A witness for a revoked id is refused.
+    assert!(authority
+        .witness(3, &e1, &StagedRevokedSet::new(store))
+        .is_err());
+    // A stale writer (epoch computed from genesis again) is refused by the store.
+    let mut set = StagedRevokedSet::new(store);
+    let stale = authority.revoke(&genesis, &[4], &mut set).unwrap();
+    assert!(matches!(
+        set.commit(&stale, NOW + 2),
+        Err(EpochError::NotNext {
+            got: 1,
+            last: Some(1)
+        })
+    ));
+    assert!(!store.is_revoked(4).unwrap());
 }
