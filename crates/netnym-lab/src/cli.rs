@@ -7,6 +7,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use crate::designs::Design;
+use crate::output::{to_json, write_atomic};
+use crate::unlinkability::{self, UnlinkabilityConfig};
+
 /// The lab's subcommands.
 #[derive(Debug, Subcommand)]
 #[non_exhaustive]
@@ -28,11 +32,15 @@ pub struct UnlinkabilityArgs {
     /// Number of challenge trials per design and adversary.
     #[arg(long, default_value_t = 10_000)]
     pub trials: u64,
-    /// Number of real presentations generated per holder (the pool trials draw from).
+    /// Holders enrolled with identical attributes; every trial draws a pair of them.
     #[arg(long, default_value_t = 64)]
+    pub holders: usize,
+    /// Training logins generated per holder at platform A (trials draw from this pool; every
+    /// challenge is a fresh login).
+    #[arg(long, default_value_t = 16)]
     pub pool: usize,
     /// Presentations of each holder the adversary sees before the challenge.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 8)]
     pub samples: usize,
     /// Seed of every random choice; the same seed gives identical JSON.
     #[arg(long, default_value_t = 1)]
@@ -40,6 +48,9 @@ pub struct UnlinkabilityArgs {
     /// Directory the results (unlinkability.json) are written to.
     #[arg(long, default_value = "lab-results")]
     pub out: PathBuf,
+    /// Designs to run (ids or letters a, b, c, d), comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "a,b,c,d")]
+    pub designs: Vec<String>,
     /// Hide progress bars.
     #[arg(long)]
     pub quiet: bool,
@@ -126,9 +137,71 @@ pub enum LabError {
         /// Why it was rejected.
         reason: String,
     },
-    /// The experiment itself failed (a core-library call returned an error).
-    #[error("experiment failed: {0}")]
-    Experiment(String),
+    /// The unlinkability experiment failed.
+    #[error(transparent)]
+    Unlinkability(#[from] unlinkability::UnlinkabilityError),
+    /// Writing results failed.
+    #[error(transparent)]
+    Write(#[from] crate::output::WriteError),
+}
+
+fn run_unlinkability(a: &UnlinkabilityArgs) -> Result<(), LabError> {
+    let designs = a
+        .designs
+        .iter()
+        .map(|d| {
+            Design::parse(d.trim())
+                .ok_or_else(|| LabError::InvalidOption(format!("unknown design {d:?}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let config = UnlinkabilityConfig {
+        trials: a.trials,
+        holders: a.holders,
+        pool: a.pool,
+        samples: a.samples,
+        seed: a.seed,
+        designs,
+    };
+    let (results, costs) = unlinkability::run(&config, !a.quiet)?;
+    write_atomic(&a.out.join("unlinkability.json"), &to_json(&results))?;
+    write_atomic(&a.out.join("unlinkability-cost.json"), &to_json(&costs))?;
+    println!("{}", unlinkability_table(&results));
+    for c in &costs {
+        println!(
+            "cost {}: {} real logins (made and verified) and scoring in {:.2} s wall ({:.2} ms per login)",
+            c.design,
+            c.logins,
+            c.seconds,
+            c.seconds * 1000.0 / c.logins.max(1) as f64
+        );
+    }
+    println!("wrote {}", a.out.join("unlinkability.json").display());
+    Ok(())
+}
+
+/// The unlinkability results as a markdown table.
+#[must_use]
+pub fn unlinkability_table(r: &unlinkability::UnlinkabilityResults) -> String {
+    let mut s = String::from(
+        "| design | adversary | success rate | advantage | 95% CI of advantage | indistinguishable |\n|---|---|---|---|---|---|\n",
+    );
+    for d in &r.designs {
+        for a in &d.adversaries {
+            s += &format!(
+                "| {} | {} | {:.4} ({}/{}) | {:.4} | [{:.4}, {:.4}] | {} |\n",
+                d.design,
+                a.adversary,
+                a.success_rate,
+                a.successes,
+                a.trials,
+                a.advantage,
+                a.advantage_ci95.lo,
+                a.advantage_ci95.hi,
+                if a.indistinguishable { "yes" } else { "no" }
+            );
+        }
+    }
+    s
 }
 
 /// Runs one lab command.
@@ -138,7 +211,7 @@ pub enum LabError {
 /// malformed, or an experiment fails.
 pub fn run(cmd: LabCommand) -> Result<(), LabError> {
     match cmd {
-        LabCommand::Unlinkability(_) => Err(LabError::NotYet("unlinkability")),
+        LabCommand::Unlinkability(a) => run_unlinkability(&a),
         LabCommand::Collusion(_) => Err(LabError::NotYet("collusion")),
         LabCommand::Lint(_) => Err(LabError::NotYet("lint")),
         LabCommand::Report(_) => Err(LabError::NotYet("report")),

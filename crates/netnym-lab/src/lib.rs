@@ -3,4 +3,11 @@
 //! See `docs/lab.md` for the experiments, adversaries, metrics and population model.
 #![forbid(unsafe_code)]
 
+pub mod adversary;
 pub mod cli;
+pub mod designs;
+pub mod output;
+pub mod population;
+pub mod seeding;
+pub mod stats;
+pub mod unlinkability;

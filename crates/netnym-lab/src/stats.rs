@@ -1,0 +1,171 @@
+//! Statistics: success-rate confidence intervals, the advantage metric, chi-square helpers.
+
+use serde::{Deserialize, Serialize};
+
+/// z for a two-sided 95% interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// A closed interval `[lo, hi]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// Lower end.
+    pub lo: f64,
+    /// Upper end.
+    pub hi: f64,
+}
+
+impl Interval {
+    /// Whether `x` lies in the interval.
+    #[must_use]
+    pub fn contains(&self, x: f64) -> bool {
+        self.lo <= x && x <= self.hi
+    }
+}
+
+/// Wilson score interval for a binomial proportion with `successes` out of `trials`, at the
+/// normal quantile `z` (use [`Z95`] for 95%). `trials == 0` gives `[0, 1]`.
+#[must_use]
+pub fn wilson(successes: u64, trials: u64, z: f64) -> Interval {
+    if trials == 0 {
+        return Interval { lo: 0.0, hi: 1.0 };
+    }
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    let (s, n) = (successes as f64, trials as f64);
+    let p = s / n;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    Interval {
+        lo: (centre - half).max(0.0),
+        hi: (centre + half).min(1.0),
+    }
+}
+
+/// The distinguishing advantage of a guesser with success probability `p` in a two-holder
+/// experiment with a fair challenge bit: `|2p - 1|` (0: no better than a coin; 1: always right
+/// or always wrong, which an adversary can flip).
+#[must_use]
+pub fn advantage(p: f64) -> f64 {
+    (2.0 * p - 1.0).abs()
+}
+
+/// The signed bias `2p - 1` mapped over a success-rate interval: `[2lo - 1, 2hi - 1]`.
+#[must_use]
+pub fn bias_interval(success: Interval) -> Interval {
+    Interval {
+        lo: 2.0 * success.lo - 1.0,
+        hi: 2.0 * success.hi - 1.0,
+    }
+}
+
+/// The interval of `|2p - 1|` implied by a success-rate interval: it contains 0 exactly when the
+/// success interval contains 1/2.
+#[must_use]
+pub fn advantage_interval(success: Interval) -> Interval {
+    let a = advantage(success.lo);
+    let b = advantage(success.hi);
+    if success.contains(0.5) {
+        Interval {
+            lo: 0.0,
+            hi: a.max(b),
+        }
+    } else {
+        Interval {
+            lo: a.min(b),
+            hi: a.max(b),
+        }
+    }
+}
+
+/// Upper `alpha` quantile of the chi-square distribution with `df` degrees of freedom, by the
+/// Wilson–Hilferty cube approximation (relative error below 1% for df >= 1 at the tails we use),
+/// given the standard-normal quantile `z` of the same tail (3.090 for alpha = 0.001).
+#[must_use]
+pub fn chi2_critical(df: usize, z: f64) -> f64 {
+    if df == 0 {
+        return f64::INFINITY;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let k = df as f64;
+    let t = 2.0 / (9.0 * k);
+    k * (1.0 - t + z * t.sqrt()).powi(3)
+}
+
+/// Pearson chi-square statistic of a 2×C contingency table given as two count rows over the same
+/// categories; returns the statistic and the degrees of freedom (non-empty columns − 1).
+#[must_use]
+pub fn chi2_two_rows(a: &[u32], b: &[u32]) -> (f64, usize) {
+    let na: u64 = a.iter().map(|&x| u64::from(x)).sum();
+    let nb: u64 = b.iter().map(|&x| u64::from(x)).sum();
+    let n = na + nb;
+    if na == 0 || nb == 0 {
+        return (0.0, 0);
+    }
+    let mut stat = 0.0;
+    let mut cols = 0usize;
+    #[allow(clippy::cast_precision_loss)]
+    let (fa, fb, fnn) = (na as f64, nb as f64, n as f64);
+    for (&x, &y) in a.iter().zip(b) {
+        let c = u64::from(x) + u64::from(y);
+        if c == 0 {
+            continue;
+        }
+        cols += 1;
+        #[allow(clippy::cast_precision_loss)]
+        let fc = c as f64;
+        let ea = fa * fc / fnn;
+        let eb = fb * fc / fnn;
+        stat += (f64::from(x) - ea).powi(2) / ea + (f64::from(y) - eb).powi(2) / eb;
+    }
+    (stat, cols.saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_known_values() {
+        // 50/100 at 95%: [0.4038, 0.5962] (standard table value).
+        let i = wilson(50, 100, Z95);
+        assert!(
+            (i.lo - 0.4038).abs() < 1e-3 && (i.hi - 0.5962).abs() < 1e-3,
+            "{i:?}"
+        );
+        // 100/100: upper end 1, lower end 0.9630.
+        let i = wilson(100, 100, Z95);
+        assert!(
+            (i.lo - 0.9630).abs() < 1e-3 && (i.hi - 1.0).abs() < 1e-12,
+            "{i:?}"
+        );
+    }
+
+    #[test]
+    fn advantage_interval_contains_zero_iff_success_contains_half() {
+        let i = advantage_interval(wilson(510, 1000, Z95));
+        assert_eq!(i.lo, 0.0);
+        let i = advantage_interval(wilson(1000, 1000, Z95));
+        assert!(i.lo > 0.99 && !i.contains(0.0));
+        let i = advantage_interval(wilson(0, 1000, Z95));
+        assert!(i.lo > 0.99, "always wrong is also full advantage");
+    }
+
+    #[test]
+    fn chi2_critical_close_to_tables() {
+        // Table values at alpha = 0.001: df 1 -> 10.83, df 10 -> 29.59, df 100 -> 149.45.
+        for (df, want) in [(1, 10.83), (10, 29.59), (100, 149.45)] {
+            let got = chi2_critical(df, 3.090_232);
+            assert!((got - want).abs() / want < 0.05, "df {df}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn chi2_perfect_separation_equals_n() {
+        let (s, df) = chi2_two_rows(&[8, 0], &[0, 8]);
+        assert!((s - 16.0).abs() < 1e-9);
+        assert_eq!(df, 1);
+        let (s, _) = chi2_two_rows(&[4, 4], &[4, 4]);
+        assert!(s.abs() < 1e-12);
+    }
+}

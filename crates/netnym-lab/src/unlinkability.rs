@@ -1,0 +1,347 @@
+//! The unlinkability experiment (docs/lab.md §Unlinkability experiment).
+//!
+//! Challenger: sets up each design's authority, draws an adult from the synthetic population
+//! and enrolls `holders` holders **with identical attributes** except the per-person
+//! identifiers (`document_number`, `revocation_id`, and whatever the design itself assigns:
+//! network number, salts and binding key, link secret). All use the same policy (disclose
+//! `birth_date` and `region`; in design d, `age >= 18`, `region within <province>` and a
+//! pseudonym instead).
+//!
+//! Adversary: a coalition of platform A and platform B. Each trial draws two distinct holders
+//! and a fair bit `b`; the adversary receives `samples` labelled logins of each of the two at
+//! A and one login at B by the holder selected by `b`, and guesses `b`.
+//!
+//! Logins are real (NetNym presentations are created and verified by the core library) and cost
+//! milliseconds. The **training** logins come from a pool of `pool` logins per holder at A,
+//! generated once in parallel (each from its own seeded generator). The **challenge** of every
+//! trial is a fresh login at B, used once. Drawing the pair afresh per trial matters: with one
+//! fixed pair, per-holder constants (e.g. the two pseudonyms at B) give a distance-based
+//! adversary a fixed bias in one direction or the other (which `|2p - 1|` reports as advantage)
+//! even though, over the key draw, it is zero; with many holders the bias averages out. Cost:
+//! `holders * pool + trials` real logins per design (docs/lab.md has the measured numbers).
+
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::seq::index::sample;
+use rand::Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use netnym::Predicate;
+
+use crate::adversary::Adversary;
+use crate::designs::{person_attributes, Deployment, Design, DesignError, Policy, View};
+use crate::population::{Population, REFERENCE_DAYS};
+use crate::seeding;
+use crate::stats::{advantage, advantage_interval, bias_interval, wilson, Interval, Z95};
+
+/// Configuration of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnlinkabilityConfig {
+    /// Trials per design (each trial is scored by every adversary).
+    pub trials: u64,
+    /// Holders enrolled (all with the same attributes); each trial draws two of them.
+    pub holders: usize,
+    /// Training logins generated per holder at platform A.
+    pub pool: usize,
+    /// Labelled logins of each holder given to the adversary per trial.
+    pub samples: usize,
+    /// Seed.
+    pub seed: u64,
+    /// The designs to run.
+    pub designs: Vec<Design>,
+}
+
+impl Default for UnlinkabilityConfig {
+    fn default() -> Self {
+        Self {
+            trials: 10_000,
+            holders: 64,
+            pool: 16,
+            samples: 8,
+            seed: 1,
+            designs: Design::ALL.to_vec(),
+        }
+    }
+}
+
+/// Errors of the unlinkability experiment.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnlinkabilityError {
+    /// The configuration cannot run.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// A login failed (a real verification error: a bug, never expected).
+    #[error(transparent)]
+    Design(#[from] DesignError),
+}
+
+/// One adversary's score against one design.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdversaryScore {
+    /// Adversary id.
+    pub adversary: String,
+    /// Correct guesses.
+    pub successes: u64,
+    /// Trials.
+    pub trials: u64,
+    /// successes / trials.
+    pub success_rate: f64,
+    /// 95% Wilson interval of the success rate.
+    pub success_ci95: Interval,
+    /// `|2p - 1|` at the estimate.
+    pub advantage: f64,
+    /// 95% interval of `|2p - 1|` (from the Wilson interval).
+    pub advantage_ci95: Interval,
+    /// 95% interval of the signed bias `2p - 1`.
+    pub bias_ci95: Interval,
+    /// Whether the advantage interval contains 0 (no distinguishing detected).
+    pub indistinguishable: bool,
+}
+
+/// The results for one design.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesignScores {
+    /// Design id.
+    pub design: String,
+    /// Description.
+    pub description: String,
+    /// Components in one login view.
+    pub components: usize,
+    /// Bytes in one login view (first pool entry).
+    pub view_bytes: usize,
+    /// Per adversary.
+    pub adversaries: Vec<AdversaryScore>,
+}
+
+/// The results of a run (deterministic in the configuration: no timings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnlinkabilityResults {
+    /// Always `"unlinkability"`.
+    pub experiment: String,
+    /// The configuration.
+    pub config: UnlinkabilityConfig,
+    /// How advantage is defined.
+    pub definition: String,
+    /// The policy both platforms use.
+    pub policy: Policy,
+    /// Per design.
+    pub designs: Vec<DesignScores>,
+}
+
+/// Wall-clock cost of one design's logins and trials (kept out of the JSON results).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolCost {
+    /// Design id.
+    pub design: String,
+    /// Real logins made (training pool and challenges).
+    pub logins: usize,
+    /// Seconds for enrollment, logins and scoring.
+    pub seconds: f64,
+}
+
+/// The definition printed in every report.
+pub const ADVANTAGE_DEFINITION: &str = "advantage = |2*Pr[correct] - 1| over a fair challenge \
+bit; Pr[correct] is estimated by successes/trials, with a 95% Wilson score interval; an adversary \
+without evidence flips a fair coin";
+
+const PLATFORMS: [&str; 2] = ["platform-a.example", "platform-b.example"];
+
+fn progress(len: u64, show: bool, msg: String) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>28} [{bar:30}] {pos}/{len} {eta}") {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_message(msg);
+    pb
+}
+
+/// The experiment's policy for the twins drawn from `pop`.
+fn policy(province: u32) -> Policy {
+    Policy {
+        verifier_id: String::new(),
+        disclose: vec!["birth_date".to_owned(), "region".to_owned()],
+        predicates: vec![
+            Predicate::AgeAtLeast(18),
+            Predicate::RegionWithin(format!("{province:02}")),
+        ],
+    }
+}
+
+/// Run the experiment.
+///
+/// # Errors
+/// [`UnlinkabilityError::Config`] for an unusable configuration, [`UnlinkabilityError::Design`]
+/// if a real login fails.
+pub fn run(
+    config: &UnlinkabilityConfig,
+    show_progress: bool,
+) -> Result<(UnlinkabilityResults, Vec<PoolCost>), UnlinkabilityError> {
+    if config.trials == 0
+        || config.samples == 0
+        || config.pool < config.samples
+        || config.holders < 2
+    {
+        return Err(UnlinkabilityError::Config(
+            "need trials >= 1, holders >= 2, samples >= 1 and pool >= samples".to_owned(),
+        ));
+    }
+    if config.designs.is_empty() {
+        return Err(UnlinkabilityError::Config("no design selected".to_owned()));
+    }
+    // The holders: `holders` people with the attributes of one adult drawn from a synthetic
+    // population, differing only in document number and revocation id.
+    let pop = Population::synthetic(10_000, config.seed);
+    let mut pick = seeding::rng(config.seed, "twins", 0, 0);
+    let base = loop {
+        let i = pick.gen_range(0..pop.len());
+        if pop.people()[i].age_at(REFERENCE_DAYS) >= 19 {
+            break i;
+        }
+    };
+    let template = person_attributes(&pop, base);
+    let attrs: Vec<serde_json::Value> = (0..config.holders)
+        .map(|k| {
+            let mut a = template.clone();
+            let other = person_attributes(&pop, (base + k) % pop.len());
+            a["document_number"] = other["document_number"].clone();
+            a["revocation_id"] = other["revocation_id"].clone();
+            a
+        })
+        .collect();
+    let pol = policy(pop.people()[base].region / 10_000);
+
+    let mut designs = Vec::new();
+    let mut costs = Vec::new();
+    for (di, &design) in config.designs.iter().enumerate() {
+        let t = Instant::now();
+        let mut setup = seeding::rng(config.seed, "setup", di as u64, 0);
+        let deployment = Deployment::new(design, &mut setup);
+        let holders = attrs
+            .iter()
+            .map(|a| deployment.enroll(&mut setup, a))
+            .collect::<Result<Vec<_>, _>>()?;
+        // The training pool: `pool` logins of each holder at platform A.
+        let jobs: Vec<(usize, usize)> = (0..config.holders)
+            .flat_map(|h| (0..config.pool).map(move |i| (h, i)))
+            .collect();
+        let pb = progress(
+            jobs.len() as u64,
+            show_progress,
+            format!("{} training logins", design.id()),
+        );
+        let at = |p: usize| {
+            let mut pol = pol.clone();
+            pol.verifier_id = PLATFORMS[p].to_owned();
+            pol
+        };
+        let (pol_a, pol_b) = (at(0), at(1));
+        let views: Vec<View> = jobs
+            .par_iter()
+            .map(|&(h, i)| {
+                let mut rng = seeding::rng(
+                    config.seed,
+                    "login",
+                    di as u64,
+                    (h * config.pool + i) as u64,
+                );
+                let login = deployment.login(&mut rng, &holders[h], &pol_a);
+                pb.inc(1);
+                login.map(|l| l.platform)
+            })
+            .collect::<Result<_, _>>()?;
+        pb.finish_and_clear();
+        let train_pool = |h: usize| &views[h * config.pool..][..config.pool];
+
+        // Trials: each challenge is a fresh login at platform B, used once.
+        let pb = progress(
+            config.trials,
+            show_progress,
+            format!("{} trials", design.id()),
+        );
+        let outcomes: Vec<[bool; Adversary::ALL.len()]> = (0..config.trials)
+            .into_par_iter()
+            .map(|trial| {
+                let mut rng = seeding::rng(config.seed, "trial", di as u64, trial);
+                // A fresh pair of distinct holders and the challenge bit.
+                let pair = sample(&mut rng, config.holders, 2);
+                let (h0, h1) = (pair.index(0), pair.index(1));
+                let b = usize::from(rng.gen::<bool>());
+                let train: [Vec<&View>; 2] = [h0, h1].map(|h| {
+                    sample(&mut rng, config.pool, config.samples)
+                        .into_iter()
+                        .map(|i| &train_pool(h)[i])
+                        .collect()
+                });
+                let mut login_rng = seeding::rng(config.seed, "challenge", di as u64, trial);
+                let holder = &holders[if b == 0 { h0 } else { h1 }];
+                let challenge = deployment.login(&mut login_rng, holder, &pol_b)?.platform;
+                let mut out = [false; Adversary::ALL.len()];
+                for (k, adv) in Adversary::ALL.iter().enumerate() {
+                    let guess = adv
+                        .guess([&train[0], &train[1]], &challenge)
+                        .unwrap_or_else(|| usize::from(rng.gen::<bool>()));
+                    out[k] = guess == b;
+                }
+                pb.inc(1);
+                Ok(out)
+            })
+            .collect::<Result<_, DesignError>>()?;
+        pb.finish_and_clear();
+        costs.push(PoolCost {
+            design: design.id().to_owned(),
+            logins: jobs.len() + usize::try_from(config.trials).unwrap_or(usize::MAX),
+            seconds: t.elapsed().as_secs_f64(),
+        });
+        let adversaries = Adversary::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, adv)| {
+                let successes = outcomes.iter().filter(|o| o[k]).count() as u64;
+                score(adv.id(), successes, config.trials)
+            })
+            .collect();
+        designs.push(DesignScores {
+            design: design.id().to_owned(),
+            description: design.describe().to_owned(),
+            components: views[0].components.len(),
+            view_bytes: views[0].byte_len(),
+            adversaries,
+        });
+    }
+    Ok((
+        UnlinkabilityResults {
+            experiment: "unlinkability".to_owned(),
+            config: config.clone(),
+            definition: ADVANTAGE_DEFINITION.to_owned(),
+            policy: pol,
+            designs,
+        },
+        costs,
+    ))
+}
+
+/// Score `successes` out of `trials`.
+#[must_use]
+pub fn score(adversary: &str, successes: u64, trials: u64) -> AdversaryScore {
+    #[allow(clippy::cast_precision_loss)]
+    let p = successes as f64 / trials.max(1) as f64;
+    let ci = wilson(successes, trials, Z95);
+    let adv_ci = advantage_interval(ci);
+    AdversaryScore {
+        adversary: adversary.to_owned(),
+        successes,
+        trials,
+        success_rate: p,
+        success_ci95: ci,
+        advantage: advantage(p),
+        advantage_ci95: adv_ci,
+        bias_ci95: bias_interval(ci),
+        indistinguishable: adv_ci.contains(0.0),
+    }
+}
