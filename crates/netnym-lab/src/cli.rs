@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use indicatif::ProgressBar;
+
+use crate::collusion::{self, CollusionConfig};
 use crate::designs::Design;
 use crate::output::{to_json, write_atomic};
 use crate::unlinkability::{self, UnlinkabilityConfig};
@@ -69,6 +72,9 @@ pub struct CollusionArgs {
     /// Seed of every random choice; the same seed gives identical JSON.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Population size of the real-crypto validation of the model (0: skip).
+    #[arg(long, default_value_t = 40)]
+    pub validate: usize,
     /// Directory the results (collusion.json) are written to.
     #[arg(long, default_value = "lab-results")]
     pub out: PathBuf,
@@ -140,9 +146,17 @@ pub enum LabError {
     /// The unlinkability experiment failed.
     #[error(transparent)]
     Unlinkability(#[from] unlinkability::UnlinkabilityError),
+    /// The collusion simulation failed.
+    #[error(transparent)]
+    Collusion(#[from] collusion::CollusionError),
     /// Writing results failed.
     #[error(transparent)]
     Write(#[from] crate::output::WriteError),
+    /// The population-scale model disagreed with the real-crypto validation.
+    #[error(
+        "the collusion model disagrees with the real logins (see validation in collusion.json)"
+    )]
+    ModelMismatch,
 }
 
 fn run_unlinkability(a: &UnlinkabilityArgs) -> Result<(), LabError> {
@@ -179,6 +193,72 @@ fn run_unlinkability(a: &UnlinkabilityArgs) -> Result<(), LabError> {
     Ok(())
 }
 
+fn run_collusion(a: &CollusionArgs) -> Result<(), LabError> {
+    let config = CollusionConfig {
+        population: usize::try_from(a.population)
+            .map_err(|_| LabError::InvalidOption("population too large".to_owned()))?,
+        platforms: a.platforms,
+        seed: a.seed,
+        validate: a.validate,
+    };
+    let pb = if a.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner()
+    };
+    pb.enable_steady_tick(std::time::Duration::from_millis(200));
+    let t = std::time::Instant::now();
+    let results = collusion::run(&config, &|stage| pb.set_message(stage.to_owned()))?;
+    pb.finish_and_clear();
+    write_atomic(&a.out.join("collusion.json"), &to_json(&results))?;
+    println!("{}", collusion_table(&results));
+    for v in &results.validation {
+        println!(
+            "validation {}: {} real logins, model {} real",
+            v.design,
+            v.real_logins,
+            if v.agree { "==" } else { "!=" }
+        );
+    }
+    println!(
+        "population {}, {} accounts, {:.1} s; wrote {}",
+        results.config.population,
+        results.accounts,
+        t.elapsed().as_secs_f64(),
+        a.out.join("collusion.json").display()
+    );
+    if results.validation.iter().any(|v| !v.agree) {
+        return Err(LabError::ModelMismatch);
+    }
+    Ok(())
+}
+
+/// The collusion results as a markdown table (linked fraction per design and coalition size).
+#[must_use]
+pub fn collusion_table(r: &collusion::CollusionResults) -> String {
+    let ks = r.designs.first().map_or(0, |d| d.coalitions.len());
+    let mut s = String::from("| design |");
+    for k in 0..ks {
+        s += &format!(" k={k} |");
+    }
+    s += "\n|---|";
+    s += &"---|".repeat(ks);
+    s += "\n";
+    for d in &r.designs {
+        s += &format!("| {} linked |", d.design);
+        for c in &d.coalitions {
+            s += &format!(" {:.3} |", c.linked_fraction);
+        }
+        s += "\n";
+        s += &format!("| {} identified |", d.design);
+        for c in &d.coalitions {
+            s += &format!(" {:.3} |", c.identified_fraction);
+        }
+        s += "\n";
+    }
+    s
+}
+
 /// The unlinkability results as a markdown table.
 #[must_use]
 pub fn unlinkability_table(r: &unlinkability::UnlinkabilityResults) -> String {
@@ -212,7 +292,7 @@ pub fn unlinkability_table(r: &unlinkability::UnlinkabilityResults) -> String {
 pub fn run(cmd: LabCommand) -> Result<(), LabError> {
     match cmd {
         LabCommand::Unlinkability(a) => run_unlinkability(&a),
-        LabCommand::Collusion(_) => Err(LabError::NotYet("collusion")),
+        LabCommand::Collusion(a) => run_collusion(&a),
         LabCommand::Lint(_) => Err(LabError::NotYet("lint")),
         LabCommand::Report(_) => Err(LabError::NotYet("report")),
     }

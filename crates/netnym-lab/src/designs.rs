@@ -494,6 +494,88 @@ impl Deployment {
         }
     }
 
+    /// What the authority itself knows about `holder` after enrolling it with `attributes`,
+    /// under the component names of the views (for the collusion simulation's register): every
+    /// attribute; in design a the number and certificate; in b the signed payload, the
+    /// signature and every disclosure (the issuer chose the salts); in c and d the issuer key and
+    /// schema, never the link secret.
+    #[must_use]
+    pub fn register_view(&self, holder: &Holder, attributes: &serde_json::Value) -> View {
+        let mut view = View::default();
+        let empty = serde_json::Map::new();
+        let attrs = attributes.as_object().unwrap_or(&empty);
+        match (&self.inner, &holder.inner) {
+            (
+                _,
+                HolderInner::Central {
+                    number,
+                    certificate,
+                    ..
+                },
+            ) => {
+                view.push("central.number", ComponentKind::Claim, number.as_bytes());
+                view.push("central.certificate", ComponentKind::Claim, *certificate);
+                for (name, v) in attrs {
+                    view.push(
+                        format!("central.attr.{name}"),
+                        ComponentKind::Claim,
+                        serde_json::to_vec(v).unwrap_or_default(),
+                    );
+                }
+            }
+            (
+                _,
+                HolderInner::SaltedHash {
+                    payload,
+                    signature,
+                    disclosures,
+                    ..
+                },
+            ) => {
+                view.push("sd.payload", ComponentKind::Claim, payload.clone());
+                view.push("sd.signature", ComponentKind::Claim, *signature);
+                for (name, d) in disclosures {
+                    view.push(
+                        format!("sd.disclosure.{name}"),
+                        ComponentKind::Claim,
+                        d.clone(),
+                    );
+                }
+            }
+            (DeploymentInner::NetNym { pk, schema, .. }, HolderInner::NetNym { .. }) => {
+                view.push("type", ComponentKind::Envelope, "netnym-presentation");
+                view.push(
+                    "version",
+                    ComponentKind::Envelope,
+                    netnym::WIRE_VERSION.to_string(),
+                );
+                view.push(
+                    "credentials.0.issuer_key_id",
+                    ComponentKind::Envelope,
+                    pk.key_id().to_string(),
+                );
+                view.push(
+                    "credentials.0.schema_id",
+                    ComponentKind::Envelope,
+                    schema.id(),
+                );
+                for (name, v) in attrs {
+                    let text = match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    view.push(
+                        format!("credentials.0.disclosed.{name}"),
+                        ComponentKind::Claim,
+                        text.into_bytes(),
+                    );
+                }
+            }
+            (DeploymentInner::Ed25519(_), HolderInner::NetNym { .. }) => {}
+        }
+        view
+    }
+
     fn netnym_request(
         &self,
         nonce: &[u8; 32],

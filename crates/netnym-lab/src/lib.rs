@@ -5,7 +5,10 @@
 
 pub mod adversary;
 pub mod cli;
+pub mod collusion;
 pub mod designs;
+pub mod linking;
+pub mod lint;
 pub mod output;
 pub mod population;
 pub mod seeding;
