@@ -329,6 +329,12 @@ pub enum PresentError {
         /// Why.
         reason: &'static str,
     },
+    /// PRE-010: the request has predicates and the range parameters it names were not given.
+    #[error("query {index}: the range parameters the request names are not available")]
+    RangeParams {
+        /// Query index.
+        index: usize,
+    },
     /// PRE-006: the issuer public key given is not the credential's issuer key.
     #[error("issuer public key does not match the credential")]
     WrongIssuerKey,

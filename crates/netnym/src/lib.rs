@@ -86,6 +86,7 @@ mod keys;
 mod predicate;
 mod presentation;
 mod pseudonym;
+mod range;
 mod request;
 mod revocation;
 mod schema;
@@ -101,6 +102,9 @@ pub use crate::keys::*;
 pub use crate::predicate::*;
 pub use crate::presentation::*;
 pub use crate::pseudonym::Pseudonym;
+pub use crate::range::{
+    KeyedRangeVerifier, RangeKind, RangeParams, MAX_BASE, MAX_RANGE_PARAMS_BYTES, MIN_BASE,
+};
 pub use crate::request::*;
 pub use crate::revocation::*;
 pub use crate::schema::*;

@@ -57,7 +57,8 @@ pub struct Bound {
 fn type_max(ty: AttributeType) -> Option<u64> {
     match ty {
         AttributeType::Date => Some(u64::from(Date::MAX.days())),
-        AttributeType::Uint => Some(u64::MAX),
+        // PRD-007: range proofs take an exclusive upper bound in u64, so 2^64 - 1 is out.
+        AttributeType::Uint => Some(u64::MAX - 1),
         AttributeType::Code { digits } => Some(10u64.pow(u32::from(digits)) - 1),
         _ => None,
     }
@@ -213,6 +214,10 @@ pub fn lower(
         // PRD-004: an empty range can never be proven; refuse it as a malformed request.
         if b.min > b.max {
             return Err(invalid(format!("range on {name:?} is empty")));
+        }
+        // PRD-007
+        if b.max == u64::MAX {
+            return Err(invalid(format!("range on {name:?} ends above 2^64 - 2")));
         }
         // PRD-005: a disclosed attribute needs no range proof; mixing both is a request error.
         if disclosed.iter().any(|d| d == name) {

@@ -13,15 +13,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use ark_bls12_381::{Bls12_381, Fr, G1Affine};
 use ark_ec::CurveGroup;
 use ark_ff::UniformRand;
+use ark_serialize::CanonicalSerialize;
 use bbs_plus::proof::{PoKOfSignatureG1Proof, PoKOfSignatureG1Protocol};
+use dock_crypto_utils::randomized_pairing_check::RandomizedPairingChecker;
 use dock_crypto_utils::signature::MessageOrBlinding;
 use rand_core::{CryptoRng, RngCore};
+use schnorr_pok::discrete_log::PokPedersenCommitmentProtocol;
+use schnorr_pok::partial::Partial2PokPedersenCommitment;
 use schnorr_pok::{
     discrete_log::{PokDiscreteLogProtocol, PokPedersenCommitment},
     partial::{PartialPokDiscreteLog, PartialSchnorrResponse},
     SchnorrResponse,
 };
 use serde::{Deserialize, Serialize};
+use smc_range_proof::prelude::{CLSRangeProofProtocol, CLSRangeProofWithKVProtocol};
 use vb_accumulator::proofs_cdh::{MembershipProof, MembershipProofProtocol};
 use zeroize::Zeroizing;
 
@@ -35,8 +40,11 @@ use crate::issuance::LinkSecret;
 use crate::keys::{IssuerPublicKey, KeyId};
 use crate::predicate::{lower, Bound};
 use crate::pseudonym::{scope_base, Pseudonym};
+use crate::range::{
+    commitment_key, digit_count, KeyedRangeVerifier, RangeKind, RangeParams, RangeParts,
+};
 use crate::request::{CredentialQuery, NonRevocation, PresentationRequest, CLOCK_SKEW};
-use crate::revocation::{EpochEntry, MembershipWitness, RegistryPublicKey};
+use crate::revocation::{scalar_to_id, EpochEntry, MembershipWitness, RegistryPublicKey};
 use crate::schema::{AttributeType, AttributeValue, Schema};
 
 const PRESENTATION_TYPE: &str = "netnym-presentation";
@@ -62,6 +70,7 @@ struct PresentedCredential {
     schema_id: String,
     disclosed: StrictMap<serde_json::Value>,
     proof: PokParts,
+    ranges: Vec<RangeParts>,
     non_revoked: Option<MembershipParts>,
 }
 
@@ -210,6 +219,8 @@ struct CredentialWire {
     schema_id: String,
     disclosed: StrictMap<serde_json::Value>,
     proof: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    ranges: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     non_revoked: Option<MembershipWire>,
 }
@@ -451,7 +462,102 @@ struct ProverState {
     disclosed: StrictMap<serde_json::Value>,
     reveal: BTreeSet<usize>,
     ls_index: usize,
+    ranges: Vec<RangeProver>,
     membership: Option<(u64, MembershipProtocol)>,
+}
+
+/// The CLS protocol of either kind.
+enum ClsProtocol {
+    Public(CLSRangeProofProtocol<Bls12_381>),
+    Keyed(CLSRangeProofWithKVProtocol<G1Affine>),
+}
+
+/// One bound's range proof in progress.
+struct RangeProver {
+    C: G1Affine,
+    cls: ClsProtocol,
+    opening: PokPedersenCommitmentProtocol<G1Affine>,
+}
+
+impl RangeProver {
+    fn init(
+        rng: &mut (impl RngCore + CryptoRng),
+        params: &RangeParams,
+        b: &Bound,
+        m: Fr,
+        value: u64,
+        blinding: Fr,
+    ) -> Result<Self, ()> {
+        let ck = commitment_key();
+        let r = Fr::rand(rng);
+        let C = ck.commit(&m, &r);
+        let max = b.max.checked_add(1).ok_or(())?;
+        let cls = match params.kind() {
+            RangeKind::Public => ClsProtocol::Public(
+                CLSRangeProofProtocol::init_given_base(
+                    rng,
+                    value,
+                    r,
+                    b.min,
+                    max,
+                    params.base(),
+                    &ck,
+                    params.params(),
+                )
+                .map_err(|_| ())?,
+            ),
+            RangeKind::Keyed => ClsProtocol::Keyed(
+                CLSRangeProofWithKVProtocol::init_given_base(
+                    rng,
+                    value,
+                    r,
+                    b.min,
+                    max,
+                    params.base(),
+                    &ck,
+                    params.kv(),
+                )
+                .map_err(|_| ())?,
+            ),
+        };
+        let opening =
+            PokPedersenCommitmentProtocol::init(m, blinding, &ck.g, r, Fr::rand(rng), &ck.h);
+        Ok(Self { C, cls, opening })
+    }
+
+    fn contribution(&self, params: &RangeParams, out: &mut Vec<u8>) -> Result<(), ()> {
+        let ck = commitment_key();
+        out.extend_from_slice(&g1_bytes(&self.C));
+        match &self.cls {
+            ClsProtocol::Public(p) => p
+                .challenge_contribution(&self.C, &ck, params.params(), &mut *out)
+                .map_err(|_| ())?,
+            ClsProtocol::Keyed(p) => p
+                .challenge_contribution(&self.C, &ck, params.kv(), &mut *out)
+                .map_err(|_| ())?,
+        }
+        self.opening
+            .challenge_contribution(&ck.g, &ck.h, &self.C, &mut *out)
+            .map_err(|_| ())
+    }
+
+    fn finish(self, challenge: &Fr) -> Option<RangeParts> {
+        let mut canonical = Vec::new();
+        match self.cls {
+            ClsProtocol::Public(p) => p.gen_proof(challenge).serialize_compressed(&mut canonical),
+            ClsProtocol::Keyed(p) => p.gen_proof(challenge).serialize_compressed(&mut canonical),
+        }
+        .ok()?;
+        let opening = self.opening.gen_partial2_proof(challenge);
+        let parts = RangeParts::from_canonical(self.C, opening.t, opening.response2, &canonical)?;
+        Some(parts)
+    }
+}
+
+fn append_range_params(tr: &mut Transcript, params: &RangeParams) {
+    tr.append(b"range_params_id", params.id().as_bytes());
+    tr.append_u64(b"range_base", u64::from(params.base()));
+    tr.append_u64(b"range_keyed", u64::from(params.kind() == RangeKind::Keyed));
 }
 
 impl Presentation {
@@ -469,21 +575,24 @@ impl Presentation {
             .iter()
             .map(|(c, pk)| Holding::new(c, pk))
             .collect();
-        Self::build(rng, request, &holdings, link_secret, true)
+        Self::build(rng, request, &holdings, link_secret, &[], true)
     }
 
-    /// Build a presentation answering `request` with `holdings[i]` for query `i`, including
-    /// non-revocation proofs from the holdings' witnesses.
+    /// Build a presentation answering `request` with `holdings[i]` for query `i`: range
+    /// proofs for predicates with the parameters the request names (found in `range_params`,
+    /// each checked once by [`RangeParams::from_json`]), non-revocation proofs from the
+    /// holdings' witnesses.
     ///
     /// # Errors
-    /// [`PresentError`] when the holdings cannot satisfy the request (PRE-001..PRE-009).
+    /// [`PresentError`] when the holdings cannot satisfy the request (PRE-001..PRE-010).
     pub fn create_with(
         rng: &mut (impl RngCore + CryptoRng),
         request: &PresentationRequest,
         holdings: &[Holding<'_>],
         link_secret: &LinkSecret,
+        range_params: &[&RangeParams],
     ) -> Result<Self, PresentError> {
-        Self::build(rng, request, holdings, link_secret, true)
+        Self::build(rng, request, holdings, link_secret, range_params, true)
     }
 
     /// Test support: [`Presentation::build`] from credential and key pairs.
@@ -499,7 +608,7 @@ impl Presentation {
             .iter()
             .map(|(c, pk)| Holding::new(c, pk))
             .collect();
-        Self::build(rng, request, &holdings, link_secret, check_credentials)
+        Self::build(rng, request, &holdings, link_secret, &[], check_credentials)
     }
 
     /// [`Presentation::create_with`], optionally without the holder-side checks of the
@@ -510,9 +619,14 @@ impl Presentation {
         request: &PresentationRequest,
         holdings: &[Holding<'_>],
         link_secret: &LinkSecret,
+        range_params: &[&RangeParams],
         check_credentials: bool,
     ) -> Result<Self, PresentError> {
         let queries = request.credentials();
+        // PRE-010: the parameters the request names, when it has predicates.
+        let params = request
+            .range_params()
+            .and_then(|id| range_params.iter().copied().find(|p| p.id() == id));
         // PRE-001
         if holdings.len() != queries.len() {
             return Err(PresentError::CredentialCount {
@@ -605,6 +719,17 @@ impl Presentation {
                 }
             };
             let ls_index = schema.holder_secret_index();
+            // Messages whose responses other sub-proofs reuse get chosen blindings.
+            let mut linked: BTreeMap<usize, Fr> = BTreeMap::from([(ls_index, ls_blinding)]);
+            if let Some((r, _, blinding)) = &revocation {
+                linked.insert(*r, *blinding);
+            }
+            for b in &bounds {
+                linked.entry(b.index).or_insert_with(|| Fr::rand(rng));
+            }
+            if !bounds.is_empty() && params.is_none() {
+                return Err(PresentError::RangeParams { index });
+            }
             let protocol = PoKOfSignatureG1Protocol::init(
                 rng,
                 cred.signature(),
@@ -612,11 +737,7 @@ impl Presentation {
                 messages.iter().enumerate().map(|(i, m)| {
                     if reveal.contains(&i) {
                         MessageOrBlinding::RevealMessage(m)
-                    } else if i == ls_index {
-                        MessageOrBlinding::blind_message_with(m, ls_blinding)
-                    } else if let Some((_, _, blinding)) =
-                        revocation.as_ref().filter(|(r, _, _)| *r == i)
-                    {
+                    } else if let Some(blinding) = linked.get(&i) {
                         MessageOrBlinding::blind_message_with(m, *blinding)
                     } else {
                         MessageOrBlinding::BlindMessageRandomly(m)
@@ -630,6 +751,28 @@ impl Presentation {
                 .challenge_contribution(&revealed, schema.params(), &mut contribution)
                 .map_err(|_| PresentError::Internal("bbs+ challenge contribution"))?;
             append_statement(&mut tr, pk, &revealed, &bounds, &contribution);
+            // RNG-003: one range proof per bound, over a commitment to the same hidden value.
+            let mut ranges = Vec::with_capacity(bounds.len());
+            if let Some(params) = params.filter(|_| !bounds.is_empty()) {
+                append_range_params(&mut tr, params);
+                for b in &bounds {
+                    let m = messages[b.index];
+                    let value = scalar_to_id(&m).ok_or(PresentError::PredicateNotSatisfied {
+                        index,
+                        attribute: schema.attributes()[b.index].name().to_owned(),
+                    })?;
+                    let st = RangeProver::init(rng, params, b, m, value, linked[&b.index])
+                        .map_err(|()| PresentError::PredicateNotSatisfied {
+                            index,
+                            attribute: schema.attributes()[b.index].name().to_owned(),
+                        })?;
+                    let mut c = Vec::new();
+                    st.contribution(params, &mut c)
+                        .map_err(|()| PresentError::Internal("range contribution"))?;
+                    tr.append(b"range", &c);
+                    ranges.push(st);
+                }
+            }
             // REV-010: membership of the same hidden value, with the BBS+ blinding.
             let membership = match (revocation, query.non_revoked()) {
                 (Some((r_index, witness, blinding)), Some(nr)) => {
@@ -667,6 +810,7 @@ impl Presentation {
                 disclosed,
                 reveal,
                 ls_index,
+                ranges,
                 membership,
             });
         }
@@ -702,11 +846,18 @@ impl Presentation {
                         .ok_or(PresentError::Internal("membership proof generation"))?,
                 ),
             };
+            let ranges = st
+                .ranges
+                .into_iter()
+                .map(|r| r.finish(&challenge))
+                .collect::<Option<Vec<_>>>()
+                .ok_or(PresentError::Internal("range proof generation"))?;
             out.push(PresentedCredential {
                 key_id: st.key_id,
                 schema_id: st.schema_id,
                 disclosed: st.disclosed,
                 proof: PokParts::from_proof(&proof),
+                ranges,
                 non_revoked,
             });
         }
@@ -735,6 +886,7 @@ impl Presentation {
                     schema_id: c.schema_id.clone(),
                     disclosed: c.disclosed.clone(),
                     proof: b64(&c.proof.encode()),
+                    ranges: c.ranges.iter().map(|r| b64(&r.encode())).collect(),
                     non_revoked: c.non_revoked.as_ref().map(|m| MembershipWire {
                         epoch: m.epoch,
                         proof: b64(&m.encode()),
@@ -754,7 +906,11 @@ impl Presentation {
     pub fn proof_size(&self) -> usize {
         self.credentials
             .iter()
-            .map(|c| c.proof.encode().len() + c.non_revoked.as_ref().map_or(0, |_| MEMBERSHIP_LEN))
+            .map(|c| {
+                c.proof.encode().len()
+                    + c.ranges.iter().map(|r| r.encode().len()).sum::<usize>()
+                    + c.non_revoked.as_ref().map_or(0, |_| MEMBERSHIP_LEN)
+            })
             .sum::<usize>()
             + self.pseudonym.map_or(0, |_| 2 * G1_LEN)
     }
@@ -791,6 +947,18 @@ impl ParsedPresentation {
                 schema_id: c.schema_id,
                 disclosed: c.disclosed,
                 proof: PokParts::decode(&unb64("proof", &c.proof)?)?,
+                ranges: {
+                    if c.ranges.len() > 2 * crate::request::MAX_PREDICATES {
+                        return Err(DecodeError::InvalidField {
+                            field: "ranges",
+                            reason: "too many range proofs".to_owned(),
+                        });
+                    }
+                    c.ranges
+                        .iter()
+                        .map(|r| RangeParts::decode(&unb64("ranges", r)?))
+                        .collect::<Result<Vec<_>, _>>()?
+                },
                 non_revoked: match c.non_revoked {
                     None => None,
                     Some(m) => Some(MembershipParts::decode(
@@ -910,6 +1078,23 @@ impl VerifiedPresentation {
 pub struct Verifier {
     issuers: BTreeMap<KeyId, IssuerPublicKey>,
     registries: BTreeMap<KeyId, TrustedRegistry>,
+    range_params: BTreeMap<KeyId, RangeParams>,
+    keyed_range: BTreeMap<KeyId, std::sync::Arc<KeyedRangeVerifier>>,
+}
+
+/// How one range proof is verified.
+enum RangeCheck<'a> {
+    Public(&'a RangeParams),
+    Keyed(&'a KeyedRangeVerifier),
+}
+
+impl RangeCheck<'_> {
+    fn params(&self) -> &RangeParams {
+        match self {
+            Self::Public(p) => p,
+            Self::Keyed(k) => k.public_params(),
+        }
+    }
 }
 
 /// A revocation registry the verifier trusts and the accumulator values of the epochs it knows.
@@ -926,7 +1111,34 @@ impl Verifier {
         Self {
             issuers: keys.into_iter().map(|k| (k.key_id(), k)).collect(),
             registries: BTreeMap::new(),
+            range_params: BTreeMap::new(),
+            keyed_range: BTreeMap::new(),
         }
+    }
+
+    /// Accept range proofs made with public parameters (checked by [`RangeParams::from_json`]).
+    #[must_use]
+    pub fn with_range_params(mut self, params: RangeParams) -> Self {
+        self.range_params.insert(params.id(), params);
+        self
+    }
+
+    /// Accept range proofs made with this platform's keyed parameters, verified with its key.
+    #[must_use]
+    pub fn with_keyed_range_verifier(mut self, keyed: KeyedRangeVerifier) -> Self {
+        self.keyed_range
+            .insert(keyed.public_params().id(), std::sync::Arc::new(keyed));
+        self
+    }
+
+    fn range_check(&self, id: KeyId) -> Option<RangeCheck<'_>> {
+        if let Some(k) = self.keyed_range.get(&id) {
+            return Some(RangeCheck::Keyed(k));
+        }
+        self.range_params
+            .get(&id)
+            .filter(|p| p.kind() == RangeKind::Public)
+            .map(RangeCheck::Public)
     }
 
     /// Trust a revocation registry (its key obtained on an authenticated channel).
@@ -1111,6 +1323,7 @@ impl Verifier {
                 .challenge_contribution(&revealed, schema.params(), &mut contribution)
                 .map_err(|e| Rejection::new("VER-010", format!("contribution: {e:?}")))?;
             append_statement(&mut tr, pk, &revealed, &bounds, &contribution);
+            let ranges = self.range_statement(&mut tr, i, request, c, &bounds)?;
             let membership = self.membership_statement(&mut tr, i, query, c, schema, &wanted)?;
             disclosed.sort_by_key(|(idx, _, _)| *idx);
             verified.push(VerifiedCredential {
@@ -1118,7 +1331,15 @@ impl Verifier {
                 schema_id: schema.id().to_owned(),
                 disclosed: disclosed.into_iter().map(|(_, n, v)| (n, v)).collect(),
             });
-            checks.push((pk, revealed, proof, skipped_msgs, ls_index, membership));
+            checks.push((
+                pk,
+                revealed,
+                proof,
+                skipped_msgs,
+                ls_index,
+                ranges,
+                membership,
+            ));
         }
         let nym_base = p.pseudonym.map(|nym| {
             let base = scope_base(request.verifier_id());
@@ -1126,9 +1347,18 @@ impl Verifier {
             base
         });
         let challenge = tr.challenge(CHALLENGE_DST);
+        // All pairing equations (signatures, membership, range digits) are checked at once with
+        // a random linear combination: one multi-Miller loop and one final exponentiation.
+        // The randomizer is derived from the challenge, i.e. after every paired element is
+        // fixed (VER-011, VER-019, VER-022).
+        let mut checker = RandomizedPairingChecker::<Bls12_381>::new(
+            crate::encoding::hash_to_scalar(PAIRING_BATCH_DST, &fr_bytes(&challenge)),
+            true,
+        );
+        let mut pairing_items: Vec<PairingItem<'_>> = Vec::new();
         // The link secret's response, from the first credential's proof.
         let mut ls_response = None;
-        for (i, (pk, revealed, proof, skipped, ls_index, membership)) in
+        for (i, (pk, revealed, proof, skipped, ls_index, ranges, membership)) in
             checks.into_iter().enumerate()
         {
             let params = pk.schema().params();
@@ -1165,16 +1395,84 @@ impl Verifier {
                     .map_err(|e| Rejection::new("VER-019", format!("credential {i}: {e:?}")))?;
                 let (ppk, pparams) = reg.key.prepared();
                 mproof
-                    .verify_partial(resp, &value, &challenge, ppk.clone(), pparams.clone())
+                    .verify_partial_with_randomized_pairing_checker(
+                        resp,
+                        &value,
+                        &challenge,
+                        ppk.clone(),
+                        pparams.clone(),
+                        &mut checker,
+                    )
                     .map_err(|e| Rejection::new("VER-019", format!("credential {i}: {e:?}")))?;
+                pairing_items.push(PairingItem::Membership(i, reg, value, *resp, mproof));
+            }
+            // VER-021, VER-022: each range proof's opening shares the attribute's BBS+
+            // response; the CLS proof holds for the verifier's own bounds.
+            let ck = commitment_key();
+            let ids: BTreeSet<usize> = revealed.keys().copied().collect();
+            for (b, parts, mode) in ranges {
+                let resp = proof
+                    .get_resp_for_message(b.index, &ids)
+                    .map_err(|e| Rejection::new("VER-021", format!("credential {i}: {e:?}")))?;
+                let opening = Partial2PokPedersenCommitment {
+                    t: parts.t,
+                    response2: parts.z_r,
+                };
+                if !opening.verify(&parts.C, &ck.g, &ck.h, &challenge, resp) {
+                    return Err(Rejection::new(
+                        "VER-021",
+                        format!("credential {i}: range opening for attribute {}", b.index),
+                    ));
+                }
+                let base = mode.params().base();
+                let max = b.max.saturating_add(1);
+                let bad = |e| Rejection::new("VER-022", format!("credential {i}: {e:?}"));
+                match mode {
+                    RangeCheck::Public(params) => {
+                        let cls = parts
+                            .cls_proof(base)
+                            .ok_or_else(|| bad(format!("encoding {}", b.index)))?;
+                        cls.verify_given_randomized_pairing_checker(
+                            &parts.C,
+                            &challenge,
+                            b.min,
+                            max,
+                            &ck,
+                            params.prepared().clone(),
+                            &mut checker,
+                        )
+                        .map_err(|e| bad(format!("{e:?}")))?;
+                        pairing_items.push(PairingItem::Range(i, b, params, parts, cls));
+                    }
+                    RangeCheck::Keyed(k) => {
+                        let cls = parts
+                            .kv_proof(base)
+                            .ok_or_else(|| bad(format!("encoding {}", b.index)))?;
+                        cls.verify(
+                            &parts.C,
+                            &challenge,
+                            b.min,
+                            max,
+                            &ck,
+                            k.public_params().kv(),
+                            k.secret(),
+                        )
+                        .map_err(|e| bad(format!("{e:?}")))?;
+                    }
+                }
             }
             // VER-011: e(A', w) == e(Ā, g2).
-            if !pairing_check(pk, &proof.A_prime, &proof.A_bar) {
-                return Err(Rejection::new(
-                    "VER-011",
-                    format!("credential {i}: pairing"),
-                ));
-            }
+            checker.add_sources(
+                &proof.A_prime,
+                pk.prepared().0.clone(),
+                &proof.A_bar,
+                pk.g2_prepared().clone(),
+            );
+            pairing_items.push(PairingItem::Signature(i, pk, proof.A_prime, proof.A_bar));
+        }
+        if !checker.verify() {
+            // Some equation failed: find which, for the debug log and tests.
+            return Err(blame_pairing(&pairing_items, &challenge));
         }
         // VER-015: the pseudonym opens with the link secret's response.
         let pseudonym = match (p.pseudonym, nym_base, ls_response) {
@@ -1195,7 +1493,149 @@ impl Verifier {
     }
 }
 
+const PAIRING_BATCH_DST: &[u8] = b"NETNYM-V1-PAIRING-BATCH_XMD:SHA-256_";
+
+/// A pairing equation of the batch, kept to find the failing one when the batch fails.
+enum PairingItem<'a> {
+    Signature(usize, &'a IssuerPublicKey, G1Affine, G1Affine),
+    Membership(
+        usize,
+        &'a TrustedRegistry,
+        G1Affine,
+        Fr,
+        MembershipProof<Bls12_381>,
+    ),
+    Range(
+        usize,
+        Bound,
+        &'a RangeParams,
+        RangeParts,
+        smc_range_proof::prelude::CLSRangeProof<Bls12_381>,
+    ),
+}
+
+/// Re-check the batch's equations one by one; the first failing one names the rule.
+fn blame_pairing(items: &[PairingItem<'_>], challenge: &Fr) -> Rejection {
+    let ck = commitment_key();
+    for item in items {
+        match item {
+            PairingItem::Signature(i, pk, a, b) => {
+                if !pairing_check(pk, a, b) {
+                    return Rejection::new("VER-011", format!("credential {i}: pairing"));
+                }
+            }
+            PairingItem::Membership(i, reg, value, resp, proof) => {
+                let (ppk, pparams) = reg.key.prepared();
+                if proof
+                    .verify_partial(resp, value, challenge, ppk.clone(), pparams.clone())
+                    .is_err()
+                {
+                    return Rejection::new("VER-019", format!("credential {i}: pairing"));
+                }
+            }
+            PairingItem::Range(i, b, params, parts, cls) => {
+                if cls
+                    .verify(
+                        &parts.C,
+                        challenge,
+                        b.min,
+                        b.max.saturating_add(1),
+                        &ck,
+                        params.prepared().clone(),
+                    )
+                    .is_err()
+                {
+                    return Rejection::new(
+                        "VER-022",
+                        format!("credential {i}: digit pairing for attribute {}", b.index),
+                    );
+                }
+            }
+        }
+    }
+    Rejection::new("VER-011", "pairing batch failed")
+}
+
 impl Verifier {
+    /// VER-020 for one credential: range proofs exactly for the verifier's own bounds, with
+    /// parameters the request names and the verifier accepts, each with the digit count its
+    /// bound implies; appends their commitments to the transcript.
+    #[allow(clippy::type_complexity)]
+    fn range_statement<'a>(
+        &'a self,
+        tr: &mut Transcript,
+        i: usize,
+        request: &PresentationRequest,
+        c: &PresentedCredential,
+        bounds: &[Bound],
+    ) -> Result<Vec<(Bound, RangeParts, RangeCheck<'a>)>, Rejection> {
+        let bad = |d: String| Rejection::new("VER-020", format!("credential {i}: {d}"));
+        if bounds.is_empty() {
+            if !c.ranges.is_empty() {
+                return Err(bad("range proofs nobody asked for".to_owned()));
+            }
+            return Ok(Vec::new());
+        }
+        let id = request
+            .range_params()
+            .ok_or_else(|| bad("request names no range parameters".to_owned()))?;
+        if self.range_check(id).is_none() {
+            return Err(bad("range parameters not accepted".to_owned()));
+        }
+        if c.ranges.len() != bounds.len() {
+            return Err(bad(format!(
+                "{} range proofs for {} bounds",
+                c.ranges.len(),
+                bounds.len()
+            )));
+        }
+        let ck = commitment_key();
+        let mut out = Vec::with_capacity(bounds.len());
+        let params = self.range_check(id).map(|m| m.params().clone());
+        let params = params
+            .as_ref()
+            .ok_or_else(|| bad("parameters".to_owned()))?;
+        append_range_params(tr, params);
+        for (b, parts) in bounds.iter().zip(&c.ranges) {
+            let mode = self
+                .range_check(id)
+                .ok_or_else(|| bad("parameters".to_owned()))?;
+            let base = params.base();
+            if parts.digits.len() != digit_count(base, b.min, b.max) {
+                return Err(bad(format!("wrong digit count for attribute {}", b.index)));
+            }
+            let mut contribution = g1_bytes(&parts.C).to_vec();
+            match &mode {
+                RangeCheck::Public(p) => parts
+                    .cls_proof(base)
+                    .ok_or_else(|| bad("encoding".to_owned()))?
+                    .challenge_contribution(&parts.C, &ck, p.params(), &mut contribution)
+                    .map_err(|e| bad(format!("{e:?}")))?,
+                RangeCheck::Keyed(k) => parts
+                    .kv_proof(base)
+                    .ok_or_else(|| bad("encoding".to_owned()))?
+                    .challenge_contribution(
+                        &parts.C,
+                        &ck,
+                        k.public_params().kv(),
+                        &mut contribution,
+                    )
+                    .map_err(|e| bad(format!("{e:?}")))?,
+            }
+            PokPedersenCommitmentProtocol::compute_challenge_contribution(
+                &ck.g,
+                &ck.h,
+                &parts.C,
+                &parts.t,
+                &mut contribution,
+            )
+            .map_err(|e| bad(format!("{e:?}")))?;
+            tr.append(b"range", &contribution);
+            out.push((*b, parts.clone(), mode));
+        }
+        Ok(out)
+    }
+
     /// VER-016..VER-018 for one credential: the non-revocation proof is present exactly when
     /// asked for, on a hidden uint attribute, at an accepted epoch of a trusted registry whose
     /// value the verifier knows; appends its statement to the transcript.

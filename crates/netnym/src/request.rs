@@ -203,6 +203,7 @@ pub struct PresentationRequest {
     pub(crate) expires_at: u64,
     pub(crate) credentials: Vec<CredentialQuery>,
     pub(crate) pseudonym: bool,
+    pub(crate) range_params: Option<KeyId>,
     pub(crate) digest: [u8; 32],
 }
 
@@ -230,6 +231,8 @@ struct RequestWire {
     expires_at: u64,
     #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pseudonym: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    range_params: Option<KeyId>,
     credentials: Vec<QueryWire>,
 }
 
@@ -264,6 +267,21 @@ impl PresentationRequest {
         self.pseudonym = true;
         self.digest = self.compute_digest();
         self
+    }
+
+    /// Name the range-proof parameters predicates are proven with (REQ-009: required when a
+    /// query has predicates).
+    #[must_use]
+    pub fn with_range_params(mut self, id: KeyId) -> Self {
+        self.range_params = Some(id);
+        self.digest = self.compute_digest();
+        self
+    }
+
+    /// The range-proof parameters' id, if predicates are asked for.
+    #[must_use]
+    pub fn range_params(&self) -> Option<KeyId> {
+        self.range_params
     }
 
     fn from_parts(
@@ -314,6 +332,7 @@ impl PresentationRequest {
             expires_at,
             credentials,
             pseudonym,
+            range_params: None,
             digest: [0u8; 32],
         };
         r.digest = r.compute_digest();
@@ -329,6 +348,13 @@ impl PresentationRequest {
         t.append_u64(b"created_at", self.created_at);
         t.append_u64(b"expires_at", self.expires_at);
         t.append_u64(b"pseudonym", u64::from(self.pseudonym));
+        match &self.range_params {
+            None => t.append_u64(b"range_params", 0),
+            Some(id) => {
+                t.append_u64(b"range_params", 1);
+                t.append(b"range_params_id", id.as_bytes());
+            }
+        }
         t.append_u64(b"queries", self.credentials.len() as u64);
         for q in &self.credentials {
             t.append(b"schema_id", q.schema_id.as_bytes());
@@ -370,6 +396,7 @@ impl PresentationRequest {
             created_at: self.created_at,
             expires_at: self.expires_at,
             pseudonym: self.pseudonym,
+            range_params: self.range_params,
             credentials: self
                 .credentials
                 .iter()
@@ -419,14 +446,25 @@ impl PresentationRequest {
             queries.push(query);
         }
         let nonce = unb64("nonce", &w.nonce)?;
-        Self::from_parts(
+        // REQ-009
+        if w.range_params.is_none() && queries.iter().any(|q| !q.predicates().is_empty()) {
+            return Err(DecodeError::InvalidField {
+                field: "range_params",
+                reason: "required when a query has predicates".to_owned(),
+            });
+        }
+        let mut r = Self::from_parts(
             w.verifier_id,
             nonce,
             w.created_at,
             w.expires_at,
             queries,
             w.pseudonym,
-        )
+        )?;
+        if let Some(id) = w.range_params {
+            r = r.with_range_params(id);
+        }
+        Ok(r)
     }
 
     /// The platform's verifier id (also the pseudonym scope in later versions).

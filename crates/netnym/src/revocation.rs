@@ -87,7 +87,7 @@ struct DomainState<'a, S: RevokedSet + ?Sized> {
 }
 
 /// The id a scalar encodes, if it is a small integer.
-fn scalar_to_id(e: &Fr) -> Option<u64> {
+pub(crate) fn scalar_to_id(e: &Fr) -> Option<u64> {
     let bytes = e.into_bigint().to_bytes_le();
     if bytes[8..].iter().any(|&b| b != 0) {
         return None;

@@ -72,13 +72,31 @@ impl World {
 }
 
 pub(crate) fn issue(rng: &mut ChaCha20Rng, issuer: &Issuer, ls: &LinkSecret) -> Credential {
+    issue_with(rng, issuer, ls, &citizen(issuer.public_key().schema()))
+}
+
+pub(crate) fn issue_with(
+    rng: &mut ChaCha20Rng,
+    issuer: &Issuer,
+    ls: &LinkSecret,
+    attributes: &Attributes,
+) -> Credential {
     let pk = issuer.public_key();
     let offer = IssuanceOffer::new(rng, pk);
     let (req, pending) = BlindIssuanceRequest::new(rng, pk, &offer, ls).expect("request");
     let resp = issuer
-        .issue_blind(rng, &offer, &req, &citizen(pk.schema()))
+        .issue_blind(rng, &offer, &req, attributes)
         .expect("issue");
     pending.finish(pk, resp, ls).expect("finish")
+}
+
+/// The fixture citizen with some attributes changed.
+pub(crate) fn citizen_with(schema: &Schema, changes: &[(&str, serde_json::Value)]) -> Attributes {
+    let mut j = citizen_json();
+    for (k, v) in changes {
+        j[*k] = v.clone();
+    }
+    Attributes::from_json(schema, &j).expect("fixture attributes are valid")
 }
 
 pub(crate) fn request_for(

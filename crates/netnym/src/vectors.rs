@@ -152,8 +152,356 @@ pub(crate) fn build() -> Vec<(String, Value)> {
         request,
         presentation,
     };
-    out.extend(negative(&f, &offer, &ireq));
+    let extra = predicate_vectors(&mut out, &f);
+    out.extend(negative(&f, &offer, &ireq, extra));
     out
+}
+
+/// A negative case: name, rule, input, context.
+type Case = (String, &'static str, Value, Value);
+
+/// The UTC noon of a date, in Unix seconds.
+fn noon(date: &str) -> u64 {
+    Date::parse(date).map_or(0, |d| u64::from(d.days()) * 86_400 - 2_208_988_800 + 43_200)
+}
+
+/// Edit the bytes of range proof `k` of credential 0.
+fn with_range_bytes(p: &Value, k: usize, edit: impl FnOnce(&mut Vec<u8>)) -> Value {
+    edited(p, |v| {
+        let field = &mut v["credentials"][0]["ranges"][k];
+        let mut bytes = unb64("ranges", field.as_str().unwrap_or("")).unwrap_or_default();
+        edit(&mut bytes);
+        *field = json!(b64(&bytes));
+    })
+}
+
+/// params/, presentation/002.. (one per predicate type, pseudonym, non-revocation, keyed
+/// verification, the full presentation), and their negative cases.
+#[allow(clippy::too_many_lines)]
+fn predicate_vectors(out: &mut Vec<(String, Value)>, f: &Fixture) -> Vec<Case> {
+    let pk = f.issuers[0].public_key();
+    let schema = pk.schema();
+    // params/001: public range parameters, base 16, key destroyed.
+    let range = RangeParams::generate(&mut rng(5001), 16).expect("fixture");
+    out.push((
+        "params/001.json".to_owned(),
+        json!({
+            "description": "public range-proof parameters, base 16, from ChaCha20Rng::seed_from_u64(5001); the digit-signing key was destroyed",
+            "range_params": to_value(&range.to_json()),
+        }),
+    ));
+    // params/002: a revocation registry over ids 1..=1000; epoch 1 revokes 5 and 7; the
+    // fixture citizen's (id 42) witness at epoch 1.
+    let mut r = rng(5002);
+    let (auth, genesis) = RevocationAuthority::generate(&mut r, 1000).expect("fixture");
+    let mut set = InMemoryRevokedSet::default();
+    let e1 = auth.revoke(&genesis, &[5, 7], &mut set).expect("fixture");
+    let mut witness = auth.witness(42, &genesis, &set).expect("fixture");
+    witness.update(&e1).expect("fixture");
+    out.push((
+        "params/002.json".to_owned(),
+        json!({
+            "description": "revocation registry over ids 1..=1000 from ChaCha20Rng::seed_from_u64(5002); epoch 1 revokes 5 and 7; witness of id 42 computed at epoch 0 and updated with epoch 1",
+            "registry": to_value(&auth.public_key().to_json()),
+            "epochs": [to_value(&genesis.to_json()), to_value(&e1.to_json())],
+            "witness": to_value(&witness.to_json()),
+        }),
+    ));
+    // params/003: a platform's keyed range verifier, base 16.
+    let keyed = KeyedRangeVerifier::generate(&mut rng(5003), 16).expect("fixture");
+    let keyed_public = keyed.public_params().clone();
+    out.push((
+        "params/003.json".to_owned(),
+        json!({
+            "description": "a platform's keyed range verifier (secret) and its public parameters, base 16, from ChaCha20Rng::seed_from_u64(5003)",
+            "secret": to_value(&keyed.to_json()),
+            "range_params": to_value(&keyed_public.to_json()),
+        }),
+    ));
+
+    let now = noon("2025-11-24");
+    let mut verifier = Verifier::new([pk.clone()])
+        .with_range_params(range.clone())
+        .with_registry(auth.public_key().clone())
+        .with_keyed_range_verifier(keyed);
+    verifier.add_epoch(&genesis).expect("fixture");
+    verifier.add_epoch(&e1).expect("fixture");
+    let ctx_base = json!({"issuer": "keys/001.json", "range_params": "params/001.json",
+                          "registry": "params/002.json", "keyed_range": "params/003.json",
+                          "verify_at": now + 1});
+    let nr = NonRevocation::new(auth.public_key().id(), 1, 1);
+    let range_spec = |min: u64, max: u64| {
+        Predicate::Range(RangeSpec {
+            attribute: "revocation_id".into(),
+            min: Some(min.into()),
+            max: Some(max.into()),
+        })
+    };
+    // (file, description, disclose, predicates, pseudonym, non-revocation, keyed)
+    type Kind<'a> = (
+        &'a str,
+        &'a str,
+        Vec<&'a str>,
+        Vec<Predicate>,
+        bool,
+        bool,
+        bool,
+    );
+    let kinds: Vec<Kind<'_>> = vec![
+        ("002", "age_at_least 18", vec![], vec![Predicate::AgeAtLeast(18)], false, false, false),
+        ("003", "age_below 60", vec![], vec![Predicate::AgeBelow(60)], false, false, false),
+        ("004", "valid_on 2025-11-24", vec![], vec![Predicate::ValidOn("2025-11-24".into())], false, false, false),
+        ("005", "region_within 31", vec![], vec![Predicate::RegionWithin("31".into())], false, false, false),
+        ("006", "range 40 <= revocation_id <= 50", vec![], vec![range_spec(40, 50)], false, false, false),
+        ("007", "pseudonym only", vec![], vec![], true, false, false),
+        ("008", "non-revocation at epoch 1", vec![], vec![], false, true, false),
+        ("009", "age_at_least 18 with the platform's keyed parameters", vec![], vec![Predicate::AgeAtLeast(18)], false, false, true),
+        ("010", "full: disclose nationality and document_type, age_at_least 18, valid_on, region_within 31, pseudonym, non-revocation", vec!["nationality", "document_type"],
+            vec![Predicate::AgeAtLeast(18), Predicate::ValidOn("2025-11-24".into()), Predicate::RegionWithin("31".into())], true, true, false),
+    ];
+    let mut cases: Vec<Case> = Vec::new();
+    for (k, (file, what, disclose, preds, nym, nonrev, keyed)) in kinds.into_iter().enumerate() {
+        let seed = 6001 + k as u64;
+        let mut r = rng(seed);
+        let mut q = CredentialQuery::new(
+            schema.id(),
+            [pk.key_id()],
+            disclose.iter().map(|s| (*s).to_owned()),
+        )
+        .expect("fixture")
+        .with_predicates(preds.clone())
+        .expect("fixture");
+        if nonrev {
+            q = q.with_non_revocation(nr.clone()).expect("fixture");
+        }
+        let mut request =
+            PresentationRequest::new(&mut r, "shop.example", now, 600, vec![q]).expect("fixture");
+        if !preds.is_empty() {
+            request = request.with_range_params(if keyed { keyed_public.id() } else { range.id() });
+        }
+        if nym {
+            request = request.with_pseudonym();
+        }
+        let mut holding = Holding::new(&f.credential, pk);
+        if nonrev {
+            holding = holding.with_witness(&witness);
+        }
+        let presentation = Presentation::create_with(
+            &mut r,
+            &request,
+            &[holding],
+            &f.link_secret,
+            &[&range, &keyed_public],
+        )
+        .expect("fixture");
+        let verified = verifier
+            .verify(&request, &presentation.clone().into(), now + 1)
+            .expect("fixture verifies");
+        let req_v = to_value(&request.to_json());
+        let pres_v = to_value(&presentation.to_json());
+        out.push((
+            format!("presentation/{file}.json"),
+            json!({
+                "description": format!("{what}; credential of issuance/001.json; ChaCha20Rng::seed_from_u64({seed}) for nonce then proof"),
+                "issuer": "keys/001.json",
+                "range_params": "params/001.json",
+                "registry": "params/002.json",
+                "keyed_range": "params/003.json",
+                "rng_seed": seed,
+                "request": req_v.clone(),
+                "presentation": pres_v.clone(),
+                "verify_at": now + 1,
+                "verified": verified.to_json(),
+            }),
+        ));
+        let mut ctx = ctx_base.clone();
+        ctx["request"] = req_v;
+        let mut case = |name: String, rule: &'static str, input: Value| {
+            cases.push((name, rule, input, ctx.clone()));
+        };
+        let tag = format!(
+            "{file}-{}",
+            what.split(' ').next().unwrap_or("x").replace(':', "")
+        );
+        if !preds.is_empty() {
+            case(
+                format!("{tag}-range-opening-response"),
+                "VER-021",
+                with_range_bytes(&pres_v, 0, |b| {
+                    let i = 2 * G1_LEN;
+                    b[i] ^= 1;
+                }),
+            );
+            case(
+                format!("{tag}-range-cls-response"),
+                "VER-022",
+                with_range_bytes(&pres_v, 0, |b| {
+                    let i = 3 * G1_LEN + 32;
+                    b[i] ^= 1;
+                }),
+            );
+            case(
+                format!("{tag}-range-digit-response"),
+                "VER-022",
+                with_range_bytes(&pres_v, 0, |b| {
+                    let i = b.len() - 1 - 31;
+                    b[i] ^= 1;
+                }),
+            );
+            case(
+                format!("{tag}-range-commitment"),
+                "VER-010",
+                with_range_bytes(&pres_v, 0, |b| {
+                    let c = G1Affine::generator();
+                    b[..G1_LEN].copy_from_slice(&g1_bytes(&c));
+                }),
+            );
+            case(
+                format!("{tag}-range-missing"),
+                "VER-020",
+                edited(&pres_v, |v| {
+                    v["credentials"][0]
+                        .as_object_mut()
+                        .map(|m| m.remove("ranges"));
+                }),
+            );
+            case(
+                format!("{tag}-range-digit-dropped"),
+                "VER-020",
+                with_range_bytes(&pres_v, 0, |b| b.truncate(b.len() - (3 * G1_LEN + 64))),
+            );
+            case(
+                format!("{tag}-range-truncated"),
+                "WIRE-006",
+                with_range_bytes(&pres_v, 0, |b| b.truncate(b.len() - 1)),
+            );
+        }
+        if nym {
+            case(
+                format!("{tag}-pseudonym-replaced"),
+                "VER-010",
+                edited(&pres_v, |v| {
+                    v["pseudonym"]["nym"] = json!(b64(&g1_bytes(&G1Affine::generator())));
+                }),
+            );
+            case(
+                format!("{tag}-pseudonym-missing"),
+                "VER-013",
+                edited(&pres_v, |v| {
+                    v.as_object_mut().map(|m| m.remove("pseudonym"));
+                }),
+            );
+        }
+        if nonrev {
+            case(
+                format!("{tag}-membership-response"),
+                "VER-019",
+                edited(&pres_v, |v| {
+                    let f = &mut v["credentials"][0]["non_revoked"]["proof"];
+                    let mut b = unb64("p", f.as_str().unwrap_or("")).unwrap_or_default();
+                    let i = b.len() - 32;
+                    b[i] ^= 1;
+                    *f = json!(b64(&b));
+                }),
+            );
+            case(
+                format!("{tag}-membership-identity-A-prime"),
+                "WIRE-008",
+                edited(&pres_v, |v| {
+                    let f = &mut v["credentials"][0]["non_revoked"]["proof"];
+                    let mut b = unb64("p", f.as_str().unwrap_or("")).unwrap_or_default();
+                    b[..G1_LEN].copy_from_slice(&g1_bytes(&G1Affine::zero()));
+                    *f = json!(b64(&b));
+                }),
+            );
+            case(
+                format!("{tag}-membership-missing"),
+                "VER-016",
+                edited(&pres_v, |v| {
+                    v["credentials"][0]
+                        .as_object_mut()
+                        .map(|m| m.remove("non_revoked"));
+                }),
+            );
+            case(
+                format!("{tag}-stale-epoch-claimed"),
+                "VER-017",
+                edited(&pres_v, |v| {
+                    v["credentials"][0]["non_revoked"]["epoch"] = json!(0);
+                }),
+            );
+        }
+    }
+    // A stale accumulator: a genuine proof against epoch 0 for a request accepting only epoch 1.
+    let mut r = rng(6100);
+    let q = CredentialQuery::new(schema.id(), [pk.key_id()], [])
+        .expect("fixture")
+        .with_non_revocation(NonRevocation::new(auth.public_key().id(), 0, 1))
+        .expect("fixture");
+    let lenient =
+        PresentationRequest::new(&mut r, "shop.example", now, 600, vec![q]).expect("fixture");
+    let old = auth
+        .witness(42, &genesis, &InMemoryRevokedSet::default())
+        .expect("fixture");
+    let stale = Presentation::create_with(
+        &mut r,
+        &lenient,
+        &[Holding::new(&f.credential, pk).with_witness(&old)],
+        &f.link_secret,
+        &[],
+    )
+    .expect("fixture");
+    let q = CredentialQuery::new(schema.id(), [pk.key_id()], [])
+        .expect("fixture")
+        .with_non_revocation(nr)
+        .expect("fixture");
+    let mut strict =
+        PresentationRequest::new(&mut r, "shop.example", now, 600, vec![q]).expect("fixture");
+    strict.nonce = lenient.nonce().to_vec();
+    let strict = PresentationRequest::from_json(&strict.to_json()).expect("fixture");
+    let mut ctx = ctx_base.clone();
+    ctx["request"] = to_value(&strict.to_json());
+    cases.push((
+        "stale-accumulator-outside-window".to_owned(),
+        "VER-017",
+        to_value(&stale.to_json()),
+        ctx,
+    ));
+    // An age proof for 17 presented for 18.
+    let mut r = rng(6101);
+    let q17 = CredentialQuery::new(schema.id(), [pk.key_id()], [])
+        .expect("fixture")
+        .with_predicates([Predicate::AgeAtLeast(17)])
+        .expect("fixture");
+    let q18 = CredentialQuery::new(schema.id(), [pk.key_id()], [])
+        .expect("fixture")
+        .with_predicates([Predicate::AgeAtLeast(18)])
+        .expect("fixture");
+    let r17 = PresentationRequest::new(&mut r, "shop.example", now, 600, vec![q17])
+        .expect("fixture")
+        .with_range_params(range.id());
+    let mut r18 =
+        PresentationRequest::new(&mut r, "shop.example", now, 600, vec![q18]).expect("fixture");
+    r18.nonce = r17.nonce().to_vec();
+    let r18 = PresentationRequest::from_json(&r18.with_range_params(range.id()).to_json())
+        .expect("fixture");
+    let p17 = Presentation::create_with(
+        &mut r,
+        &r17,
+        &[Holding::new(&f.credential, pk)],
+        &f.link_secret,
+        &[&range],
+    )
+    .expect("fixture");
+    let mut ctx = ctx_base;
+    ctx["request"] = to_value(&r18.to_json());
+    cases.push((
+        "age-17-proof-for-age-18-request".to_owned(),
+        "VER-010",
+        to_value(&p17.to_json()),
+        ctx,
+    ));
+    cases
 }
 
 /// Apply `edit` to the JSON form of `v`.
@@ -177,6 +525,7 @@ fn negative(
     f: &Fixture,
     offer: &IssuanceOffer,
     ireq: &BlindIssuanceRequest,
+    extra: Vec<Case>,
 ) -> Vec<(String, Value)> {
     let pres = to_value(&f.presentation.to_json());
     let req = to_value(&f.request.to_json());
@@ -522,6 +871,10 @@ fn negative(
             json!({"name": name, "rule": rule, "object": object,
                    "context": context, "input": input})
         })
+        .chain(extra.into_iter().map(|(name, rule, input, context)| {
+            json!({"name": name, "rule": rule, "object": "presentation",
+                   "context": context, "input": input})
+        }))
         .chain(raw.into_iter().map(|(name, text)| {
             json!({"name": name, "rule": "WIRE-002", "object": "presentation",
                    "context": ctx.clone(), "input_raw": text})
@@ -555,7 +908,7 @@ fn reject_rule(v: &Value) -> String {
                 Ok(p) => p,
                 Err(e) => return e.rule().to_owned(),
             };
-            let verifier = Verifier::new([issuer_pk()]);
+            let verifier = context_verifier(ctx, issuer_pk());
             let now = ctx["verify_at"].as_u64().expect("verify_at");
             // The public API's answer must be the opaque one (or RequestExpired for VER-004).
             let public = verifier
@@ -604,6 +957,36 @@ fn reject_rule(v: &Value) -> String {
     }
 }
 
+/// The verifier a vector's context describes: the issuer key, and the range parameters,
+/// keyed range verifier and revocation registry (with every epoch) its files name.
+fn context_verifier(ctx: &Value, pk: IssuerPublicKey) -> Verifier {
+    let read = |key: &str| -> Option<Value> {
+        let path = ctx.get(key)?.as_str()?;
+        Some(serde_json::from_slice(&std::fs::read(dir().join(path)).expect("file")).expect("json"))
+    };
+    let bytes = |v: &Value| serde_json::to_vec(v).expect("json");
+    let mut v = Verifier::new([pk]);
+    if let Some(p) = read("range_params") {
+        v = v
+            .with_range_params(RangeParams::from_json(&bytes(&p["range_params"])).expect("params"));
+    }
+    if let Some(k) = read("keyed_range") {
+        v = v.with_keyed_range_verifier(
+            KeyedRangeVerifier::from_json(&bytes(&k["secret"])).expect("keyed"),
+        );
+    }
+    if let Some(reg) = read("registry") {
+        v = v.with_registry(
+            RegistryPublicKey::from_json(&bytes(&reg["registry"])).expect("registry"),
+        );
+        for e in reg["epochs"].as_array().expect("epochs") {
+            v.add_epoch(&EpochEntry::from_json(&bytes(e)).expect("epoch"))
+                .expect("trusted");
+        }
+    }
+    v
+}
+
 fn check_positive(name: &str, v: &Value) {
     let read_key = |path: &str| -> Value {
         serde_json::from_slice(&std::fs::read(dir().join(path)).expect("file")).expect("json")
@@ -633,10 +1016,33 @@ fn check_positive(name: &str, v: &Value) {
         let pk = IssuerPublicKey::from_json(&bytes(&keys["public_key"])).expect("key");
         let req = PresentationRequest::from_json(&bytes(&v["request"])).expect("request");
         let now = v["verify_at"].as_u64().expect("verify_at");
-        let verified = Verifier::new([pk])
+        let verified = context_verifier(v, pk)
             .verify_json(&req, &bytes(&v["presentation"]), now)
             .expect("stored presentation verifies");
         assert_eq!(verified.to_json(), v["verified"]);
+    } else if name.starts_with("params/") {
+        if let Some(p) = v.get("range_params") {
+            RangeParams::from_json(&bytes(p)).expect(name);
+        }
+        if let Some(k) = v.get("secret") {
+            let keyed = KeyedRangeVerifier::from_json(&bytes(k)).expect(name);
+            assert_eq!(
+                to_value(&keyed.public_params().to_json()),
+                v["range_params"]
+            );
+        }
+        if let Some(reg) = v.get("registry") {
+            let reg = RegistryPublicKey::from_json(&bytes(reg)).expect(name);
+            let w = MembershipWitness::from_json(&bytes(&v["witness"]), &reg).expect(name);
+            let last = v["epochs"]
+                .as_array()
+                .and_then(|e| e.last())
+                .expect("epochs");
+            assert_eq!(
+                w.epoch(),
+                EpochEntry::from_json(&bytes(last)).expect(name).epoch()
+            );
+        }
     } else if name.starts_with("encoding/") {
         let schema = Schema::from_json(&bytes(&v["schema"])).expect("schema");
         assert_eq!(
@@ -681,9 +1087,16 @@ fn vectors_match_and_verify() {
             check_positive(name, &stored);
         }
     }
-    assert!(negatives >= 40, "only {negatives} negative vectors");
+    assert!(negatives >= 80, "only {negatives} negative vectors");
     // No stray files: every stored vector is one we build.
-    for sub in ["encoding", "keys", "issuance", "presentation", "negative"] {
+    for sub in [
+        "encoding",
+        "keys",
+        "issuance",
+        "params",
+        "presentation",
+        "negative",
+    ] {
         for entry in std::fs::read_dir(dir().join(sub)).expect("dir") {
             let file = entry
                 .expect("entry")

@@ -1,0 +1,115 @@
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+use super::*;
+
+#[test]
+fn rng_001_base_limits() {
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    for base in [0, 1, 257] {
+        assert_eq!(
+            RangeParams::generate(&mut rng, base).unwrap_err().rule(),
+            "WIRE-010"
+        );
+    }
+    assert_eq!(RangeParams::generate(&mut rng, 4).unwrap().base(), 4);
+}
+
+#[test]
+fn rng_002_params_round_trip_and_every_signature_is_checked() {
+    let mut rng = ChaCha20Rng::seed_from_u64(2);
+    let p = RangeParams::generate(&mut rng, 16).unwrap();
+    let back = RangeParams::from_json(&p.to_json()).unwrap();
+    assert_eq!(back, p);
+    assert_eq!(back.kind(), RangeKind::Public);
+    // Replace one digit's signature with another digit's: a valid point, a wrong signature.
+    let mut v: serde_json::Value = serde_json::from_slice(&p.to_json()).unwrap();
+    let s0 = v["signatures"][0].clone();
+    v["signatures"][5] = s0;
+    let err = RangeParams::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+    assert_eq!(
+        err,
+        DecodeError::InvalidField {
+            field: "signatures",
+            reason: "a digit signature does not verify".to_owned()
+        }
+    );
+    // Missing a signature.
+    let mut v: serde_json::Value = serde_json::from_slice(&p.to_json()).unwrap();
+    v["signatures"].as_array_mut().unwrap().pop();
+    let err = RangeParams::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+    assert_eq!(err.rule(), "WIRE-010");
+    // Changing the kind changes the id.
+    let mut v: serde_json::Value = serde_json::from_slice(&p.to_json()).unwrap();
+    v["kind"] = "keyed".into();
+    let err = RangeParams::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+    assert_eq!(
+        err,
+        DecodeError::InvalidField {
+            field: "id",
+            reason: "does not match the parameters".to_owned()
+        }
+    );
+}
+
+#[test]
+fn rng_003_keyed_verifier_round_trip_redacted() {
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    let k = KeyedRangeVerifier::generate(&mut rng, 8).unwrap();
+    assert_eq!(k.public_params().kind(), RangeKind::Keyed);
+    let json = k.to_json();
+    let back = KeyedRangeVerifier::from_json(&json).unwrap();
+    assert_eq!(back.public_params(), k.public_params());
+    // Holders check keyed parameters with pairings too.
+    RangeParams::from_json(&k.public_params().to_json()).unwrap();
+    let secret = serde_json::from_slice::<serde_json::Value>(&json).unwrap()["secret_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!format!("{k:?}").contains(&secret));
+}
+
+/// `digit_count` must agree with the library: a proof with that many digits verifies.
+#[test]
+fn digit_count_matches_the_library() {
+    use ark_ff::UniformRand;
+    use smc_range_proof::prelude::CLSRangeProofProtocol;
+    let mut rng = ChaCha20Rng::seed_from_u64(4);
+    let ck = commitment_key();
+    for base in [2u16, 3, 16, 64] {
+        let p = RangeParams::generate(&mut rng, base).unwrap();
+        for (min, max, v) in [
+            (0u64, 45_000u64, 33_000u64),
+            (310_000, 319_999, 310_115),
+            (5, 5, 5),
+            (0, 2_958_463, 2_958_463),
+            (7, 8, 7),
+        ] {
+            let r = Fr::rand(&mut rng);
+            let proto = CLSRangeProofProtocol::init_given_base(
+                &mut rng,
+                v,
+                r,
+                min,
+                max + 1,
+                base,
+                &ck,
+                p.params(),
+            )
+            .unwrap();
+            assert_eq!(
+                proto.pok_sigs.len(),
+                digit_count(base, min, max),
+                "base {base} [{min}, {max}]"
+            );
+        }
+    }
+}
+
+#[test]
+fn wire_006_range_proof_lengths() {
+    let short = vec![0u8; RANGE_FIXED_LEN - 1];
+    assert_eq!(RangeParts::decode(&short).unwrap_err().rule(), "WIRE-006");
+    let odd = vec![0u8; RANGE_FIXED_LEN + DIGIT_LEN + 1];
+    assert_eq!(RangeParts::decode(&odd).unwrap_err().rule(), "WIRE-006");
+}
