@@ -446,8 +446,13 @@ fn try_credential(
 pub(crate) fn check(
     request: &PresentationRequest,
     credentials: &[StoredCredential],
+    has_range_params: impl Fn(&netnym::KeyId) -> bool,
     now: u64,
 ) -> RequestCheck {
+    let needs_range = request
+        .credentials()
+        .iter()
+        .any(|q| !q.predicates().is_empty());
     let request_problem = if now >= request.expires_at() {
         Some(format!(
             "the request expired at {}",
@@ -458,6 +463,14 @@ pub(crate) fn check(
             "the request is dated in the future ({})",
             utc(request.created_at())
         ))
+    } else if needs_range {
+        match request.range_params() {
+            Some(id) if !has_range_params(&id) => Some(format!(
+                "the wallet does not have the range-proof parameters {id} this request names"
+            )),
+            None => Some("the request has predicates but names no range-proof parameters".into()),
+            Some(_) => None,
+        }
     } else {
         None
     };

@@ -65,16 +65,22 @@
 //! wallet.finish_enrollment(pending, key_id, &response.to_json(), now)?;
 //! wallet.save(&mut rng)?;
 //!
+//! // Range-proof parameters the authority publishes (checked once when stored).
+//! let range = RangeParams::generate(&mut rng, 16)?;
+//! wallet.add_range_params(&range.to_json())?;
+//!
 //! // A platform asks for age >= 18; the wallet says what it would reveal, then proves.
 //! let query = CredentialQuery::new(schema.id(), [key_id], [])?
 //!     .with_predicates([Predicate::AgeAtLeast(18)])?;
 //! let ask = PresentationRequest::new(&mut rng, "shop.example", now, 300, vec![query])?
-//!     .with_pseudonym();
+//!     .with_pseudonym()
+//!     .with_range_params(range.id());
 //! let check = wallet.check_request(&ask, now);
 //! assert!(check.is_satisfiable());
 //! assert!(check.to_string().contains("age at least 18"));
 //! let (presentation, _) = wallet.present(&mut rng, &ask, now)?;
 //! let verified = Verifier::new([issuer.public_key().clone()])
+//!     .with_range_params(range)
 //!     .verify_json(&ask, &presentation.to_json(), now)?;
 //! assert!(verified.pseudonym().is_some());
 //!

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use netnym::{
     AttributeValue, BlindIssuanceRequest, Credential, EpochEntry, Holding, IssuanceOffer,
     IssuanceResponse, IssuerPublicKey, KeyId, LinkSecret, MembershipWitness, PendingIssuance,
-    Presentation, PresentationRequest, RegistryPublicKey, RevocationError,
+    Presentation, PresentationRequest, RangeParams, RegistryPublicKey, RevocationError,
 };
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
@@ -113,6 +113,7 @@ pub struct Wallet {
     link_secret: LinkSecret,
     issuers: BTreeMap<KeyId, IssuerPublicKey>,
     registries: BTreeMap<KeyId, RegistryPublicKey>,
+    range_params: BTreeMap<KeyId, RangeParams>,
     params: BTreeMap<String, ParamWire>,
     next_credential: u64,
     credentials: Vec<StoredCredential>,
@@ -177,6 +178,7 @@ impl Wallet {
             link_secret,
             issuers: BTreeMap::new(),
             registries: BTreeMap::new(),
+            range_params: BTreeMap::new(),
             params: BTreeMap::new(),
             next_credential: 1,
             credentials: Vec::new(),
@@ -219,6 +221,12 @@ impl Wallet {
                 .map_err(|e| OpenError::InvalidContents(format!("registry key: {e}")))?;
             registries.insert(rk.id(), rk);
         }
+        let mut range_params = BTreeMap::new();
+        for json in &w.range_params {
+            let rp = RangeParams::from_json(json.as_bytes())
+                .map_err(|e| OpenError::InvalidContents(format!("range parameters: {e}")))?;
+            range_params.insert(rp.id(), rp);
+        }
         let mut credentials = Vec::with_capacity(w.credentials.len());
         for c in &w.credentials {
             let key_id = KeyId::parse(&c.issuer_key_id).map_err(|_| bad("credential key id"))?;
@@ -257,6 +265,7 @@ impl Wallet {
             link_secret,
             issuers,
             registries,
+            range_params,
             params: core::mem::take(&mut w.params),
             next_credential: w.next_credential,
             credentials,
@@ -279,6 +288,11 @@ impl Wallet {
                 .registries
                 .values()
                 .map(|rk| String::from_utf8_lossy(&rk.to_json()).into_owned())
+                .collect(),
+            range_params: self
+                .range_params
+                .values()
+                .map(|rp| String::from_utf8_lossy(&rp.to_json()).into_owned())
                 .collect(),
             params: self
                 .params
@@ -553,6 +567,30 @@ impl Wallet {
         Ok((id, true))
     }
 
+    /// Store range-proof parameters (validated by [`RangeParams::from_json`], which checks
+    /// every digit signature), pinned by id. Returns the id and whether they were new.
+    ///
+    /// # Errors
+    /// [`AddPublicError::Invalid`] for bytes that do not validate.
+    pub fn add_range_params(&mut self, json: &[u8]) -> Result<(KeyId, bool), AddPublicError> {
+        let rp = RangeParams::from_json(json).map_err(|e| AddPublicError::Invalid {
+            what: "range-proof parameters",
+            reason: e.to_string(),
+        })?;
+        let id = rp.id();
+        if self.range_params.contains_key(&id) {
+            return Ok((id, false));
+        }
+        self.range_params.insert(id, rp);
+        Ok((id, true))
+    }
+
+    /// Stored range-proof parameters.
+    #[must_use]
+    pub fn range_params(&self, id: &KeyId) -> Option<&RangeParams> {
+        self.range_params.get(id)
+    }
+
     /// A stored registry key.
     #[must_use]
     pub fn registry_key(&self, id: &KeyId) -> Option<&RegistryPublicKey> {
@@ -658,7 +696,12 @@ impl Wallet {
     /// the presentation would reveal. Display the result to the holder before presenting.
     #[must_use]
     pub fn check_request(&self, request: &PresentationRequest, now: u64) -> RequestCheck {
-        check(request, &self.credentials, now)
+        check(
+            request,
+            &self.credentials,
+            |id| self.range_params.contains_key(id),
+            now,
+        )
     }
 
     /// Build a presentation answering `request` with the credentials
@@ -693,7 +736,13 @@ impl Wallet {
             }
             chosen.push(holding);
         }
-        let presentation = Presentation::create_with(rng, request, &chosen, &self.link_secret)?;
+        let params: Vec<&RangeParams> = request
+            .range_params()
+            .and_then(|id| self.range_params.get(&id))
+            .into_iter()
+            .collect();
+        let presentation =
+            Presentation::create_with(rng, request, &chosen, &self.link_secret, &params)?;
         self.history.push(Disclosure {
             verifier_id: request.verifier_id().to_owned(),
             at: now,

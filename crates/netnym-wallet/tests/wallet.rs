@@ -25,8 +25,15 @@ struct Fixture {
     _dir: tempfile::TempDir,
     path: PathBuf,
     issuer: Issuer,
+    range: RangeParams,
     wallet: Wallet,
     rng: ChaCha20Rng,
+}
+
+impl Fixture {
+    fn verifier(&self) -> Verifier {
+        Verifier::new([self.issuer.public_key().clone()]).with_range_params(self.range.clone())
+    }
 }
 
 fn attributes(birth: &str, region: &str, expires: &str) -> serde_json::Value {
@@ -58,12 +65,15 @@ fn fixture(seed: u64) -> Fixture {
         IssuerSecretKey::generate(&mut rng),
         &Schema::cn_network_id_v1(),
     );
-    let (wallet, _) =
+    let (mut wallet, _) =
         Wallet::create(&mut rng, &path, &pw(), KdfParams::INSECURE_FAST, NOW).unwrap();
+    let range = RangeParams::generate(&mut rng, 16).unwrap();
+    wallet.add_range_params(&range.to_json()).unwrap();
     Fixture {
         _dir: dir,
         path,
         issuer,
+        range,
         wallet,
         rng,
     }
@@ -86,6 +96,7 @@ fn request(
     PresentationRequest::new(&mut f.rng, "shop.example", NOW, 300, vec![q])
         .unwrap()
         .with_pseudonym()
+        .with_range_params(f.range.id())
 }
 
 fn open_err(path: &Path, password: &Password) -> OpenError {
@@ -134,6 +145,7 @@ fn save_and_open_round_trip() {
     assert_eq!(c.witness().unwrap().witness(), &witness);
     assert_eq!(c.witness().unwrap().epoch(), 0);
     assert!(w.registry_key(&reg).is_some());
+    assert!(w.range_params(&f.range.id()).is_some());
     assert_eq!(w.public_param("registry"), Some(&b"{\"k\":1}"[..]));
     assert_eq!(w.history(), f.wallet.history());
     let h = &w.history()[0];
@@ -289,6 +301,7 @@ fn recovery_phrase_restores_the_link_secret_and_pseudonyms() {
                 IssuerSecretKey::from_json(&issuer.secret_key().to_json()).unwrap(),
                 &Schema::cn_network_id_v1(),
             ),
+            range: RangeParams::generate(&mut rng, 4).unwrap(),
             wallet: w,
             rng: rng.clone(),
         };
@@ -408,9 +421,7 @@ fn satisfiable_request_and_its_summary() {
     assert!(!text.contains("2000-01-01"), "{text}");
 
     let (p, _) = f.wallet.present(&mut f.rng, &ask, NOW).unwrap();
-    let verified = Verifier::new([f.issuer.public_key().clone()])
-        .verify_json(&ask, &p.to_json(), NOW)
-        .unwrap();
+    let verified = f.verifier().verify_json(&ask, &p.to_json(), NOW).unwrap();
     assert_eq!(
         verified.credentials()[0].get("nationality"),
         Some(&AttributeValue::String("CHN".into()))
@@ -496,6 +507,32 @@ fn unsatisfiable_requests_say_why() {
     assert!(matches!(
         f.wallet.check_request(&ask, NOW).queries()[0].rejected()[0].1,
         Unsatisfied::InvalidPredicates(_)
+    ));
+
+    // Range-proof parameters the wallet does not have.
+    let unknown = RangeParams::generate(&mut f.rng, 4).unwrap();
+    let q = CredentialQuery::new(Schema::cn_network_id_v1().id(), [key], [])
+        .unwrap()
+        .with_predicates([Predicate::AgeAtLeast(10)])
+        .unwrap();
+    let ask = PresentationRequest::new(&mut f.rng, "shop.example", NOW, 300, vec![q])
+        .unwrap()
+        .with_range_params(unknown.id());
+    assert_eq!(
+        f.wallet.check_request(&ask, NOW).problem().unwrap(),
+        format!(
+            "the wallet does not have the range-proof parameters {} this request names",
+            unknown.id()
+        )
+    );
+    f.wallet.add_range_params(&unknown.to_json()).unwrap();
+    assert!(f.wallet.check_request(&ask, NOW).is_satisfiable());
+    assert!(matches!(
+        f.wallet.add_range_params(b"{}"),
+        Err(AddPublicError::Invalid {
+            what: "range-proof parameters",
+            ..
+        })
     ));
 
     // An expired request.
