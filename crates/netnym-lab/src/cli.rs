@@ -3,7 +3,8 @@
 //! The `netnym` binary mounts [`LabCommand`] as `netnym lab ...`; the crate's own `netnym-lab`
 //! binary runs the same commands directly. Every command is reproducible from `--seed`.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
@@ -11,7 +12,10 @@ use indicatif::ProgressBar;
 
 use crate::collusion::{self, CollusionConfig};
 use crate::designs::Design;
+use crate::lint::{self, LintOptions};
 use crate::output::{to_json, write_atomic};
+use crate::population::Population;
+use crate::report;
 use crate::unlinkability::{self, UnlinkabilityConfig};
 
 /// The lab's subcommands.
@@ -98,6 +102,12 @@ pub struct LintArgs {
     /// Number of presentations under one pseudonym for the cumulative analysis.
     #[arg(long, default_value_t = 10)]
     pub repeat: u32,
+    /// Days between the repeated presentations.
+    #[arg(long, default_value_t = 30)]
+    pub interval_days: u32,
+    /// Seed of the synthetic population.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     /// Print the assessment as JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -120,9 +130,6 @@ pub struct ReportArgs {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LabError {
-    /// The command is not implemented yet.
-    #[error("`lab {0}` is not implemented yet")]
-    NotYet(&'static str),
     /// An option has a value the command cannot use.
     #[error("invalid option: {0}")]
     InvalidOption(String),
@@ -152,6 +159,12 @@ pub enum LabError {
     /// Writing results failed.
     #[error(transparent)]
     Write(#[from] crate::output::WriteError),
+    /// The privacy linter failed.
+    #[error(transparent)]
+    Lint(#[from] lint::LintError),
+    /// Rendering the report failed.
+    #[error(transparent)]
+    Report(#[from] report::ReportError),
     /// The population-scale model disagreed with the real-crypto validation.
     #[error(
         "the collusion model disagrees with the real logins (see validation in collusion.json)"
@@ -190,6 +203,64 @@ fn run_unlinkability(a: &UnlinkabilityArgs) -> Result<(), LabError> {
         );
     }
     println!("wrote {}", a.out.join("unlinkability.json").display());
+    report::render(&a.out)?;
+    println!("wrote {}", a.out.join("report.md").display());
+    Ok(())
+}
+
+fn read_request(path: &Path) -> Result<Vec<u8>, LabError> {
+    let io = |source| LabError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let limit = netnym::MAX_REQUEST_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    } else {
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
+    Ok(bytes)
+}
+
+fn run_lint(a: &LintArgs) -> Result<(), LabError> {
+    let bytes = read_request(&a.request)?;
+    let request =
+        netnym::PresentationRequest::from_json(&bytes).map_err(|e| LabError::InvalidInput {
+            path: a.request.clone(),
+            reason: e.to_string(),
+        })?;
+    let size = usize::try_from(a.population)
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| LabError::InvalidOption("population must be at least 1".to_owned()))?;
+    let population = Population::synthetic(size, a.seed);
+    let assessment = lint::assess(
+        &request,
+        &population,
+        LintOptions {
+            k: a.k,
+            repeat: a.repeat.max(1),
+            interval_days: a.interval_days,
+        },
+    )?;
+    if a.json {
+        print!("{}", String::from_utf8_lossy(&to_json(&assessment)));
+    } else {
+        print!("{}", report::lint_md(&assessment));
+    }
+    if let Some(dir) = &a.out {
+        write_atomic(&dir.join("lint.json"), &to_json(&assessment))?;
+        report::render(dir)?;
+    }
     Ok(())
 }
 
@@ -230,6 +301,8 @@ fn run_collusion(a: &CollusionArgs) -> Result<(), LabError> {
     if results.validation.iter().any(|v| !v.agree) {
         return Err(LabError::ModelMismatch);
     }
+    report::render(&a.out)?;
+    println!("wrote {}", a.out.join("report.md").display());
     Ok(())
 }
 
@@ -293,7 +366,12 @@ pub fn run(cmd: LabCommand) -> Result<(), LabError> {
     match cmd {
         LabCommand::Unlinkability(a) => run_unlinkability(&a),
         LabCommand::Collusion(a) => run_collusion(&a),
-        LabCommand::Lint(_) => Err(LabError::NotYet("lint")),
-        LabCommand::Report(_) => Err(LabError::NotYet("report")),
+        LabCommand::Lint(a) => run_lint(&a),
+        LabCommand::Report(a) => {
+            for path in report::render(&a.dir)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(())
+        }
     }
 }

@@ -125,6 +125,9 @@ pub enum CollusionError {
     /// A real login of the validation failed.
     #[error(transparent)]
     Design(#[from] DesignError),
+    /// The anonymity ladder failed.
+    #[error(transparent)]
+    Lint(#[from] crate::lint::LintError),
 }
 
 /// Results for one coalition.
@@ -198,6 +201,8 @@ pub struct CollusionResults {
     pub designs: Vec<DesignCollusion>,
     /// The real-crypto validation on a small population.
     pub validation: Vec<ValidationResult>,
+    /// Anonymity set vs what a request reveals, on this population (k = 1,000).
+    pub anonymity_ladder: Vec<crate::lint::LadderStep>,
 }
 
 /// Whether person `i` satisfies `predicates` (evaluated as the core lowers them, at the model's
@@ -545,6 +550,8 @@ pub fn run(
             coalitions: coalitions(&tables, pop.len()),
         });
     }
+    progress("anonymity ladder");
+    let anonymity_ladder = crate::lint::ladder(&pop, 1_000)?;
     let validation = if config.validate > 0 {
         progress("validating the model with real logins");
         validate(config.validate, &platforms, config.seed)?
@@ -567,6 +574,7 @@ pub fn run(
         accounts,
         designs,
         validation,
+        anonymity_ladder,
     })
 }
 

@@ -27,9 +27,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use netnym::{
-    Attributes, BlindIssuanceRequest, Credential, CredentialQuery, IssuanceOffer, Issuer,
+    Attributes, BlindIssuanceRequest, Credential, CredentialQuery, Holding, IssuanceOffer, Issuer,
     IssuerPublicKey, IssuerSecretKey, LinkSecret, ParsedPresentation, Predicate, Presentation,
-    PresentationRequest, Schema, Verifier,
+    PresentationRequest, RangeParams, Schema, Verifier,
 };
 
 use crate::population::{Population, REFERENCE_UNIX};
@@ -247,9 +247,12 @@ enum DeploymentInner {
         pk: Box<IssuerPublicKey>,
         verifier: Box<Verifier>,
         schema: Schema,
+        range: Box<RangeParams>,
     },
 }
 
+/// Digit base of the NetNym range parameters (RNG-001 allows 2..=256).
+pub const RANGE_BASE: u16 = 16;
 const CENTRAL_DST: &[u8] = b"netnym-lab/central/certificate/v1";
 const KB_DST: &[u8] = b"netnym-lab/sd/key-binding/v1";
 
@@ -265,8 +268,14 @@ impl Deployment {
                 let schema = Schema::cn_network_id_v1();
                 let issuer = Issuer::new(IssuerSecretKey::generate(rng), &schema);
                 let pk = issuer.public_key().clone();
+                // The authority publishes public range parameters (digit key destroyed).
+                let range = RangeParams::generate(rng, RANGE_BASE)
+                    .unwrap_or_else(|e| unreachable!("base {RANGE_BASE} is valid: {e}"));
                 DeploymentInner::NetNym {
-                    verifier: Box::new(Verifier::new([pk.clone()])),
+                    verifier: Box::new(
+                        Verifier::new([pk.clone()]).with_range_params(range.clone()),
+                    ),
+                    range: Box::new(range),
                     issuer: Box::new(issuer),
                     pk: Box::new(pk),
                     schema,
@@ -469,6 +478,7 @@ impl Deployment {
                     pk,
                     verifier,
                     schema,
+                    range,
                     ..
                 },
                 HolderInner::NetNym {
@@ -476,10 +486,15 @@ impl Deployment {
                     link_secret,
                 },
             ) => {
-                let request = self.netnym_request(&nonce, schema, pk, policy)?;
-                let presentation =
-                    Presentation::create(rng, &request, &[(credential, pk)], link_secret)
-                        .map_err(core_err)?;
+                let request = self.netnym_request(&nonce, schema, pk, range, policy)?;
+                let presentation = Presentation::create_with(
+                    rng,
+                    &request,
+                    &[Holding::new(credential, pk)],
+                    link_secret,
+                    &[range],
+                )
+                .map_err(core_err)?;
                 let bytes = presentation.to_json();
                 let parsed = ParsedPresentation::from_json(&bytes).map_err(core_err)?;
                 verifier
@@ -581,6 +596,7 @@ impl Deployment {
         nonce: &[u8; 32],
         schema: &Schema,
         pk: &IssuerPublicKey,
+        range: &RangeParams,
         policy: &Policy,
     ) -> Result<PresentationRequest, DesignError> {
         // A deterministic "RNG" hands the platform's nonce to the core's request constructor.
@@ -594,6 +610,7 @@ impl Deployment {
         } else {
             (Vec::new(), policy.predicates.clone(), true)
         };
+        let has_predicates = !predicates.is_empty();
         let query = CredentialQuery::new(schema.id(), [pk.key_id()], disclose)
             .and_then(|q| q.with_predicates(predicates))
             .map_err(core_err)?;
@@ -605,6 +622,11 @@ impl Deployment {
             vec![query],
         )
         .map_err(core_err)?;
+        let request = if has_predicates {
+            request.with_range_params(range.id())
+        } else {
+            request
+        };
         Ok(if pseudonym {
             request.with_pseudonym()
         } else {

@@ -11,6 +11,7 @@ pub mod linking;
 pub mod lint;
 pub mod output;
 pub mod population;
+pub mod report;
 pub mod seeding;
 pub mod stats;
 pub mod unlinkability;

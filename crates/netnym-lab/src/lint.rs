@@ -332,3 +332,89 @@ pub fn assess(
         verdict_repeated: v_rep,
     })
 }
+
+/// One step of the anonymity ladder: a request and what it leaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LadderStep {
+    /// What the request asks for.
+    pub label: String,
+    /// Attributes disclosed.
+    pub disclosed: usize,
+    /// One presentation.
+    pub exposure: Exposure,
+}
+
+/// Requests from "nothing" to "a unique attribute", assessed on `population` (for the report's
+/// anonymity-set-vs-disclosure plot). Every request is built with the core's request API.
+///
+/// # Errors
+/// [`LintError`] if the core rejects one of the built-in requests (a bug).
+pub fn ladder(population: &Population, k: u64) -> Result<Vec<LadderStep>, LintError> {
+    use netnym::{CredentialQuery, Issuer, IssuerSecretKey, Predicate};
+    use rand::SeedableRng;
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(0);
+    let schema = Schema::cn_network_id_v1();
+    let key = Issuer::new(IssuerSecretKey::generate(&mut rng), &schema)
+        .public_key()
+        .key_id();
+    let steps: Vec<(&str, Vec<&str>, Vec<Predicate>)> = vec![
+        ("pseudonym only", vec![], vec![]),
+        ("age >= 18", vec![], vec![Predicate::AgeAtLeast(18)]),
+        (
+            "age >= 18, region within 31",
+            vec![],
+            vec![
+                Predicate::AgeAtLeast(18),
+                Predicate::RegionWithin("31".to_owned()),
+            ],
+        ),
+        ("region", vec!["region"], vec![]),
+        ("birth_date", vec!["birth_date"], vec![]),
+        ("birth_date, region", vec!["birth_date", "region"], vec![]),
+        (
+            "birth_date, region, family_name",
+            vec!["birth_date", "region", "family_name"],
+            vec![],
+        ),
+        (
+            "birth_date, region, names",
+            vec!["birth_date", "region", "family_name", "given_name"],
+            vec![],
+        ),
+        ("document_number", vec!["document_number"], vec![]),
+    ];
+    let mut out = Vec::new();
+    for (label, disclose, predicates) in steps {
+        let bad = |e: netnym::DecodeError| LintError::InvalidRequest {
+            index: 0,
+            reason: e.to_string(),
+        };
+        let q = CredentialQuery::new(schema.id(), [key], disclose.iter().map(|s| (*s).to_owned()))
+            .and_then(|q| q.with_predicates(predicates))
+            .map_err(bad)?;
+        let request = PresentationRequest::new(
+            &mut rng,
+            "ladder.example",
+            crate::population::REFERENCE_UNIX,
+            300,
+            vec![q],
+        )
+        .map_err(bad)?
+        .with_pseudonym();
+        let a = assess(
+            &request,
+            population,
+            LintOptions {
+                k,
+                repeat: 1,
+                interval_days: 30,
+            },
+        )?;
+        out.push(LadderStep {
+            label: label.to_owned(),
+            disclosed: disclose.len(),
+            exposure: a.single,
+        });
+    }
+    Ok(out)
+}
