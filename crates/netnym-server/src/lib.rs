@@ -1,1 +1,190 @@
-//! NetNym server (work in progress).
+//! # NetNym services
+//!
+//! Two axum services over a [`netnym_store::Store`], specified route by route in the crate's
+//! `API.md` and served as OpenAPI 3 at `GET /openapi.json`:
+//!
+//! - the **authority** ([`authority`]): public parameters and keys, enrollment with a one-time
+//!   code by blind issuance, authenticated revocation, the public epoch log;
+//! - the **verifier** of a platform ([`verifier`]): requests from a [`Policy`], verification
+//!   with nonce consumption and pseudonym accounts, batch verification.
+//!
+//! Errors are RFC 9457 problem documents ([`Problem`]) with stable codes. Bodies must be
+//! `application/json` (else 415) of at most 64 KiB (1 MiB for batches; else 413).
+//!
+//! Store and cryptographic work runs on tokio's blocking pool. Start a service in-process with
+//! [`start_authority`] / [`start_verifier`] (port 0 for an ephemeral port); the returned
+//! [`ServerHandle`] gives the bound address and a graceful shutdown.
+//!
+//! ## Decisions
+//! - **Crash safety.** Enrollment: the code is consumed and the credential recorded in one
+//!   transaction, and the response is sent after the commit; a crash before the commit leaves
+//!   the code usable, after it the code is spent (at most once). Revocation: the revoked ids
+//!   and the new epoch entry commit together before the 200; revocation is idempotent, so a
+//!   client that lost the answer retries.
+//! - **Keys at rest.** The issuer key and the registry key are sealed together as one secret
+//!   (Argon2id + XChaCha20-Poly1305, [`netnym_store::SealedSecret`]); [`AuthorityKeys::load`]
+//!   needs the passphrase.
+//! - **Nonces.** A stored request is consumed only after its presentation verifies; a rejected
+//!   presentation leaves it usable until it expires (nothing is stored for a rejected request).
+//! - **Epochs.** A verifier learns epochs from an [`EpochSource`] when it creates a request (and
+//!   when verifying a request made by another replica); `accepted_epochs = 1` (the default)
+//!   accepts only the latest epoch, so a revoked holder fails as soon as the verifier has
+//!   learned the revoking epoch.
+#![forbid(unsafe_code)]
+
+pub mod authority;
+mod body;
+pub mod openapi;
+mod policy;
+mod problem;
+pub mod verifier;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use netnym_store::Store;
+
+pub use crate::authority::{
+    create_enrollment_code, AdminToken, AuthorityConfig, AuthorityKeyError, AuthorityKeys,
+    AuthorityState,
+};
+pub use crate::body::{BATCH_BODY_LIMIT, BODY_LIMIT};
+pub use crate::policy::{LoadedPolicy, Policy, PolicyError, MAX_VALIDITY_SECONDS};
+pub use crate::problem::{Problem, PROBLEM_BASE};
+pub use crate::verifier::{
+    EpochSource, StoreEpochSource, VerifierConfig, VerifierRevocation, VerifierState,
+};
+
+/// A clock returning Unix seconds (injectable for tests).
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+/// The system clock.
+#[must_use]
+pub fn system_clock() -> Clock {
+    Arc::new(netnym_store::unix_now)
+}
+
+/// A service could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// Binding the address failed.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The configuration is inconsistent.
+    #[error("invalid service configuration: {0}")]
+    Config(String),
+}
+
+/// A running service.
+#[derive(Debug)]
+pub struct ServerHandle {
+    addr: SocketAddr,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    background: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// The bound address.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`.
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stop accepting connections, finish in-flight requests, and wait for the server to end.
+    ///
+    /// # Errors
+    /// The server's I/O error, if it failed.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        for b in &self.background {
+            b.abort();
+        }
+        let _ = self.shutdown.send(());
+        match self.task.await {
+            Ok(r) => r,
+            Err(e) => Err(std::io::Error::other(e)),
+        }
+    }
+}
+
+async fn serve(
+    addr: SocketAddr,
+    router: axum::Router,
+    background: Vec<tokio::task::JoinHandle<()>>,
+) -> Result<ServerHandle, StartError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(ServerHandle {
+        addr: bound,
+        shutdown: tx,
+        task,
+        background,
+    })
+}
+
+/// Start the authority service on `addr` (in the current tokio runtime).
+///
+/// # Errors
+/// [`StartError::Bind`].
+pub async fn start_authority(
+    addr: SocketAddr,
+    store: Arc<dyn Store>,
+    config: AuthorityConfig,
+) -> Result<ServerHandle, StartError> {
+    let router = authority::router(AuthorityState::new(store, config));
+    serve(addr, router, Vec::new()).await
+}
+
+/// How often a verifier purges expired requests.
+pub const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Start a verifier service on `addr` (in the current tokio runtime); it also purges expired
+/// requests every [`PURGE_INTERVAL`].
+///
+/// # Errors
+/// [`StartError::Bind`]; [`StartError::Config`] as [`VerifierState::new`].
+pub async fn start_verifier(
+    addr: SocketAddr,
+    store: Arc<dyn Store>,
+    config: VerifierConfig,
+) -> Result<ServerHandle, StartError> {
+    let clock = config.clock.clone();
+    let state = VerifierState::new(store.clone(), config)?;
+    let purge = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PURGE_INTERVAL);
+        loop {
+            tick.tick().await;
+            let (store, now) = (store.clone(), clock());
+            let r = tokio::task::spawn_blocking(move || store.purge_expired_requests(now)).await;
+            if let Ok(Err(e)) = r {
+                log::warn!(target: "netnym_server", "purging expired requests failed: {e}");
+            }
+        }
+    });
+    serve(addr, verifier::router(state), vec![purge]).await
+}

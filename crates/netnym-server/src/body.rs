@@ -1,0 +1,71 @@
+//! Strict JSON bodies: content type, size limit, then parsing.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use crate::problem::Problem;
+
+/// Default body limit: 64 KiB.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// Body limit of batch verification: 1 MiB.
+pub const BATCH_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Whether the request declares `application/json` (parameters allowed).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Read and parse a JSON body: 415 unless `application/json`, 413 above `limit` bytes, 400 for
+/// invalid JSON or a shape mismatch (the service's own types deny unknown fields).
+pub(crate) async fn read_json<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<T, Problem> {
+    if !is_json(headers) {
+        return Err(Problem::unsupported_media_type());
+    }
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(Problem::too_large(limit));
+    }
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| Problem::too_large(limit))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Problem::malformed(format!("invalid JSON body: {e}")))
+}
+
+/// A 200 JSON response.
+pub(crate) fn json_ok(v: &serde_json::Value) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+/// Embed a core envelope (already-serialized JSON bytes) as a JSON value.
+pub(crate) fn raw(bytes: &[u8]) -> Result<Box<serde_json::value::RawValue>, Problem> {
+    let s = String::from_utf8(bytes.to_vec()).map_err(|_| Problem::internal("non-UTF-8 JSON"))?;
+    serde_json::value::RawValue::from_string(s).map_err(|e| Problem::internal(&e.to_string()))
+}
+
+/// Run blocking work (database, pairings) off the async runtime.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Problem::internal(&format!("worker failed: {e}")))?
+}

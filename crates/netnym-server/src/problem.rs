@@ -1,0 +1,162 @@
+//! RFC 9457 problem details: every error response of both services.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use netnym_store::StoreError;
+
+/// Base of the `type` URIs.
+pub const PROBLEM_BASE: &str = "https://netnym.example/problems/";
+
+/// An error response: `application/problem+json` with a stable `code`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable machine-readable code (see API.md).
+    pub code: &'static str,
+    /// Short human title.
+    pub title: &'static str,
+    /// Human detail for this occurrence (never secrets or internals).
+    pub detail: String,
+}
+
+impl Problem {
+    /// A problem.
+    #[must_use]
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            title,
+            detail: detail.into(),
+        }
+    }
+
+    /// 400 `malformed`.
+    #[must_use]
+    pub fn malformed(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "Malformed request",
+            detail,
+        )
+    }
+
+    /// 413 `payload-too-large`.
+    #[must_use]
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Payload too large",
+            format!("the body exceeds {limit} bytes"),
+        )
+    }
+
+    /// 415 `unsupported-media-type`.
+    #[must_use]
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "send the body as Content-Type: application/json",
+        )
+    }
+
+    /// 404 `not-found` (no such route).
+    #[must_use]
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            "no such route; see /openapi.json",
+        )
+    }
+
+    /// 405 `method-not-allowed`.
+    #[must_use]
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            "this route does not accept this method; see /openapi.json",
+        )
+    }
+
+    /// 500 `internal` (details go to the log only).
+    #[must_use]
+    pub fn internal(what: &str) -> Self {
+        log::error!(target: "netnym_server", "internal error: {what}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the service failed; nothing was acknowledged",
+        )
+    }
+
+    /// 503 `service-unavailable`.
+    #[must_use]
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service-unavailable",
+            "Service unavailable",
+            "the database is unavailable; nothing was stored; retry later",
+        )
+    }
+
+    /// The JSON body.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "type": format!("{PROBLEM_BASE}{}", self.code),
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+            "code": self.code,
+        })
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(m) => {
+                log::warn!(target: "netnym_server", "database unavailable: {m}");
+                Self::unavailable()
+            }
+            other => Self::internal(&other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let mut r = (self.status, self.to_json().to_string()).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        r
+    }
+}
+
+/// Fallback for unknown routes.
+pub(crate) async fn not_found() -> Problem {
+    Problem::not_found()
+}
+
+/// Fallback for known routes with the wrong method.
+pub(crate) async fn method_not_allowed() -> Problem {
+    Problem::method_not_allowed()
+}

@@ -1,0 +1,403 @@
+//! The verifier service of a platform (API.md § Verifier service).
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use netnym::{
+    EpochEntry, IssuerPublicKey, ParsedPresentation, PresentationRequest, RegistryPublicKey,
+    Verifier, VerifyError,
+};
+use netnym_store::{ConsumeError, PutRequestError, Store};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::body::{blocking, json_ok, raw, read_json, BATCH_BODY_LIMIT, BODY_LIMIT};
+use crate::policy::LoadedPolicy;
+use crate::problem::{self, Problem};
+use crate::{Clock, StartError};
+
+/// Most presentations in one batch.
+pub const MAX_BATCH: usize = 64;
+
+/// Where a verifier learns the authority's revocation epochs (the public log).
+pub trait EpochSource: Send + Sync {
+    /// Entries with epoch `>= from`, in order (an empty list when there are none).
+    ///
+    /// # Errors
+    /// A human-readable reason when the log cannot be fetched or parsed.
+    fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String>;
+}
+
+/// An [`EpochSource`] reading the log from a store (the authority's database, or a replica of
+/// it). For a remote authority, implement [`EpochSource`] over `GET /v1/epochs`.
+pub struct StoreEpochSource(pub Arc<dyn Store>);
+
+impl EpochSource for StoreEpochSource {
+    fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String> {
+        let mut out = Vec::new();
+        let mut next = from;
+        loop {
+            let page = self
+                .0
+                .epochs_from(next, netnym_store::MAX_EPOCH_PAGE)
+                .map_err(|e| e.to_string())?;
+            let Some(last) = page.last().map(|r| r.epoch) else {
+                break;
+            };
+            for r in &page {
+                out.push(EpochEntry::from_json(&r.entry).map_err(|e| e.to_string())?);
+            }
+            next = last + 1;
+        }
+        Ok(out)
+    }
+}
+
+/// Non-revocation for a verifier: the registry it trusts and where its epochs come from.
+pub struct VerifierRevocation {
+    /// The registry public key (obtained on an authenticated channel).
+    pub registry: RegistryPublicKey,
+    /// The public epoch log.
+    pub epochs: Arc<dyn EpochSource>,
+}
+
+/// Configuration of a verifier service.
+pub struct VerifierConfig {
+    /// The validated policy.
+    pub policy: LoadedPolicy,
+    /// The issuer keys it trusts (the policy names the accepted ones).
+    pub issuer_keys: Vec<IssuerPublicKey>,
+    /// Required when the policy has `non_revoked = true`.
+    pub revocation: Option<VerifierRevocation>,
+    /// The clock (Unix seconds); [`crate::system_clock`] in production.
+    pub clock: Clock,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    policy: LoadedPolicy,
+    verifier: RwLock<Verifier>,
+    /// Newest epoch the verifier has learned.
+    known_latest: Mutex<Option<u64>>,
+    revocation: Option<VerifierRevocation>,
+    clock: Clock,
+}
+
+/// Shared state of the verifier routes.
+#[derive(Clone)]
+pub struct VerifierState(Arc<Inner>);
+
+impl VerifierState {
+    /// Build the state.
+    ///
+    /// # Errors
+    /// [`StartError::Config`] when the policy needs non-revocation and no registry is given.
+    pub fn new(store: Arc<dyn Store>, config: VerifierConfig) -> Result<Self, StartError> {
+        if config.policy.policy().non_revoked && config.revocation.is_none() {
+            return Err(StartError::Config(
+                "the policy requires non-revocation but no registry key is configured".to_owned(),
+            ));
+        }
+        let mut verifier = Verifier::new(config.issuer_keys);
+        if let Some(r) = &config.revocation {
+            verifier = verifier.with_registry(r.registry.clone());
+        }
+        Ok(Self(Arc::new(Inner {
+            store,
+            policy: config.policy,
+            verifier: RwLock::new(verifier),
+            known_latest: Mutex::new(None),
+            revocation: config.revocation,
+            clock: config.clock,
+        })))
+    }
+
+    /// The store.
+    #[must_use]
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.0.store
+    }
+
+    /// Learn new epochs from the source; returns the newest known epoch (blocking).
+    fn refresh_epochs(&self) -> Result<Option<u64>, Problem> {
+        let Some(rev) = &self.0.revocation else {
+            return Ok(None);
+        };
+        let mut known = self
+            .0
+            .known_latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let from = known.map_or(0, |k| k + 1);
+        let entries = rev.epochs.epochs_from(from).map_err(|e| {
+            log::warn!(target: "netnym_server", "epoch log unavailable: {e}");
+            Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service-unavailable",
+                "Service unavailable",
+                "the revocation epoch log is unavailable; retry later",
+            )
+        })?;
+        let mut verifier = self
+            .0
+            .verifier
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for e in entries {
+            if Some(e.epoch()) != known.map(|k| k + 1).or(Some(0)) {
+                return Err(Problem::internal("epoch log is not contiguous"));
+            }
+            verifier
+                .add_epoch(&e)
+                .map_err(|err| Problem::internal(&format!("epoch from another registry: {err}")))?;
+            *known = Some(e.epoch());
+        }
+        Ok(*known)
+    }
+
+    fn create_request(&self) -> Result<PresentationRequest, Problem> {
+        let now = (self.0.clock)();
+        let window = match &self.0.revocation {
+            Some(rev) if self.0.policy.policy().non_revoked => {
+                let latest = self.refresh_epochs()?.ok_or_else(|| {
+                    Problem::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "service-unavailable",
+                        "Service unavailable",
+                        "the revocation epoch log is empty; retry later",
+                    )
+                })?;
+                let span = self.0.policy.policy().accepted_epochs - 1;
+                Some((rev.registry.id(), latest.saturating_sub(span), latest))
+            }
+            _ => None,
+        };
+        let request = self
+            .0
+            .policy
+            .request(&mut rand::rngs::OsRng, now, window)
+            .map_err(|e| Problem::internal(&format!("request: {e}")))?;
+        match self.0.store.put_request(
+            request.nonce(),
+            request.verifier_id(),
+            &request.to_json(),
+            request.created_at(),
+            request.expires_at(),
+        ) {
+            Ok(()) => Ok(request),
+            Err(PutRequestError::Store(e)) => Err(e.into()),
+            Err(e) => Err(Problem::internal(&e.to_string())),
+        }
+    }
+
+    /// Verify one presentation (blocking): API.md `POST /v1/verify`.
+    fn verify_one(&self, bytes: &[u8]) -> Result<serde_json::Value, Problem> {
+        let parsed = ParsedPresentation::from_json(bytes)
+            .map_err(|e| Problem::malformed(format!("presentation: {e}")))?;
+        let nonce = parsed.nonce().to_vec();
+        let stored = self
+            .0
+            .store
+            .request(&nonce)?
+            .filter(|r| r.verifier_id == self.0.policy.verifier_id())
+            .ok_or_else(unknown_request)?;
+        if stored.consumed_at.is_some() {
+            return Err(replayed());
+        }
+        let request = PresentationRequest::from_json(&stored.request)
+            .map_err(|e| Problem::internal(&format!("stored request: {e}")))?;
+        let now = (self.0.clock)();
+        if now > request.expires_at() {
+            return Err(expired());
+        }
+        // A request made by another replica may name epochs this one has not learned yet.
+        let newest_needed = request
+            .credentials()
+            .iter()
+            .filter_map(|q| q.non_revoked().map(|n| n.max_epoch))
+            .max();
+        if let Some(needed) = newest_needed {
+            let known = *self
+                .0
+                .known_latest
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if known.is_none_or(|k| k < needed) {
+                self.refresh_epochs()?;
+            }
+        }
+        let verified = self
+            .0
+            .verifier
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .verify(&request, &parsed, now)
+            .map_err(|e| match e {
+                VerifyError::RequestExpired => expired(),
+                VerifyError::Malformed(d) => Problem::malformed(format!("presentation: {d}")),
+                _ => Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-presentation",
+                    "Invalid presentation",
+                    "the presentation does not prove what the request asks",
+                ),
+            })?;
+        let nym = verified.pseudonym();
+        let nym_bytes = nym.map(|p| p.to_bytes());
+        let account = self
+            .0
+            .store
+            .consume_request(&nonce, now, nym_bytes.as_ref().map(|b| &b[..]))
+            .map_err(|e| match e {
+                ConsumeError::Unknown => unknown_request(),
+                ConsumeError::Expired => expired(),
+                ConsumeError::Replayed => replayed(),
+                ConsumeError::Store(s) => s.into(),
+                other => Problem::internal(&other.to_string()),
+            })?;
+        Ok(serde_json::json!({
+            "account": account.map(|a| serde_json::json!({
+                "account_id": a.account_id,
+                "new_account": a.new_account,
+                "login_count": a.login_count,
+                "created_at": a.created_at,
+            })),
+            "pseudonym": nym.map(|p| p.to_string()),
+            "claims": verified.to_json(),
+        }))
+    }
+}
+
+fn unknown_request() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "unknown-request",
+        "Unknown request",
+        "no open request of this platform has this nonce",
+    )
+}
+
+fn replayed() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "nonce-replayed",
+        "Presentation already used",
+        "this request's nonce has already been consumed",
+    )
+}
+
+fn expired() -> Problem {
+    Problem::new(
+        StatusCode::GONE,
+        "request-expired",
+        "Request expired",
+        "the presentation request has expired; ask for a new one",
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyBody {
+    presentation: Box<RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchBody {
+    presentations: Vec<Box<RawValue>>,
+}
+
+async fn create_request(
+    State(s): State<VerifierState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let CreateBody {} = read_json(&headers, body, BODY_LIMIT).await?;
+    let request = blocking(move || s.create_request()).await?;
+    let v = serde_json::json!({
+        "request": raw(&request.to_json())?,
+        "nonce": base64_url(request.nonce()),
+        "expires_at": request.expires_at(),
+    });
+    Ok(json_ok(&v))
+}
+
+fn base64_url(b: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+async fn verify(
+    State(s): State<VerifierState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let VerifyBody { presentation } = read_json(&headers, body, BODY_LIMIT).await?;
+    let v = blocking(move || s.verify_one(presentation.get().as_bytes())).await?;
+    Ok(json_ok(&v))
+}
+
+async fn verify_batch(
+    State(s): State<VerifierState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let BatchBody { presentations } = read_json(&headers, body, BATCH_BODY_LIMIT).await?;
+    if presentations.is_empty() || presentations.len() > MAX_BATCH {
+        return Err(Problem::malformed(format!(
+            "a batch holds 1..={MAX_BATCH} presentations"
+        )));
+    }
+    let results = blocking(move || {
+        let mut out = Vec::with_capacity(presentations.len());
+        for p in &presentations {
+            out.push(match s.verify_one(p.get().as_bytes()) {
+                Ok(result) => serde_json::json!({"ok": true, "result": result}),
+                // A database outage fails the whole batch (nothing half-acknowledged).
+                Err(e) if e.status == StatusCode::SERVICE_UNAVAILABLE => return Err(e),
+                Err(e) => serde_json::json!({"ok": false, "problem": e.to_json()}),
+            });
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(json_ok(&serde_json::json!({ "results": results })))
+}
+
+async fn policy(State(s): State<VerifierState>) -> Result<Response, Problem> {
+    let v =
+        serde_json::to_value(s.0.policy.policy()).map_err(|e| Problem::internal(&e.to_string()))?;
+    Ok(json_ok(&v))
+}
+
+async fn health(State(s): State<VerifierState>) -> Result<Response, Problem> {
+    blocking(move || s.0.store.ping().map_err(Problem::from)).await?;
+    Ok(json_ok(&serde_json::json!({"status": "ok"})))
+}
+
+async fn openapi() -> Response {
+    json_ok(&crate::openapi::verifier())
+}
+
+/// The verifier router.
+pub fn router(state: VerifierState) -> Router {
+    Router::new()
+        .route("/v1/policy", get(policy))
+        .route("/v1/requests", post(create_request))
+        .route("/v1/verify", post(verify))
+        .route("/v1/verify/batch", post(verify_batch))
+        .route("/v1/health", get(health))
+        .route("/openapi.json", get(openapi))
+        .fallback(problem::not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed)
+        .with_state(state)
+}
