@@ -1,0 +1,336 @@
+//! `netnym wallet ...`: the holder's commands.
+//!
+//! The password comes from the environment variable `NETNYM_WALLET_PASSWORD` when set (scripts
+//! and tests), else from a hidden prompt on the terminal. A recovery phrase for `--restore`
+//! comes from `NETNYM_RECOVERY_PHRASE` or the prompt.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use netnym_wallet::{
+    utc, AddPublicError, CreateError, KdfParams, OpenError, Password, PhraseError, RecoveryPhrase,
+    SaveError, Wallet, WalletPresentError,
+};
+use rand::{CryptoRng, RngCore};
+use thiserror::Error;
+
+use crate::cli::{WalletCommand, WalletEnrollArgs, WalletInitArgs, WalletPresentArgs};
+use crate::http::{self, Client, ExchangeError, HttpError};
+use crate::verify::read_limited;
+
+/// Environment variable holding the wallet password.
+pub(crate) const PASSWORD_ENV: &str = "NETNYM_WALLET_PASSWORD";
+/// Environment variable holding the recovery phrase for `wallet init --restore`.
+pub(crate) const PHRASE_ENV: &str = "NETNYM_RECOVERY_PHRASE";
+
+/// Errors of `netnym wallet`.
+#[derive(Debug, Error)]
+pub(crate) enum WalletCmdError {
+    #[error("no password: set {PASSWORD_ENV} or run in a terminal")]
+    NoPassword,
+    #[error("cannot read the password: {0}")]
+    Prompt(std::io::Error),
+    #[error("no recovery phrase: set {PHRASE_ENV} or run in a terminal")]
+    NoPhrase,
+    #[error("the two passwords differ")]
+    PasswordMismatch,
+    #[error("{0}")]
+    Open(#[from] OpenError),
+    #[error("{0}")]
+    Create(#[from] CreateError),
+    #[error("{0}")]
+    Save(#[from] SaveError),
+    #[error("{0}")]
+    Phrase(#[from] PhraseError),
+    #[error("{0}")]
+    Exchange(#[from] ExchangeError),
+    #[error("{0}")]
+    Http(#[from] HttpError),
+    #[error("{0}")]
+    Present(#[from] WalletPresentError),
+    #[error("{0}")]
+    Public(#[from] AddPublicError),
+    #[error("{0}")]
+    Input(#[from] crate::verify::VerifyCmdError),
+    #[error("request file {path} is malformed: {reason}")]
+    BadRequest { path: PathBuf, reason: String },
+    #[error("give --verifier URL or --request FILE")]
+    NoRequestSource,
+    #[error("not presented: confirmation declined")]
+    Declined,
+    #[error("not presented: stdin is not a terminal, pass --yes to present without asking")]
+    NeedsConfirmation,
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl WalletCmdError {
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            Self::NoPassword
+            | Self::PasswordMismatch
+            | Self::NoPhrase
+            | Self::Phrase(_)
+            | Self::BadRequest { .. }
+            | Self::NoRequestSource
+            | Self::Input(_)
+            | Self::NeedsConfirmation => 2,
+            Self::Open(OpenError::Io { .. }) => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn read_password(confirm: bool) -> Result<Password, WalletCmdError> {
+    if let Ok(p) = std::env::var(PASSWORD_ENV) {
+        return Ok(Password::new(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(WalletCmdError::NoPassword);
+    }
+    let first = rpassword::prompt_password("Wallet password: ").map_err(WalletCmdError::Prompt)?;
+    if confirm {
+        let second =
+            rpassword::prompt_password("Repeat the password: ").map_err(WalletCmdError::Prompt)?;
+        if first != second {
+            return Err(WalletCmdError::PasswordMismatch);
+        }
+    }
+    Ok(Password::new(first))
+}
+
+fn read_phrase() -> Result<RecoveryPhrase, WalletCmdError> {
+    if let Ok(p) = std::env::var(PHRASE_ENV) {
+        return Ok(RecoveryPhrase::parse(&p)?);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(WalletCmdError::NoPhrase);
+    }
+    let p = rpassword::prompt_password("Recovery phrase (24 words): ")
+        .map_err(WalletCmdError::Prompt)?;
+    Ok(RecoveryPhrase::parse(&p)?)
+}
+
+pub(crate) fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn kdf(fast: bool) -> KdfParams {
+    if fast {
+        KdfParams::INSECURE_FAST
+    } else {
+        KdfParams::DEFAULT
+    }
+}
+
+pub(crate) fn run(
+    rng: &mut (impl RngCore + CryptoRng),
+    cmd: WalletCommand,
+) -> Result<(), WalletCmdError> {
+    match cmd {
+        WalletCommand::Init(a) => init(rng, &a),
+        WalletCommand::List(a) => list(&a.wallet, a.history),
+        WalletCommand::Enroll(a) => enroll(rng, &a),
+        WalletCommand::Update(a) => {
+            let password = read_password(false)?;
+            let mut w = Wallet::open(&a.wallet, &password)?;
+            let (report, latest) = http::update(&Client::new(&a.authority), &mut w)?;
+            w.save(rng)?;
+            println!(
+                "updated {} witness(es) to epoch {latest}; revoked: {}",
+                report.updated.len(),
+                if report.revoked.is_empty() {
+                    "none".to_owned()
+                } else {
+                    report.revoked.join(", ")
+                }
+            );
+            Ok(())
+        }
+        WalletCommand::Present(a) => present(rng, &a),
+    }
+}
+
+fn init(rng: &mut (impl RngCore + CryptoRng), a: &WalletInitArgs) -> Result<(), WalletCmdError> {
+    let password = read_password(true)?;
+    let now = now();
+    if a.restore {
+        let phrase = read_phrase()?;
+        Wallet::restore(
+            rng,
+            &a.wallet,
+            &password,
+            kdf(a.insecure_fast_kdf),
+            &phrase,
+            now,
+        )?;
+        println!(
+            "restored wallet {} from the recovery phrase; enroll again to get credentials",
+            a.wallet.display()
+        );
+    } else {
+        let (_, phrase) = Wallet::create(rng, &a.wallet, &password, kdf(a.insecure_fast_kdf), now)?;
+        println!("created wallet {}", a.wallet.display());
+        println!("Recovery phrase (write it down; it restores your pseudonyms):");
+        println!("{}", phrase.expose());
+    }
+    Ok(())
+}
+
+fn list(path: &Path, history: bool) -> Result<(), WalletCmdError> {
+    let password = read_password(false)?;
+    let w = Wallet::open(path, &password)?;
+    println!(
+        "wallet {} (created {}), {} issuer key(s), {} credential(s)",
+        path.display(),
+        utc(w.created_at()),
+        w.issuer_keys().count(),
+        w.credentials().len()
+    );
+    for c in w.credentials() {
+        let cred = c.credential();
+        let attrs: Vec<String> = cred
+            .attributes()
+            .schema()
+            .attributes()
+            .iter()
+            .filter_map(|a| {
+                cred.attributes().get(a.name()).map(|v| {
+                    let j = v.to_json();
+                    format!(
+                        "{}={}",
+                        a.name(),
+                        j.as_str().map_or_else(|| j.to_string(), str::to_owned)
+                    )
+                })
+            })
+            .collect();
+        let rev = match c.witness() {
+            None => "no revocation witness".to_owned(),
+            Some(w) if w.revoked() => "REVOKED".to_owned(),
+            Some(w) => format!("witness at epoch {}", w.epoch()),
+        };
+        println!(
+            "  {} {} issuer {}… added {}; {rev}\n    {}",
+            c.id(),
+            cred.attributes().schema().id(),
+            cred.key_id().to_string().get(..12).unwrap_or(""),
+            utc(c.added_at()),
+            attrs.join(" ")
+        );
+    }
+    if history {
+        println!("disclosure history ({} presentations):", w.history().len());
+        for h in w.history() {
+            let disclosed: Vec<String> = h
+                .disclosed
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            println!(
+                "  {} {}: revealed [{}] proved [{}]{}",
+                utc(h.at),
+                h.verifier_id,
+                disclosed.join(", "),
+                h.proven.join("; "),
+                if h.pseudonym.is_some() {
+                    " with pseudonym"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
+fn enroll(
+    rng: &mut (impl RngCore + CryptoRng),
+    a: &WalletEnrollArgs,
+) -> Result<(), WalletCmdError> {
+    let password = read_password(false)?;
+    let mut w = Wallet::open(&a.wallet, &password)?;
+    let e = http::enroll(rng, &Client::new(&a.authority), &mut w, &a.code, now())?;
+    w.save(rng)?;
+    println!(
+        "enrolled: {} (revocation id {}, witness epoch {})",
+        e.credential_id,
+        e.revocation_id
+            .map_or_else(|| "-".to_owned(), |x| x.to_string()),
+        e.epoch.map_or_else(|| "-".to_owned(), |x| x.to_string())
+    );
+    Ok(())
+}
+
+fn present(
+    rng: &mut (impl RngCore + CryptoRng),
+    a: &WalletPresentArgs,
+) -> Result<(), WalletCmdError> {
+    let password = read_password(false)?;
+    let mut w = Wallet::open(&a.wallet, &password)?;
+    let request = match (&a.verifier, &a.request) {
+        (Some(url), _) => http::fetch_request(&Client::new(url))?,
+        (None, Some(path)) => {
+            let bytes = read_limited("request", path, netnym::MAX_REQUEST_BYTES as u64)?;
+            netnym::PresentationRequest::from_json(&bytes).map_err(|e| {
+                WalletCmdError::BadRequest {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                }
+            })?
+        }
+        (None, None) => return Err(WalletCmdError::NoRequestSource),
+    };
+    let now = now();
+    let check = w.check_request(&request, now);
+    eprintln!("{check}");
+    if !check.is_satisfiable() {
+        return Err(WalletPresentError::Unsatisfiable(check.problem().unwrap_or_default()).into());
+    }
+    if !a.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(WalletCmdError::NeedsConfirmation);
+        }
+        eprint!("Present? [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(WalletCmdError::Prompt)?;
+        if !matches!(line.trim(), "y" | "Y" | "yes") {
+            return Err(WalletCmdError::Declined);
+        }
+    }
+    let (presentation, _) = w.present(rng, &request, now)?;
+    w.save(rng)?;
+    if let Some(out) = &a.out {
+        std::fs::write(out, presentation.to_json()).map_err(|source| WalletCmdError::Write {
+            path: out.clone(),
+            source,
+        })?;
+        println!("presentation written to {}", out.display());
+    }
+    if let Some(url) = &a.verifier {
+        let login = http::submit(&Client::new(url), &presentation)?;
+        match login.account_id {
+            Some(id) => println!(
+                "signed in to {} as account {id} ({}, login #{}), pseudonym {}",
+                request.verifier_id(),
+                if login.new_account {
+                    "new account"
+                } else {
+                    "existing account"
+                },
+                login.login_count,
+                login.pseudonym.as_deref().unwrap_or("-")
+            ),
+            None => println!("accepted by {}: {}", request.verifier_id(), login.claims),
+        }
+    }
+    Ok(())
+}
