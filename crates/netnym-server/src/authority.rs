@@ -9,8 +9,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use netnym::{
-    BlindIssuanceRequest, EpochEntry, IssuanceOffer, Issuer, IssuerSecretKey, RevocationAuthority,
-    RevocationError, Schema,
+    BlindIssuanceRequest, EpochEntry, IssuanceOffer, Issuer, IssuerSecretKey, RangeParams,
+    RevocationAuthority, RevocationError, Schema,
 };
 use netnym_store::{
     EnrollmentCode, EnrollmentError, EpochError, KdfParams, NewIssuedCredential, SealedSecret,
@@ -29,6 +29,8 @@ use crate::Clock;
 
 /// Name of the sealed secret holding the issuer and registry secret keys.
 pub const AUTHORITY_SECRET_NAME: &str = "authority-keys";
+/// Digit base of the authority's public range-proof parameters.
+pub const RANGE_BASE: u16 = 16;
 /// Default revocation domain: ids `1..=65536`.
 pub const DEFAULT_REVOCATION_DOMAIN: u64 = 1 << 16;
 
@@ -77,12 +79,16 @@ impl From<SecretError> for AuthorityKeyError {
 struct KeysWire {
     issuer_secret_key: Box<RawValue>,
     registry_secret_key: Box<RawValue>,
+    /// Public, kept here so the published parameters never change.
+    range_params: Box<RawValue>,
 }
 
-/// The authority's secret keys: the issuer key and the revocation registry key.
+/// The authority's secret keys (the issuer key and the revocation registry key) and its public
+/// range-proof parameters (whose digit-signing key was destroyed at generation).
 pub struct AuthorityKeys {
     issuer: Issuer,
     registry: RevocationAuthority,
+    range_params: RangeParams,
 }
 
 impl core::fmt::Debug for AuthorityKeys {
@@ -122,10 +128,16 @@ impl AuthorityKeys {
         let (registry, _genesis) = RevocationAuthority::generate(rng, domain)
             .map_err(|e| AuthorityKeyError::Domain(e.to_string()))?;
         let issuer = Issuer::new(IssuerSecretKey::generate(rng), &Schema::cn_network_id_v1());
-        let plain = Self::wire(&issuer, &registry)?;
+        let range_params = RangeParams::generate(rng, RANGE_BASE)
+            .map_err(|e| AuthorityKeyError::Corrupt(e.to_string()))?;
+        let plain = Self::wire(&issuer, &registry, &range_params)?;
         let sealed = SealedSecret::seal(rng, passphrase, AUTHORITY_SECRET_NAME, &plain, kdf)?;
         store.put_sealed_secret(AUTHORITY_SECRET_NAME, &sealed)?;
-        let keys = Self { issuer, registry };
+        let keys = Self {
+            issuer,
+            registry,
+            range_params,
+        };
         keys.ensure_genesis(store)?;
         Ok(keys)
     }
@@ -133,6 +145,7 @@ impl AuthorityKeys {
     fn wire(
         issuer: &Issuer,
         registry: &RevocationAuthority,
+        range_params: &RangeParams,
     ) -> Result<Zeroizing<Vec<u8>>, AuthorityKeyError> {
         let sk = issuer.secret_key().to_json();
         let rk = registry.to_json();
@@ -145,6 +158,7 @@ impl AuthorityKeys {
         let w = KeysWire {
             issuer_secret_key: as_raw(&sk)?,
             registry_secret_key: as_raw(&rk)?,
+            range_params: as_raw(&range_params.to_json())?,
         };
         let out = Zeroizing::new(
             serde_json::to_vec(&w).map_err(|e| AuthorityKeyError::Corrupt(e.to_string()))?,
@@ -153,6 +167,7 @@ impl AuthorityKeys {
         let KeysWire {
             issuer_secret_key,
             registry_secret_key,
+            ..
         } = w;
         for r in [issuer_secret_key, registry_secret_key] {
             let mut s: Box<str> = r.into();
@@ -176,6 +191,8 @@ impl AuthorityKeys {
             .map_err(|e| AuthorityKeyError::Corrupt(e.to_string()))?;
         let registry = RevocationAuthority::from_json(w.registry_secret_key.get().as_bytes())
             .map_err(|e| AuthorityKeyError::Corrupt(e.to_string()))?;
+        let range_params = RangeParams::from_json(w.range_params.get().as_bytes())
+            .map_err(|e| AuthorityKeyError::Corrupt(e.to_string()))?;
         for r in [w.issuer_secret_key, w.registry_secret_key] {
             let mut s: Box<str> = r.into();
             zeroize::Zeroize::zeroize(&mut *s);
@@ -183,6 +200,7 @@ impl AuthorityKeys {
         let keys = Self {
             issuer: Issuer::new(sk, &Schema::cn_network_id_v1()),
             registry,
+            range_params,
         };
         keys.ensure_genesis(store)?;
         Ok(keys)
@@ -221,6 +239,12 @@ impl AuthorityKeys {
     #[must_use]
     pub fn registry(&self) -> &RevocationAuthority {
         &self.registry
+    }
+
+    /// The public range-proof parameters.
+    #[must_use]
+    pub fn range_params(&self) -> &RangeParams {
+        &self.range_params
     }
 }
 
@@ -404,6 +428,7 @@ async fn params(State(s): State<AuthorityState>) -> Result<Response, Problem> {
         "schema": schema,
         "issuer_keys": [raw(&pk.to_json())?],
         "current_issuer_key_id": pk.key_id().to_string(),
+        "range_params": raw(&s.0.keys.range_params.to_json())?,
         "revocation": {
             "registry_public_key": raw(&s.0.keys.registry.public_key().to_json())?,
             "latest_epoch": latest,

@@ -46,7 +46,7 @@ use netnym_store::Store;
 
 pub use crate::authority::{
     create_enrollment_code, AdminToken, AuthorityConfig, AuthorityKeyError, AuthorityKeys,
-    AuthorityState, DEFAULT_REVOCATION_DOMAIN,
+    AuthorityState, DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
 };
 pub use crate::body::{BATCH_BODY_LIMIT, BODY_LIMIT};
 pub use crate::policy::{LoadedPolicy, Policy, PolicyError, MAX_VALIDITY_SECONDS};

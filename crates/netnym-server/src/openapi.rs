@@ -70,7 +70,7 @@ pub fn authority() -> Value {
     paths.insert("/v1/params".into(), json!({"get": {"summary": "Public parameters: schema, issuer keys, registry key, latest epoch",
         "responses": responses(ok("parameters", json!({"type": "object", "required": ["schema", "issuer_keys", "current_issuer_key_id", "revocation"],
             "properties": {"schema": {"type": "object"}, "issuer_keys": {"type": "array", "items": envelope("netnym-issuer-public-key")},
-                "current_issuer_key_id": {"type": "string"},
+                "current_issuer_key_id": {"type": "string"}, "range_params": envelope("netnym-range-params"),
                 "revocation": {"type": "object", "properties": {"registry_public_key": envelope("netnym-registry-public-key"), "latest_epoch": {"type": "integer"}}}}})), &[], false)}}));
     paths.insert("/v1/issuer-keys".into(), json!({"get": {"summary": "Issuer public keys",
         "responses": responses(ok("keys", json!({"type": "object", "properties": {"keys": {"type": "array", "items": envelope("netnym-issuer-public-key")}}})), &[], false)}}));

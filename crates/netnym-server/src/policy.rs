@@ -262,7 +262,8 @@ impl LoadedPolicy {
     }
 
     /// A fresh request at `now`; `window` is the accepted `(registry, min_epoch, max_epoch)`
-    /// when the policy asks for non-revocation.
+    /// when the policy asks for non-revocation; `range_params` names the range-proof parameters
+    /// when it has predicates.
     ///
     /// # Errors
     /// [`DecodeError`] if the core refuses the request (not expected after validation).
@@ -271,6 +272,7 @@ impl LoadedPolicy {
         rng: &mut (impl RngCore + CryptoRng),
         now: u64,
         window: Option<(KeyId, u64, u64)>,
+        range_params: Option<KeyId>,
     ) -> Result<PresentationRequest, DecodeError> {
         let today = Date::from_unix(now).ok_or(DecodeError::InvalidField {
             field: "created_at",
@@ -285,10 +287,20 @@ impl LoadedPolicy {
             self.policy.validity_seconds,
             vec![q],
         )?;
-        Ok(if self.policy.pseudonym {
+        let r = if self.policy.pseudonym {
             r.with_pseudonym()
         } else {
             r
+        };
+        Ok(match range_params {
+            Some(id) if self.has_predicates() => r.with_range_params(id),
+            _ => r,
         })
+    }
+
+    /// Whether the policy has predicates (and so needs range-proof parameters).
+    #[must_use]
+    pub fn has_predicates(&self) -> bool {
+        !self.predicates.is_empty()
     }
 }

@@ -9,8 +9,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use netnym::{
-    EpochEntry, IssuerPublicKey, ParsedPresentation, PresentationRequest, RegistryPublicKey,
-    Verifier, VerifyError,
+    EpochEntry, IssuerPublicKey, ParsedPresentation, PresentationRequest, RangeParams,
+    RegistryPublicKey, Verifier, VerifyError,
 };
 use netnym_store::{ConsumeError, PutRequestError, Store};
 use serde::Deserialize;
@@ -74,6 +74,9 @@ pub struct VerifierConfig {
     pub issuer_keys: Vec<IssuerPublicKey>,
     /// Required when the policy has `non_revoked = true`.
     pub revocation: Option<VerifierRevocation>,
+    /// Range-proof parameters (the authority's public ones); required when the policy has
+    /// predicates.
+    pub range_params: Option<RangeParams>,
     /// The clock (Unix seconds); [`crate::system_clock`] in production.
     pub clock: Clock,
 }
@@ -85,6 +88,7 @@ struct Inner {
     /// Newest epoch the verifier has learned.
     known_latest: Mutex<Option<u64>>,
     revocation: Option<VerifierRevocation>,
+    range_params: Option<netnym::KeyId>,
     clock: Clock,
 }
 
@@ -103,7 +107,16 @@ impl VerifierState {
                 "the policy requires non-revocation but no registry key is configured".to_owned(),
             ));
         }
+        if config.policy.has_predicates() && config.range_params.is_none() {
+            return Err(StartError::Config(
+                "the policy has predicates but no range-proof parameters are configured".to_owned(),
+            ));
+        }
+        let range_id = config.range_params.as_ref().map(RangeParams::id);
         let mut verifier = Verifier::new(config.issuer_keys);
+        if let Some(p) = config.range_params {
+            verifier = verifier.with_range_params(p);
+        }
         if let Some(r) = &config.revocation {
             verifier = verifier.with_registry(r.registry.clone());
         }
@@ -113,6 +126,7 @@ impl VerifierState {
             verifier: RwLock::new(verifier),
             known_latest: Mutex::new(None),
             revocation: config.revocation,
+            range_params: range_id,
             clock: config.clock,
         })))
     }
@@ -180,7 +194,7 @@ impl VerifierState {
         let request = self
             .0
             .policy
-            .request(&mut rand::rngs::OsRng, now, window)
+            .request(&mut rand::rngs::OsRng, now, window, self.0.range_params)
             .map_err(|e| Problem::internal(&format!("request: {e}")))?;
         match self.0.store.put_request(
             request.nonce(),
