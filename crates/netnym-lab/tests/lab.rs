@@ -1,5 +1,8 @@
 //! End-to-end tests of the lab from real runs (small configurations).
 
+// Helpers outside `#[test]` functions unwrap like the tests (the lint allows it only inside).
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -57,7 +60,7 @@ fn same_seed_same_json_and_another_seed_differs() {
     let a = to_json(&unlinkability::run(&cfg, false).unwrap().0);
     let b = to_json(&unlinkability::run(&cfg, false).unwrap().0);
     assert_eq!(a, b);
-    let mut other = cfg.clone();
+    let mut other = cfg;
     other.seed = 6;
     let c = to_json(&unlinkability::run(&other, false).unwrap().0);
     assert_ne!(a, c);
