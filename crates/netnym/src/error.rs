@@ -408,6 +408,9 @@ pub enum RevocationError {
         /// The entry's epoch.
         got: u64,
     },
+    /// REV-011: a different accumulator value for an epoch the verifier already knows.
+    #[error("epoch {0} is already known with another accumulator value")]
+    ConflictingEpoch(u64),
     /// A library invariant failed (a bug, not bad input).
     #[error("internal error: {0}")]
     Internal(&'static str),

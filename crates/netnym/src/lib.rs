@@ -83,6 +83,7 @@ mod encoding;
 mod error;
 mod issuance;
 mod keys;
+mod pairing;
 mod predicate;
 mod presentation;
 mod pseudonym;

@@ -19,6 +19,8 @@
 //! malformed signatures could otherwise learn digits of hidden values from keyed proofs.
 
 use ark_bls12_381::{Bls12_381, Fr, G1Affine};
+use ark_ec::pairing::Pairing;
+use ark_ff::Zero;
 use ark_serialize::CanonicalDeserialize;
 use blake2::Blake2b512;
 use rand_core::{CryptoRng, RngCore};
@@ -51,9 +53,10 @@ fn label(base: u16) -> Vec<u8> {
     format!("NetNym-v1:SMC:BLS12-381:digits:base-{base}").into_bytes()
 }
 
-/// The commitment key `(g, h)` of range commitments, from a public label.
-pub(crate) fn commitment_key() -> MemberCommitmentKey<G1Affine> {
-    MemberCommitmentKey::new::<Blake2b512>(COMMITMENT_KEY_LABEL)
+/// The commitment key `(g, h)` of range commitments, from a public label (computed once).
+pub(crate) fn commitment_key() -> &'static MemberCommitmentKey<G1Affine> {
+    static KEY: std::sync::OnceLock<MemberCommitmentKey<G1Affine>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| MemberCommitmentKey::new::<Blake2b512>(COMMITMENT_KEY_LABEL))
 }
 
 /// Who verifies proofs made with some range parameters.
@@ -72,6 +75,7 @@ pub struct RangeParams {
     kind: RangeKind,
     params: SetMembershipCheckParams<Bls12_381>,
     prepared: SetMembershipCheckParamsWithPairing<Bls12_381>,
+    prepared_pk: <Bls12_381 as Pairing>::G2Prepared,
     kv: SetMembershipCheckParamsKV<G1Affine>,
     id: KeyId,
 }
@@ -148,6 +152,7 @@ impl RangeParams {
         Self {
             kind,
             prepared: params.clone().into(),
+            prepared_pk: params.bb_pk.0.into(),
             params,
             kv,
             id: KeyId(t.digest()),
@@ -177,6 +182,9 @@ impl RangeParams {
     }
     pub(crate) fn prepared(&self) -> &SetMembershipCheckParamsWithPairing<Bls12_381> {
         &self.prepared
+    }
+    pub(crate) fn prepared_pk(&self) -> &<Bls12_381 as Pairing>::G2Prepared {
+        &self.prepared_pk
     }
     pub(crate) fn kv(&self) -> &SetMembershipCheckParamsKV<G1Affine> {
         &self.kv
@@ -353,6 +361,12 @@ impl KeyedRangeVerifier {
         check_base(w.base)?;
         let raw = Zeroizing::new(unb64("secret_key", &w.secret_key)?);
         let sk = SecretKey(fr_from("secret_key", &raw)?);
+        // RNG-004: the digit signatures are g1·1/(x + d); x + d = 0 for a digit d has none.
+        if (0..w.base).any(|d| (sk.0 + Fr::from(d)).is_zero()) {
+            return Err(DecodeError::InvalidScalar {
+                field: "secret_key",
+            });
+        }
         let params = SetMembershipCheckParams::<Bls12_381>::new_given_sig_params_and_secret_key(
             (0..w.base).map(Fr::from).collect(),
             SignatureParams::<Bls12_381>::new::<Blake2b512>(&label(w.base)),

@@ -467,7 +467,7 @@ impl PresentationRequest {
         Ok(r)
     }
 
-    /// The platform's verifier id (also the pseudonym scope in later versions).
+    /// The platform's verifier id, also the pseudonym scope (NYM-001).
     #[must_use]
     pub fn verifier_id(&self) -> &str {
         &self.verifier_id

@@ -341,7 +341,8 @@ impl RevocationAuthority {
         check_domain(w.domain)?;
         let raw = Zeroizing::new(unb64("secret_key", &w.secret_key)?);
         let alpha = fr_from("secret_key", &raw)?;
-        if alpha.is_zero() {
+        // REV-001: as in `generate`, α is not zero and −α is not an id of the domain.
+        if alpha.is_zero() || scalar_to_id(&-alpha).is_some_and(|y| y <= w.domain) {
             return Err(DecodeError::InvalidScalar {
                 field: "secret_key",
             });

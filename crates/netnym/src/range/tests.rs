@@ -93,7 +93,7 @@ fn digit_count_matches_the_library() {
                 min,
                 max + 1,
                 base,
-                &ck,
+                ck,
                 p.params(),
             )
             .unwrap();
@@ -112,4 +112,20 @@ fn wire_006_range_proof_lengths() {
     assert_eq!(RangeParts::decode(&short).unwrap_err().rule(), "WIRE-006");
     let odd = vec![0u8; RANGE_FIXED_LEN + DIGIT_LEN + 1];
     assert_eq!(RangeParts::decode(&odd).unwrap_err().rule(), "WIRE-006");
+}
+
+#[test]
+fn rng_004_keyed_secret_without_digit_signatures_refused() {
+    for x in [Fr::from(0u64), -Fr::from(5u64)] {
+        let w = format!(
+            r#"{{"type":"netnym-keyed-range-verifier","version":1,"base":16,"secret_key":"{}"}}"#,
+            b64(&fr_bytes(&x))
+        );
+        assert_eq!(
+            KeyedRangeVerifier::from_json(w.as_bytes()).unwrap_err(),
+            DecodeError::InvalidScalar {
+                field: "secret_key"
+            }
+        );
+    }
 }

@@ -164,3 +164,42 @@ fn rev_006_witness_json_checked_against_registry() {
     let err = MembershipWitness::from_json(&w.to_json(), other.public_key()).unwrap_err();
     assert_eq!(err.rule(), "WIRE-010");
 }
+
+#[test]
+fn rev_011_verifier_refuses_a_second_value_for_a_known_epoch() {
+    let (auth, genesis, mut set) = registry(8);
+    let e1 = auth.revoke(&genesis, &[1], &mut set).unwrap();
+    let mut v = crate::Verifier::new([]).with_registry(auth.public_key().clone());
+    v.add_epoch(&genesis).unwrap();
+    v.add_epoch(&genesis).unwrap(); // idempotent
+                                    // Epoch 1's value relabelled as epoch 0.
+    let mut forged = e1.clone();
+    forged.epoch = 0;
+    assert_eq!(
+        v.add_epoch(&forged).unwrap_err(),
+        RevocationError::ConflictingEpoch(0)
+    );
+    // An entry of an untrusted registry.
+    let (other, og) = RevocationAuthority::generate(&mut ChaCha20Rng::seed_from_u64(8), 8).unwrap();
+    let _ = other;
+    assert_eq!(
+        v.add_epoch(&og).unwrap_err(),
+        RevocationError::WrongRegistry
+    );
+}
+
+#[test]
+fn rev_001_imported_secret_key_rechecked() {
+    // α = −3 would make id 3's witness undefined.
+    let alpha = -Fr::from(3u64);
+    let w = format!(
+        r#"{{"type":"netnym-registry-secret-key","version":1,"domain":8,"secret_key":"{}"}}"#,
+        b64(&fr_bytes(&alpha))
+    );
+    assert_eq!(
+        RevocationAuthority::from_json(w.as_bytes()).unwrap_err(),
+        DecodeError::InvalidScalar {
+            field: "secret_key"
+        }
+    );
+}

@@ -1,0 +1,85 @@
+//! Batched pairing equations (spec/06-verification.md §Pairing batch).
+//!
+//! Every pairing equation NetNym checks has the form `e(X, Q) = e(Y, Q')` with `Q`, `Q'` fixed G2
+//! points of a trusted key (BBS+: `e(A', w) = e(Ā, g2)`; accumulator membership:
+//! `e(A', Q̃) = e(Ā, P̃)`; range digits: `e(A', pk_digits) = e(Ā, g2_digits)`). With independent
+//! random 128-bit weights `r_k`, all equations hold (except with probability about `2^-128`) iff
+//! `Π_Q e(Σ_k r_k·X_k(Q), Q) = 1` where each equation contributes `r_k·X` to its `Q` and `−r_k·Y`
+//! to its `Q'`. So a whole presentation, or a batch of presentations, costs one multi-scalar
+//! multiplication per distinct G2 point, one multi-Miller loop over those points and one final
+//! exponentiation, instead of two pairings per equation.
+//!
+//! The weights come from a ChaCha20 stream seeded by hashing every challenge of the batch, i.e.
+//! after every paired element is fixed (each is bound into its presentation's challenge).
+
+use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective};
+use ark_ec::{pairing::Pairing, CurveGroup, VariableBaseMSM};
+use ark_ff::Zero;
+use ark_std::rand::{rngs::StdRng, RngCore, SeedableRng};
+use sha2::{Digest, Sha256};
+
+type G2Prepared = <Bls12_381 as Pairing>::G2Prepared;
+
+/// Pairing equations collected with random weights, grouped by G2 point.
+pub(crate) struct PairingBatch<'a> {
+    chain: [u8; 32],
+    rng: StdRng,
+    terms: Vec<(&'a G2Prepared, Vec<G1Affine>, Vec<Fr>)>,
+}
+
+impl<'a> PairingBatch<'a> {
+    /// An empty batch.
+    pub(crate) fn new() -> Self {
+        Self {
+            chain: [0u8; 32],
+            rng: StdRng::from_seed([0u8; 32]),
+            terms: Vec::new(),
+        }
+    }
+
+    /// Absorb a presentation's challenge before adding its equations.
+    pub(crate) fn absorb(&mut self, challenge: &Fr) {
+        let mut h = Sha256::new();
+        h.update(b"NetNym-v1:pairing-batch");
+        h.update(self.chain);
+        h.update(crate::encoding::fr_bytes(challenge));
+        self.chain = h.finalize().into();
+        self.rng = StdRng::from_seed(self.chain);
+    }
+
+    fn push(&mut self, q: &'a G2Prepared, p: G1Affine, w: Fr) {
+        if let Some(t) = self.terms.iter_mut().find(|t| core::ptr::eq(t.0, q)) {
+            t.1.push(p);
+            t.2.push(w);
+        } else {
+            self.terms.push((q, vec![p], vec![w]));
+        }
+    }
+
+    /// Add `e(x, q) = e(y, q2)`.
+    pub(crate) fn add(&mut self, x: G1Affine, q: &'a G2Prepared, y: G1Affine, q2: &'a G2Prepared) {
+        let mut bytes = [0u8; 16];
+        self.rng.fill_bytes(&mut bytes);
+        let r = Fr::from(u128::from_le_bytes(bytes));
+        self.push(q, x, r);
+        self.push(q2, y, -r);
+    }
+
+    /// Check every equation at once.
+    pub(crate) fn verify(self) -> bool {
+        if self.terms.is_empty() {
+            return true;
+        }
+        let mut g1 = Vec::with_capacity(self.terms.len());
+        let mut g2 = Vec::with_capacity(self.terms.len());
+        for (q, points, weights) in self.terms {
+            match G1Projective::msm(&points, &weights) {
+                Ok(p) => g1.push(p.into_affine()),
+                Err(_) => return false,
+            }
+            g2.push(q.clone());
+        }
+        // PairingOutput is written additively: zero is 1 in GT.
+        Bls12_381::multi_pairing(g1, g2).is_zero()
+    }
+}
