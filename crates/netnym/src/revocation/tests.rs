@@ -173,7 +173,7 @@ fn rev_011_verifier_refuses_a_second_value_for_a_known_epoch() {
     v.add_epoch(&genesis).unwrap();
     v.add_epoch(&genesis).unwrap(); // idempotent
                                     // Epoch 1's value relabelled as epoch 0.
-    let mut forged = e1.clone();
+    let mut forged = e1;
     forged.epoch = 0;
     assert_eq!(
         v.add_epoch(&forged).unwrap_err(),
