@@ -1,6 +1,52 @@
-//! NetNym unlinkability lab: experiments, baselines, collusion simulation and a privacy linter.
+//! # NetNym unlinkability lab
 //!
-//! See `docs/lab.md` for the experiments, adversaries, metrics and population model.
+//! A harness for researchers: the formal unlinkability experiment against NetNym and the
+//! designs it replaces, a collusion simulation on a synthetic national population, and a
+//! privacy linter for presentation requests. `docs/lab.md` (repository root) defines every
+//! experiment, adversary, metric and the population model, and lists measured results.
+//!
+//! ## Modules
+//! - [`cli`]: [`cli::LabCommand`] (clap subcommands, mounted by `netnym lab`) and [`cli::run`];
+//!   the `netnym-lab` binary runs the same commands.
+//! - [`designs`]: the four designs (central, salted-hash SD, NetNym with a unique attribute,
+//!   NetNym with predicates and pseudonyms) as working systems, and the [`designs::View`] a
+//!   party gets from one login.
+//! - [`adversary`]: exact match, component equality, per-byte chi-square, nearest neighbour.
+//! - [`unlinkability`]: the experiment and its scores (advantage `|2p - 1|`, Wilson 95% CI).
+//! - [`population`]: the synthetic population (age pyramid, GB/T 2260-style regions).
+//! - [`collusion`] and [`linking`]: the coalition simulation, its model, and the validation of
+//!   the model against real logins.
+//! - [`lint`]: [`lint::assess`], the anonymity-set analysis the wallet calls.
+//! - [`report`], [`output`], [`stats`], [`seeding`]: reports and plots, atomic writes,
+//!   statistics, deterministic sub-generators.
+//!
+//! Decisions where the task was silent are recorded in `docs/lab.md`.
+//!
+//! # Example: lint a request before answering it
+//! ```
+//! use netnym::*;
+//! use netnym_lab::lint::{assess, LintOptions, Verdict};
+//! use netnym_lab::population::{Population, REFERENCE_UNIX};
+//! use rand::SeedableRng;
+//!
+//! let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+//! let schema = Schema::cn_network_id_v1();
+//! let key = Issuer::new(IssuerSecretKey::generate(&mut rng), &schema).public_key().key_id();
+//! let query = CredentialQuery::new(
+//!     schema.id(),
+//!     [key],
+//!     ["birth_date".to_owned(), "region".to_owned()],
+//! )?;
+//! let request = PresentationRequest::new(&mut rng, "shop.example", REFERENCE_UNIX, 300, vec![query])?;
+//!
+//! let population = Population::synthetic(50_000, 7);
+//! let options = LintOptions { k: 100, ..LintOptions::default() };
+//! let assessment = assess(&request, &population, options)?;
+//! // Birth date and a 6-digit region single out most people.
+//! assert_eq!(assessment.verdict, Verdict::Refuse);
+//! assert!(assessment.single.fraction_unique > 0.5);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod adversary;
