@@ -12,6 +12,22 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// Body limit of batch verification: 1 MiB.
 pub const BATCH_BODY_LIMIT: usize = 1024 * 1024;
 
+/// How far past the limit an oversized body is drained before answering 413.
+const DRAIN_FACTOR: usize = 4;
+
+/// The next item of a body stream.
+async fn futures_next(
+    stream: &mut axum::body::BodyDataStream,
+) -> Option<Result<axum::body::Bytes, axum::Error>> {
+    std::future::poll_fn(|cx| {
+        use axum::body::HttpBody as _;
+        std::pin::Pin::new(&mut *stream)
+            .poll_frame(cx)
+            .map(|f| f.map(|r| r.map(|frame| frame.into_data().unwrap_or_default())))
+    })
+    .await
+}
+
 /// Whether the request declares `application/json` (parameters allowed).
 fn is_json(headers: &HeaderMap) -> bool {
     headers
@@ -35,12 +51,31 @@ pub(crate) async fn read_json<T: DeserializeOwned>(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    // An oversized body is still read (and dropped) up to a cap before the 413, so a client
+    // that writes its whole body before reading gets the problem document instead of a reset.
+    let drain_cap = limit.saturating_mul(DRAIN_FACTOR);
     if declared.is_some_and(|n| n > limit as u64) {
+        if declared.is_some_and(|n| n <= drain_cap as u64) {
+            let _ = axum::body::to_bytes(body, drain_cap).await;
+        }
         return Err(Problem::too_large(limit));
     }
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| Problem::too_large(limit))?;
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = futures_next(&mut stream).await {
+        let chunk = chunk.map_err(|e| Problem::malformed(format!("reading the body: {e}")))?;
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > limit {
+            let mut drained = bytes.len();
+            while drained <= drain_cap {
+                match futures_next(&mut stream).await {
+                    Some(Ok(c)) => drained += c.len(),
+                    _ => break,
+                }
+            }
+            return Err(Problem::too_large(limit));
+        }
+    }
     serde_json::from_slice(&bytes)
         .map_err(|e| Problem::malformed(format!("invalid JSON body: {e}")))
 }

@@ -1,0 +1,526 @@
+//! End-to-end over real HTTP on loopback: enrollment, login, re-login, second platform,
+//! replay, expiry, revocation, bad bodies, OpenAPI. The main flow runs on SQLite and, when
+//! `NETNYM_TEST_PG_URL` is set, on PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+#[path = "support/world.rs"]
+mod common;
+
+use std::sync::atomic::Ordering;
+
+use common::*;
+use netnym_store::*;
+use serde_json::Value;
+
+fn shanghai(w: &World) -> Vec<String> {
+    w.citizens
+        .iter()
+        .filter(|c| c.attributes["region"].as_str().unwrap().starts_with("31"))
+        .map(|c| c.citizen_id.clone())
+        .collect()
+}
+
+fn full_flow(backend: Backend) {
+    let w = World::new(backend);
+    let sh = shanghai(&w);
+    assert!(
+        sh.len() >= 2,
+        "fixture needs two Shanghai residents: {sh:?}"
+    );
+
+    // Enrollment.
+    let code_a = w.code_for(&sh[0]);
+    let mut alice = enroll(&w, &code_a);
+    let mut bob = enroll(&w, &w.code_for(&sh[1]));
+    assert_ne!(alice.revocation_id, bob.revocation_id);
+    assert_eq!(w.authority_store.issued_credential_count().unwrap(), 2);
+    // The same code again: refused at both steps, nothing issued.
+    let (s, _, v) = call(
+        "POST",
+        &format!("{}/v1/enroll/offer", w.authority_url()),
+        Some("application/json"),
+        Some(&serde_json::json!({ "code": code_a }).to_string()),
+    );
+    assert_problem(
+        (s, "application/problem+json".into(), v),
+        409,
+        "enrollment-code-used",
+    );
+    assert_eq!(w.authority_store.issued_credential_count().unwrap(), 2);
+
+    // Login, re-login (same account), second platform (different pseudonym).
+    let first = login(&w, &alice, &w.shop_url());
+    assert_eq!(first["account"]["new_account"], true);
+    assert_eq!(first["claims"]["verifier_id"], SHOP);
+    let region = &first["claims"]["credentials"][0]["disclosed"]["region"];
+    assert_eq!(region.as_str().unwrap(), w.citizen_region(&sh[0]));
+    let again = login(&w, &alice, &w.shop_url());
+    assert_eq!(
+        again["account"]["account_id"],
+        first["account"]["account_id"]
+    );
+    assert_eq!(again["account"]["new_account"], false);
+    assert_eq!(again["account"]["login_count"], 2);
+    assert_eq!(again["pseudonym"], first["pseudonym"]);
+    let rail = login(&w, &alice, &w.rail_url());
+    assert_eq!(rail["account"]["new_account"], true);
+    assert_ne!(rail["pseudonym"], first["pseudonym"]);
+    assert_eq!(
+        rail["claims"]["credentials"][0]["disclosed"],
+        serde_json::json!({})
+    );
+    let bob_shop = login(&w, &bob, &w.shop_url());
+    assert_ne!(bob_shop["pseudonym"], first["pseudonym"]);
+    assert_ne!(
+        bob_shop["account"]["account_id"],
+        first["account"]["account_id"]
+    );
+
+    // Replay: the same presentation twice.
+    let (req, _) = new_request(&w.shop_url());
+    let p = present(&w, &alice, &req);
+    let url = format!("{}/v1/verify", w.shop_url());
+    assert_eq!(post_json(&url, &verify_body(&p)).0, 200);
+    let replay = call(
+        "POST",
+        &url,
+        Some("application/json"),
+        Some(&verify_body(&p)),
+    );
+    assert_problem(replay, 409, "nonce-replayed");
+    // A presentation for the shop is not accepted by the rail platform (same database).
+    let (req, _) = new_request(&w.shop_url());
+    let p = present(&w, &alice, &req);
+    let other = call(
+        "POST",
+        &format!("{}/v1/verify", w.rail_url()),
+        Some("application/json"),
+        Some(&verify_body(&p)),
+    );
+    assert_problem(other, 404, "unknown-request");
+
+    // Expired request: nothing stored, the account is untouched.
+    let before = w.platform_store.account("shop.example", &[]).unwrap();
+    assert!(before.is_none());
+    let logins = w.platform_store.account_count(SHOP).unwrap();
+    let (req, _) = new_request(&w.shop_url());
+    let p = present(&w, &alice, &req);
+    w.skew.store(121, Ordering::SeqCst);
+    let late = call(
+        "POST",
+        &url,
+        Some("application/json"),
+        Some(&verify_body(&p)),
+    );
+    assert_problem(late, 410, "request-expired");
+    w.skew.store(0, Ordering::SeqCst);
+    assert_eq!(w.platform_store.account_count(SHOP).unwrap(), logins);
+
+    // Revocation: unauthorised first, then bob.
+    let revoke_url = format!("{}/v1/revoke", w.authority_url());
+    let body = format!(r#"{{"citizen_id": "{}"}}"#, sh[1]);
+    let bad = ureq::post(&revoke_url)
+        .set("Content-Type", "application/json")
+        .set("Authorization", "Bearer wrong-token-0123456789")
+        .send_string(&body);
+    match bad {
+        Err(ureq::Error::Status(401, r)) => {
+            let v: Value = serde_json::from_str(&r.into_string().unwrap()).unwrap();
+            assert_eq!(v["code"], "unauthorized");
+        }
+        other => panic!("expected 401, got {other:?}"),
+    }
+    assert_eq!(w.authority_store.revoked_count().unwrap(), 0);
+    // A request made before the revocation (window: epoch 0), answered after it.
+    let (old_req, _) = new_request(&w.shop_url());
+    let r: Value = ureq::post(&revoke_url)
+        .set("Content-Type", "application/json")
+        .set("Authorization", &format!("Bearer {ADMIN}"))
+        .send_string(&body)
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(r["epoch"], 1);
+    assert_eq!(r["revoked"], serde_json::json!([bob.revocation_id]));
+    // Durable before acknowledged: the store has it.
+    assert!(w.authority_store.is_revoked(bob.revocation_id).unwrap());
+    // Idempotent.
+    let r2: Value = ureq::post(&revoke_url)
+        .set("Content-Type", "application/json")
+        .set("Authorization", &format!("Bearer {ADMIN}"))
+        .send_string(&body)
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(r2["epoch"], 1);
+    assert_eq!(
+        r2["already_revoked"],
+        serde_json::json!([bob.revocation_id])
+    );
+    let (s, v) = get(&format!("{}/v1/epochs?from=1", w.authority_url()));
+    assert_eq!((s, v["latest"].as_u64()), (200, Some(1)));
+    assert_eq!(
+        v["epochs"][0]["entry"]["revoked"],
+        serde_json::json!([bob.revocation_id])
+    );
+
+    // Bob cannot update his witness, and his stale proof is refused for a new request.
+    assert!(matches!(
+        update_witness(&w, &mut bob),
+        Err(netnym::RevocationError::Revoked(_))
+    ));
+    let (fresh, fresh_json) = new_request(&w.shop_url());
+    let nr = fresh.credentials()[0].non_revoked().unwrap();
+    assert_eq!((nr.min_epoch, nr.max_epoch), (1, 1));
+    // He answers the new nonce with a request copy widened to his epoch-0 witness.
+    let mut forged = fresh_json["request"].clone();
+    forged["credentials"][0]["non_revoked"]["min_epoch"] = 0.into();
+    forged["credentials"][0]["non_revoked"]["max_epoch"] = 0.into();
+    let forged = netnym::PresentationRequest::from_json(forged.to_string().as_bytes()).unwrap();
+    let p = present(&w, &bob, &forged);
+    let refused = call(
+        "POST",
+        &url,
+        Some("application/json"),
+        Some(&verify_body(&p)),
+    );
+    assert_problem(refused, 422, "invalid-presentation");
+    // The old request (epoch 0 window) still verifies until it expires: the bounded staleness
+    // a verifier accepts by its request validity.
+    let p = present(&w, &bob, &old_req);
+    assert_eq!(post_json(&url, &verify_body(&p)).0, 200);
+    // Alice updates her witness and logs in as before.
+    update_witness(&w, &mut alice).unwrap();
+    let after = login(&w, &alice, &w.shop_url());
+    assert_eq!(
+        after["account"]["account_id"],
+        first["account"]["account_id"]
+    );
+
+    // Batch: one good, one replayed, one garbage.
+    let (req, _) = new_request(&w.rail_url());
+    let good = present(&w, &alice, &req);
+    let batch = format!(r#"{{"presentations": [{good}, {good}, {{"type": "x"}}]}}"#);
+    let (s, v) = post_json(&format!("{}/v1/verify/batch", w.rail_url()), &batch);
+    assert_eq!(s, 200, "{v}");
+    let res = v["results"].as_array().unwrap();
+    assert_eq!(res[0]["ok"], true);
+    assert_eq!(res[0]["result"]["account"]["login_count"], 2);
+    assert_eq!(res[1]["ok"], false);
+    assert_eq!(res[1]["problem"]["code"], "nonce-replayed");
+    assert_eq!(res[2]["problem"]["code"], "malformed");
+    w.shutdown();
+}
+
+#[test]
+fn full_flow_sqlite() {
+    full_flow(Backend::Sqlite);
+}
+
+#[test]
+fn full_flow_postgres() {
+    if pg_url().is_some() {
+        full_flow(Backend::Postgres);
+    }
+}
+
+#[test]
+fn bad_bodies_get_problem_documents_and_store_nothing() {
+    let w = World::new(Backend::Sqlite);
+    let a = w.authority_url();
+    let s = w.shop_url();
+    let big = format!(r#"{{"presentation": "{}"}}"#, "a".repeat(70 * 1024));
+    for url in [
+        format!("{s}/v1/requests"),
+        format!("{s}/v1/verify"),
+        format!("{s}/v1/verify/batch"),
+        format!("{a}/v1/enroll/offer"),
+        format!("{a}/v1/enroll/finish"),
+    ] {
+        assert_problem(
+            call("POST", &url, Some("text/plain"), Some("{}")),
+            415,
+            "unsupported-media-type",
+        );
+        assert_problem(
+            call("POST", &url, None, Some("{}")),
+            415,
+            "unsupported-media-type",
+        );
+        assert_problem(
+            call("POST", &url, Some("application/json"), Some("{not json")),
+            400,
+            "malformed",
+        );
+        assert_problem(
+            call(
+                "POST",
+                &url,
+                Some("application/json"),
+                Some(r#"{"unexpected": 1}"#),
+            ),
+            400,
+            "malformed",
+        );
+        let limit_case = if url.ends_with("/batch") {
+            format!(r#"{{"presentations": ["{}"]}}"#, "a".repeat(1100 * 1024))
+        } else {
+            big.clone()
+        };
+        assert_problem(
+            call("POST", &url, Some("application/json"), Some(&limit_case)),
+            413,
+            "payload-too-large",
+        );
+    }
+    // A charset parameter is fine.
+    let (st, _, _) = call(
+        "POST",
+        &format!("{s}/v1/requests"),
+        Some("application/json; charset=utf-8"),
+        Some("{}"),
+    );
+    assert_eq!(st, 200);
+    // Presentations that do not decode, or answer no request.
+    let url = format!("{s}/v1/verify");
+    assert_problem(
+        call(
+            "POST",
+            &url,
+            Some("application/json"),
+            Some(r#"{"presentation": {"type": "netnym-presentation", "version": 1}}"#),
+        ),
+        400,
+        "malformed",
+    );
+    let sh = w.citizens[0].citizen_id.clone();
+    let h = enroll(&w, &w.code_for(&sh));
+    let (req, _) = new_request(&s);
+    let p = present(&w, &h, &req);
+    // Tamper with the nonce: decodes, but no such request.
+    let mut v: Value = serde_json::from_str(&p).unwrap();
+    v["nonce"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into();
+    assert_problem(
+        call(
+            "POST",
+            &url,
+            Some("application/json"),
+            Some(&verify_body(&v.to_string())),
+        ),
+        404,
+        "unknown-request",
+    );
+    // Tamper with a disclosed value: invalid, and the request stays open.
+    let mut v: Value = serde_json::from_str(&p).unwrap();
+    v["credentials"][0]["disclosed"]["region"] = "110105".into();
+    assert_problem(
+        call(
+            "POST",
+            &url,
+            Some("application/json"),
+            Some(&verify_body(&v.to_string())),
+        ),
+        422,
+        "invalid-presentation",
+    );
+    assert_eq!(w.platform_store.account_count(SHOP).unwrap(), 0);
+    assert!(w
+        .platform_store
+        .request(req.nonce())
+        .unwrap()
+        .unwrap()
+        .consumed_at
+        .is_none());
+    assert_eq!(post_json(&url, &verify_body(&p)).0, 200);
+
+    // Enrollment errors.
+    let offer = format!("{a}/v1/enroll/offer");
+    assert_problem(
+        call(
+            "POST",
+            &offer,
+            Some("application/json"),
+            Some(r#"{"code": "nope"}"#),
+        ),
+        400,
+        "malformed",
+    );
+    assert_problem(
+        call(
+            "POST",
+            &offer,
+            Some("application/json"),
+            Some(r#"{"code": "AAAA-AAAA-AAAA-AAAA"}"#),
+        ),
+        404,
+        "enrollment-code-unknown",
+    );
+    let code = w.code_for(&sh);
+    let finish = format!("{a}/v1/enroll/finish");
+    let fake = format!(r#"{{"code": "{code}", "request": {{"type": "netnym-issuance-request"}}}}"#);
+    assert_problem(
+        call("POST", &finish, Some("application/json"), Some(&fake)),
+        400,
+        "malformed",
+    );
+    assert_eq!(w.authority_store.issued_credential_count().unwrap(), 1);
+    // An expired code.
+    let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::from_entropy();
+    let old = netnym_server::create_enrollment_code(
+        &*w.authority_store,
+        &mut rng,
+        &sh,
+        unix_now() - 100,
+        10,
+    )
+    .unwrap();
+    assert_problem(
+        call(
+            "POST",
+            &offer,
+            Some("application/json"),
+            Some(&format!(r#"{{"code": "{}"}}"#, old.expose())),
+        ),
+        410,
+        "enrollment-code-expired",
+    );
+    // Revocation: no token, malformed, unknown id.
+    let revoke = format!("{a}/v1/revoke");
+    assert_problem(
+        call(
+            "POST",
+            &revoke,
+            Some("application/json"),
+            Some(r#"{"revocation_ids": [1]}"#),
+        ),
+        401,
+        "unauthorized",
+    );
+    let auth = |body: &str| {
+        let r = ureq::post(&revoke)
+            .set("Content-Type", "application/json")
+            .set("Authorization", &format!("Bearer {ADMIN}"))
+            .send_string(body);
+        let r = match r {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let (st, ct) = (
+            r.status(),
+            r.header("content-type").unwrap_or("").to_owned(),
+        );
+        (
+            st,
+            ct,
+            serde_json::from_str::<Value>(&r.into_string().unwrap()).unwrap(),
+        )
+    };
+    assert_problem(
+        auth(r#"{"revocation_ids": [1], "citizen_id": "C1"}"#),
+        400,
+        "malformed",
+    );
+    assert_problem(auth(r#"{"revocation_ids": []}"#), 400, "malformed");
+    assert_problem(
+        auth(r#"{"revocation_ids": [999]}"#),
+        404,
+        "unknown-revocation-id",
+    );
+    assert_eq!(w.authority_store.latest_epoch().unwrap(), Some(0));
+    // Unknown routes and methods.
+    assert_problem(
+        call("GET", &format!("{a}/v1/nothing"), None, None),
+        404,
+        "not-found",
+    );
+    assert_problem(
+        call("GET", &format!("{s}/v1/verify"), None, None),
+        405,
+        "method-not-allowed",
+    );
+    assert_problem(
+        call("GET", &format!("{a}/v1/epochs?from=-1"), None, None),
+        400,
+        "malformed",
+    );
+    w.shutdown();
+}
+
+/// Every route the services answer is in their OpenAPI document, and nothing else is.
+#[test]
+fn openapi_documents_list_every_route() {
+    let w = World::new(Backend::Sqlite);
+    let cases = [
+        (
+            w.authority_url(),
+            vec![
+                ("get", "/v1/params"),
+                ("get", "/v1/issuer-keys"),
+                ("post", "/v1/enroll/offer"),
+                ("post", "/v1/enroll/finish"),
+                ("post", "/v1/revoke"),
+                ("get", "/v1/epochs"),
+                ("get", "/v1/health"),
+                ("get", "/openapi.json"),
+            ],
+        ),
+        (
+            w.shop_url(),
+            vec![
+                ("get", "/v1/policy"),
+                ("post", "/v1/requests"),
+                ("post", "/v1/verify"),
+                ("post", "/v1/verify/batch"),
+                ("get", "/v1/health"),
+                ("get", "/openapi.json"),
+            ],
+        ),
+    ];
+    for (base, routes) in cases {
+        let (s, doc) = get(&format!("{base}/openapi.json"));
+        assert_eq!(s, 200);
+        assert_eq!(doc["openapi"], "3.0.3");
+        let paths = doc["paths"].as_object().unwrap();
+        let mut documented: Vec<(String, String)> = paths
+            .iter()
+            .flat_map(|(p, ops)| {
+                ops.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(move |m| (m.clone(), p.clone()))
+            })
+            .collect();
+        documented.sort();
+        let mut expected: Vec<(String, String)> = routes
+            .iter()
+            .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+            .collect();
+        expected.sort();
+        assert_eq!(documented, expected);
+        // And each documented route exists (a wrong method or path would be 404/405).
+        for (m, p) in &expected {
+            let (st, _, v) = call(
+                &m.to_uppercase(),
+                &format!("{base}{p}"),
+                Some("application/json"),
+                (m == "post").then_some("{}"),
+            );
+            assert!(st != 404 && st != 405, "{m} {p}: {st} {v}");
+        }
+    }
+    let (s, params) = get(&format!("{}/v1/params", w.authority_url()));
+    assert_eq!(s, 200);
+    assert_eq!(params["schema"]["id"], "cn-network-id/v1");
+    assert_eq!(params["revocation"]["latest_epoch"], 0);
+    assert!(netnym::RangeParams::from_json(params["range_params"].to_string().as_bytes()).is_ok());
+    assert!(netnym::RegistryPublicKey::from_json(
+        params["revocation"]["registry_public_key"]
+            .to_string()
+            .as_bytes()
+    )
+    .is_ok());
+    let (s, pol) = get(&format!("{}/v1/policy", w.shop_url()));
+    assert_eq!((s, pol["verifier_id"].as_str()), (200, Some(SHOP)));
+    w.shutdown();
+}
