@@ -1541,9 +1541,15 @@ impl Verifier {
                         )
                         .map_err(|e| bad(format!("{e:?}")))?;
                         let g1 = params.prepared().bb_sig_params.g1;
+                        let digits: Vec<_> = parts
+                            .digits
+                            .iter()
+                            .map(|d| (d.A_prime, d.A_bar, d.t, d.r1, d.r2))
+                            .collect();
+                        if !batch.digit_schnorr(&g1, &challenge, &digits) {
+                            return Err(bad(format!("digit proofs of attribute {}", b.index)));
+                        }
                         for d in &cls.pok_sigs {
-                            d.verify_except_pairings(&challenge, &g1)
-                                .map_err(|e| bad(format!("{e:?}")))?;
                             batch.add(
                                 d.A_prime,
                                 params.prepared_pk(),
