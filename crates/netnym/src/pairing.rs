@@ -56,13 +56,42 @@ impl<'a> PairingBatch<'a> {
         }
     }
 
-    /// Add `e(x, q) = e(y, q2)`.
-    pub(crate) fn add(&mut self, x: G1Affine, q: &'a G2Prepared, y: G1Affine, q2: &'a G2Prepared) {
+    /// A fresh random 128-bit weight from the batch's stream.
+    pub(crate) fn weight(&mut self) -> Fr {
         let mut bytes = [0u8; 16];
         self.rng.fill_bytes(&mut bytes);
-        let r = Fr::from(u128::from_le_bytes(bytes));
+        Fr::from(u128::from_le_bytes(bytes))
+    }
+
+    /// Add `e(x, q) = e(y, q2)`.
+    pub(crate) fn add(&mut self, x: G1Affine, q: &'a G2Prepared, y: G1Affine, q2: &'a G2Prepared) {
+        let r = self.weight();
         self.push(q, x, r);
         self.push(q2, y, -r);
+    }
+
+    /// Check the Schnorr relations of weak-BB signature proofs (range digits) at once:
+    /// `g1·z1 − A'·z2 − Ā·c = t` for every `(A', Ā, t, z1, z2)`, as one multi-scalar
+    /// multiplication with random weights (the libraries check each with three scalar
+    /// multiplications).
+    pub(crate) fn digit_schnorr(
+        &mut self,
+        g1: &G1Affine,
+        challenge: &Fr,
+        digits: &[(G1Affine, G1Affine, G1Affine, Fr, Fr)],
+    ) -> bool {
+        let mut bases = Vec::with_capacity(3 * digits.len() + 1);
+        let mut scalars = Vec::with_capacity(3 * digits.len() + 1);
+        let mut g1_scalar = Fr::from(0u64);
+        for (a_prime, a_bar, t, z1, z2) in digits {
+            let w = self.weight();
+            g1_scalar += w * z1;
+            bases.extend([*a_prime, *a_bar, *t]);
+            scalars.extend([-(w * z2), -(w * challenge), -w]);
+        }
+        bases.push(*g1);
+        scalars.push(g1_scalar);
+        G1Projective::msm(&bases, &scalars).is_ok_and(|p| p.is_zero())
     }
 
     /// Check every equation at once.

@@ -1109,6 +1109,12 @@ pub struct Verifier {
     keyed_range: BTreeMap<KeyId, std::sync::Arc<KeyedRangeVerifier>>,
 }
 
+/// A range proof as the library's type, of either kind.
+enum ClsProof {
+    Public(smc_range_proof::prelude::CLSRangeProof<Bls12_381>),
+    Keyed(smc_range_proof::prelude::CLSRangeProofWithKV<G1Affine>),
+}
+
 /// How one range proof is verified.
 enum RangeCheck<'a> {
     Public(&'a RangeParams),
@@ -1507,7 +1513,7 @@ impl Verifier {
             // VER-021, VER-022: each range proof's opening shares the attribute's BBS+
             // response; the CLS proof holds for the verifier's own bounds.
             let ck = commitment_key();
-            for (b, parts, mode) in ranges {
+            for (b, parts, mode, cls) in ranges {
                 let resp = proof
                     .get_resp_for_message(b.index, &ids)
                     .map_err(|e| Rejection::new("VER-021", format!("credential {i}: {e:?}")))?;
@@ -1521,14 +1527,10 @@ impl Verifier {
                         format!("credential {i}: range opening for attribute {}", b.index),
                     ));
                 }
-                let base = mode.params().base();
                 let max = b.max.saturating_add(1);
                 let bad = |e| Rejection::new("VER-022", format!("credential {i}: {e:?}"));
-                match mode {
-                    RangeCheck::Public(params) => {
-                        let cls = parts
-                            .cls_proof(base)
-                            .ok_or_else(|| bad(format!("encoding {}", b.index)))?;
+                match (mode, cls) {
+                    (RangeCheck::Public(params), ClsProof::Public(cls)) => {
                         cls.verify_except_pairings(
                             &parts.C,
                             &challenge,
@@ -1539,9 +1541,15 @@ impl Verifier {
                         )
                         .map_err(|e| bad(format!("{e:?}")))?;
                         let g1 = params.prepared().bb_sig_params.g1;
+                        let digits: Vec<_> = parts
+                            .digits
+                            .iter()
+                            .map(|d| (d.A_prime, d.A_bar, d.t, d.r1, d.r2))
+                            .collect();
+                        if !batch.digit_schnorr(&g1, &challenge, &digits) {
+                            return Err(bad(format!("digit proofs of attribute {}", b.index)));
+                        }
                         for d in &cls.pok_sigs {
-                            d.verify_except_pairings(&challenge, &g1)
-                                .map_err(|e| bad(format!("{e:?}")))?;
                             batch.add(
                                 d.A_prime,
                                 params.prepared_pk(),
@@ -1551,10 +1559,7 @@ impl Verifier {
                         }
                         items.push(PairingItem::Range(i, b, params, parts, cls, challenge));
                     }
-                    RangeCheck::Keyed(k) => {
-                        let cls = parts
-                            .kv_proof(base)
-                            .ok_or_else(|| bad(format!("encoding {}", b.index)))?;
+                    (RangeCheck::Keyed(k), ClsProof::Keyed(cls)) => {
                         cls.verify(
                             &parts.C,
                             &challenge,
@@ -1566,6 +1571,7 @@ impl Verifier {
                         )
                         .map_err(|e| bad(format!("{e:?}")))?;
                     }
+                    _ => return Err(bad("range proof kind".to_owned())),
                 }
             }
             // VER-011: e(A', w) == e(Ā, g2).
@@ -1733,7 +1739,7 @@ impl Verifier {
         request: &PresentationRequest,
         c: &PresentedCredential,
         bounds: &[Bound],
-    ) -> Result<Vec<(Bound, RangeParts, RangeCheck<'a>)>, Rejection> {
+    ) -> Result<Vec<(Bound, RangeParts, RangeCheck<'a>, ClsProof)>, Rejection> {
         let bad = |d: String| Rejection::new("VER-020", format!("credential {i}: {d}"));
         if bounds.is_empty() {
             if !c.ranges.is_empty() {
@@ -1770,18 +1776,30 @@ impl Verifier {
                 return Err(bad(format!("wrong digit count for attribute {}", b.index)));
             }
             let mut contribution = g1_bytes(&parts.C).to_vec();
-            match &mode {
-                RangeCheck::Public(p) => parts
-                    .cls_proof(base)
-                    .ok_or_else(|| bad("encoding".to_owned()))?
-                    .challenge_contribution(&parts.C, ck, p.params(), &mut contribution)
-                    .map_err(|e| bad(format!("{e:?}")))?,
-                RangeCheck::Keyed(k) => parts
-                    .kv_proof(base)
-                    .ok_or_else(|| bad("encoding".to_owned()))?
-                    .challenge_contribution(&parts.C, ck, k.public_params().kv(), &mut contribution)
-                    .map_err(|e| bad(format!("{e:?}")))?,
-            }
+            // The library's proof object is built once here and reused by the checks.
+            let cls = match &mode {
+                RangeCheck::Public(p) => {
+                    let cls = parts
+                        .cls_proof(base)
+                        .ok_or_else(|| bad("encoding".to_owned()))?;
+                    cls.challenge_contribution(&parts.C, ck, p.params(), &mut contribution)
+                        .map_err(|e| bad(format!("{e:?}")))?;
+                    ClsProof::Public(cls)
+                }
+                RangeCheck::Keyed(k) => {
+                    let cls = parts
+                        .kv_proof(base)
+                        .ok_or_else(|| bad("encoding".to_owned()))?;
+                    cls.challenge_contribution(
+                        &parts.C,
+                        ck,
+                        k.public_params().kv(),
+                        &mut contribution,
+                    )
+                    .map_err(|e| bad(format!("{e:?}")))?;
+                    ClsProof::Keyed(cls)
+                }
+            };
             PokPedersenCommitmentProtocol::compute_challenge_contribution(
                 &ck.g,
                 &ck.h,
@@ -1791,7 +1809,7 @@ impl Verifier {
             )
             .map_err(|e| bad(format!("{e:?}")))?;
             tr.append(b"range", &contribution);
-            out.push((*b, parts.clone(), mode));
+            out.push((*b, parts.clone(), mode, cls));
         }
         Ok(out)
     }

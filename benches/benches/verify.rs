@@ -1,0 +1,159 @@
+//! Issue 5 measurements, side by side in one run: the verification floor, selective disclosure
+//! against `bbs_plus`'s own prover and verifier, and batch verification.
+//!
+//! Ids:
+//! - `floor/two_pairing`: `e(A', w)·e(−Ā, g2)` as one multi-pairing with both G2 points
+//!   prepared once: the least any BBS+ proof-of-knowledge verification costs;
+//! - `floor/msm_g1/{n}`: a G1 multi-scalar multiplication of `n` random points (12 is the size
+//!   of the second Schnorr check for 10 attributes with 2 disclosed);
+//! - `sd10/netnym_verify`, `sd10/netnym_verify_reference`, `sd10/bbs_plus_verify`: verifying a
+//!   10-attribute, 2-disclosed proof with NetNym's fast path (parsed input), with NetNym's
+//!   reference verifier (the libraries' own checks) and with `bbs_plus` alone (challenge
+//!   recomputation + `PoKOfSignatureG1Proof::verify`, key and params prepared once);
+//! - `sd10/netnym_prove`, `sd10/bbs_plus_prove`: the same proof made by NetNym
+//!   (`Presentation::create`, including its holder-side signature check) and by `bbs_plus`;
+//! - `batch/{n}/one_by_one`, `batch/{n}/verify_batch`: `n` parsed presentations (10
+//!   attributes, 2 disclosed, each for its own request) verified with `Verifier::verify` in a
+//!   loop and with `Verifier::verify_batch`.
+//!
+//! Run: `cargo bench -p netnym-benches --bench verify -- --warm-up-time 1 --measurement-time 3`
+
+use std::hint::black_box;
+
+use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine};
+use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_std::UniformRand;
+use criterion::{criterion_main, BatchSize, BenchmarkId, Criterion};
+use netnym::{ParsedPresentation, Presentation, PresentationRequest, Verifier};
+use netnym_benches::{presentation_request, rng, RawBbs, World, DISCLOSED, VERIFY_AT};
+
+fn floor(c: &mut Criterion) {
+    let mut rng = rng(500);
+    let mut group = c.benchmark_group("floor");
+    let a = G1Affine::rand(&mut rng);
+    let b = G1Affine::rand(&mut rng);
+    let q1: <Bls12_381 as Pairing>::G2Prepared = G2Affine::rand(&mut rng).into();
+    let q2: <Bls12_381 as Pairing>::G2Prepared = G2Affine::rand(&mut rng).into();
+    group.bench_function("two_pairing", |bench| {
+        bench.iter(|| {
+            Bls12_381::multi_pairing(
+                [black_box(a), G1Affine::from(-black_box(b).into_group())],
+                [q1.clone(), q2.clone()],
+            )
+        });
+    });
+    for n in [4usize, 12, 16, 64] {
+        let points: Vec<G1Affine> = (0..n).map(|_| G1Affine::rand(&mut rng)).collect();
+        let scalars: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+        group.bench_function(BenchmarkId::new("msm_g1", n), |bench| {
+            bench.iter(|| G1Projective::msm(black_box(&points), black_box(&scalars)));
+        });
+    }
+    group.finish();
+}
+
+fn presentations(
+    world: &World,
+    n: usize,
+    seed: u64,
+) -> Vec<(PresentationRequest, ParsedPresentation)> {
+    let mut rng = rng(seed);
+    (0..n)
+        .map(|_| {
+            let req = presentation_request(&mut rng, world.pk(), &DISCLOSED);
+            let p = Presentation::create(
+                &mut rng,
+                &req,
+                &[(&world.credential, world.pk())],
+                &world.link_secret,
+            )
+            .expect("presentation");
+            let parsed = ParsedPresentation::from_json(&p.to_json()).expect("parse");
+            (req, parsed)
+        })
+        .collect()
+}
+
+fn sd10(c: &mut Criterion) {
+    let world = World::new(10, 510);
+    let raw = RawBbs::new(10, 511);
+    let verifier = Verifier::new([world.pk().clone()]);
+    let (req, parsed) = presentations(&world, 1, 512).remove(0);
+    let raw_proof = raw.prove(&mut rng(513));
+    let mut rng = rng(514);
+    let mut group = c.benchmark_group("sd10");
+    group.bench_function("netnym_verify", |b| {
+        b.iter(|| {
+            verifier
+                .verify(black_box(&req), black_box(&parsed), VERIFY_AT)
+                .expect("ok")
+        });
+    });
+    group.bench_function("netnym_verify_reference", |b| {
+        b.iter(|| {
+            verifier
+                .verify_reference(black_box(&req), black_box(&parsed), VERIFY_AT)
+                .expect("ok")
+        });
+    });
+    group.bench_function("bbs_plus_verify", |b| {
+        b.iter(|| raw.verify(black_box(&raw_proof), true).expect("ok"));
+    });
+    group.bench_function("netnym_prove", |b| {
+        b.iter(|| {
+            Presentation::create(
+                &mut rng,
+                black_box(&req),
+                &[(&world.credential, world.pk())],
+                &world.link_secret,
+            )
+            .expect("ok")
+        });
+    });
+    let mut rng2 = netnym_benches::rng(515);
+    group.bench_function("bbs_plus_prove", |b| {
+        b.iter(|| raw.prove(&mut rng2));
+    });
+    group.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let world = World::new(10, 520);
+    let verifier = Verifier::new([world.pk().clone()]);
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10);
+    for n in [100usize, 1000] {
+        let items = presentations(&world, n, 521);
+        let refs: Vec<(&PresentationRequest, &ParsedPresentation)> =
+            items.iter().map(|(r, p)| (r, p)).collect();
+        group.bench_function(BenchmarkId::new(n.to_string(), "one_by_one"), |b| {
+            b.iter(|| {
+                refs.iter()
+                    .map(|(r, p)| verifier.verify(r, p, VERIFY_AT).is_ok())
+                    .filter(|ok| *ok)
+                    .count()
+            });
+        });
+        group.bench_function(BenchmarkId::new(n.to_string(), "verify_batch"), |b| {
+            b.iter_batched(
+                || (),
+                |()| {
+                    let out = verifier.verify_batch(black_box(&refs), VERIFY_AT);
+                    assert!(out.iter().all(Result::is_ok));
+                    out.len()
+                },
+                BatchSize::PerIteration,
+            );
+        });
+    }
+    group.finish();
+}
+
+fn benches() {
+    let mut c = Criterion::default().configure_from_args();
+    floor(&mut c);
+    sd10(&mut c);
+    batch(&mut c);
+}
+
+criterion_main!(benches);
