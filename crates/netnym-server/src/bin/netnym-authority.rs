@@ -1,0 +1,110 @@
+//! `netnym-authority`: a minimal authority daemon over an initialised data directory (or a
+//! PostgreSQL database). The full command line is `netnym authority serve` in `netnym-cli`; this
+//! binary exists so tests can run the authority as a separate process and kill it.
+//!
+//! ```text
+//! netnym-authority --data-dir DIR | --postgres URL  [--listen 127.0.0.1:0] [--addr-file FILE]
+//! env: NETNYM_AUTHORITY_PASSPHRASE (required), NETNYM_ADMIN_TOKEN (required, >= 16 chars)
+//! ```
+//! On start it writes the bound address to `--addr-file` (via a temporary file and a rename).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use netnym_server::{start_authority, system_clock, AdminToken, AuthorityConfig, AuthorityKeys};
+use netnym_store::{PgStore, SqliteStore, Store};
+
+struct Args {
+    data_dir: Option<PathBuf>,
+    postgres: Option<String>,
+    listen: SocketAddr,
+    addr_file: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        data_dir: None,
+        postgres: None,
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        addr_file: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--data-dir" => args.data_dir = Some(PathBuf::from(value()?)),
+            "--postgres" => args.postgres = Some(value()?),
+            "--listen" => {
+                args.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?;
+            }
+            "--addr-file" => args.addr_file = Some(PathBuf::from(value()?)),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if args.data_dir.is_some() == args.postgres.is_some() {
+        return Err("give exactly one of --data-dir or --postgres".to_owned());
+    }
+    Ok(args)
+}
+
+fn env(name: &str) -> Result<zeroize::Zeroizing<String>, String> {
+    std::env::var(name)
+        .map(zeroize::Zeroizing::new)
+        .map_err(|_| format!("set {name}"))
+}
+
+async fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    let store: Arc<dyn Store> = match (&args.data_dir, &args.postgres) {
+        (Some(dir), _) => Arc::new(SqliteStore::open_in_data_dir(dir).map_err(|e| e.to_string())?),
+        (_, Some(url)) => Arc::new(PgStore::connect(url).map_err(|e| e.to_string())?),
+        _ => return Err("no store".to_owned()),
+    };
+    let passphrase = env("NETNYM_AUTHORITY_PASSPHRASE")?;
+    let token = env("NETNYM_ADMIN_TOKEN")?;
+    let keys = {
+        let store = store.clone();
+        let pass = passphrase.clone();
+        tokio::task::spawn_blocking(move || AuthorityKeys::load(&*store, pass.as_bytes()))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?
+    };
+    let config = AuthorityConfig {
+        keys,
+        admin_token: AdminToken::new(&token)?,
+        clock: system_clock(),
+    };
+    let handle = start_authority(args.listen, store, config)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(file) = &args.addr_file {
+        let tmp = file.with_extension("tmp");
+        std::fs::write(&tmp, handle.addr().to_string()).map_err(|e| e.to_string())?;
+        std::fs::rename(&tmp, file).map_err(|e| e.to_string())?;
+    }
+    eprintln!("netnym-authority listening on {}", handle.base_url());
+    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+    handle.shutdown().await.map_err(|e| e.to_string())
+}
+
+fn main() -> std::process::ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("netnym-authority: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match rt.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("netnym-authority: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
