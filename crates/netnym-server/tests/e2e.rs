@@ -524,3 +524,110 @@ fn openapi_documents_list_every_route() {
     assert_eq!((s, pol["verifier_id"].as_str()), (200, Some(SHOP)));
     w.shutdown();
 }
+
+/// A TCP relay to PostgreSQL that the test can cut, to take "the database" down.
+struct Relay {
+    port: u16,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    conns: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Relay {
+    fn start(target: String) -> Self {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::{Arc, Mutex};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let down = Arc::new(AtomicBool::new(false));
+        let conns: Arc<Mutex<Vec<std::net::TcpStream>>> = Arc::new(Mutex::new(Vec::new()));
+        let (d, c) = (down.clone(), conns.clone());
+        std::thread::spawn(move || {
+            while !d.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        client.set_nonblocking(false).unwrap();
+                        let Ok(server) = std::net::TcpStream::connect(&target) else {
+                            continue;
+                        };
+                        let mut conns = c.lock().unwrap();
+                        conns.push(client.try_clone().unwrap());
+                        conns.push(server.try_clone().unwrap());
+                        for (mut from, mut to) in [
+                            (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                            (server, client),
+                        ] {
+                            std::thread::spawn(move || {
+                                let _ = std::io::copy(&mut from, &mut to);
+                                let _ = to.shutdown(std::net::Shutdown::Both);
+                            });
+                        }
+                    }
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+                }
+            }
+        });
+        Self { port, down, conns }
+    }
+
+    /// Stop accepting and cut every relayed connection.
+    fn cut(&self) {
+        self.down.store(true, Ordering::SeqCst);
+        for c in self.conns.lock().unwrap().drain(..) {
+            let _ = c.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+#[test]
+fn database_down_is_503_and_leaves_nothing_half_done() {
+    let Some(url) = pg_url() else { return };
+    let port = url
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("port="))
+        .expect("NETNYM_TEST_PG_URL in key=value form with port=");
+    let relay = Relay::start(format!("127.0.0.1:{port}"));
+    let relayed = url.replace(&format!("port={port}"), &format!("port={}", relay.port));
+    let schema = format!("e2e_down_{}", std::process::id());
+    let store: std::sync::Arc<dyn Store> =
+        std::sync::Arc::new(PgStore::connect_in_schema(&relayed, &schema).unwrap());
+    let _guard = PgSchemaGuard::new(&url, &schema);
+    let w = World::new(Backend::Sqlite);
+    let platform = w.start_platform_on(&shop_policy(), true, store);
+    let base = platform.base_url();
+    let h = enroll(&w, &w.code_for(&w.citizens[0].citizen_id));
+    let (req, _) = new_request(&base);
+    let p = present(&w, &h, &req);
+    assert_eq!(get(&format!("{base}/v1/health")).0, 200);
+
+    relay.cut();
+    let health = call("GET", &format!("{base}/v1/health"), None, None);
+    assert_problem(health, 503, "service-unavailable");
+    assert_problem(
+        call(
+            "POST",
+            &format!("{base}/v1/requests"),
+            Some("application/json"),
+            Some("{}"),
+        ),
+        503,
+        "service-unavailable",
+    );
+    assert_problem(
+        call(
+            "POST",
+            &format!("{base}/v1/verify"),
+            Some("application/json"),
+            Some(&verify_body(&p)),
+        ),
+        503,
+        "service-unavailable",
+    );
+    // The request is still open in the database (nothing half-consumed).
+    let direct = PgStore::connect_in_schema(&url, &schema).unwrap();
+    let stored = direct.request(req.nonce()).unwrap().unwrap();
+    assert!(stored.consumed_at.is_none());
+    assert_eq!(direct.account_count(SHOP).unwrap(), 0);
+    w.rt.block_on(platform.shutdown()).unwrap();
+    w.shutdown();
+}

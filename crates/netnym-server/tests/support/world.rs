@@ -27,6 +27,18 @@ pub(crate) struct PgGuard {
     schema: String,
 }
 
+/// Drops a PostgreSQL schema at the end of a test.
+pub(crate) type PgSchemaGuard = PgGuard;
+
+impl PgGuard {
+    pub(crate) fn new(url: &str, schema: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            schema: schema.to_owned(),
+        }
+    }
+}
+
 impl Drop for PgGuard {
     fn drop(&mut self) {
         if let Ok(mut c) = ::postgres::Client::connect(&self.url, ::postgres::NoTls) {
@@ -188,6 +200,15 @@ impl World {
     }
 
     pub(crate) fn start_platform(&self, policy_text: &str, toml: bool) -> ServerHandle {
+        self.start_platform_on(policy_text, toml, self.platform_store.clone())
+    }
+
+    pub(crate) fn start_platform_on(
+        &self,
+        policy_text: &str,
+        toml: bool,
+        store: Arc<dyn Store>,
+    ) -> ServerHandle {
         let text = policy_text.replace("KEY", &self.pk.key_id().to_string());
         let policy = Policy::parse(&text, toml)
             .unwrap()
@@ -205,7 +226,7 @@ impl World {
         };
         let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
         self.rt
-            .block_on(start_verifier(addr, self.platform_store.clone(), config))
+            .block_on(start_verifier(addr, store, config))
             .unwrap()
     }
 
