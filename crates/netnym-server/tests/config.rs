@@ -1,0 +1,197 @@
+//! Authority key management and policy validation.
+
+#![allow(clippy::unwrap_used)]
+
+use netnym::{IssuerPublicKey, IssuerSecretKey, Schema};
+use netnym_server::*;
+use netnym_store::*;
+use rand::SeedableRng;
+
+fn rng() -> rand_chacha::ChaCha20Rng {
+    rand_chacha::ChaCha20Rng::seed_from_u64(4)
+}
+
+#[test]
+fn authority_keys_are_sealed_and_need_the_passphrase() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    assert!(matches!(
+        AuthorityKeys::load(&store, b"pass"),
+        Err(AuthorityKeyError::NotInitialised)
+    ));
+    store
+        .import_citizens(&generate_citizens(1, 1, 5), 0)
+        .unwrap();
+    assert!(matches!(
+        AuthorityKeys::init(&store, &mut rng(), b"pass", 4, KdfParams::INSECURE_FAST),
+        Err(AuthorityKeyError::Domain(_))
+    ));
+    assert!(matches!(
+        AuthorityKeys::init(&store, &mut rng(), b"", 8, KdfParams::INSECURE_FAST),
+        Err(AuthorityKeyError::Seal(SecretError::EmptyPassphrase))
+    ));
+    let keys =
+        AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST).unwrap();
+    assert_eq!(store.latest_epoch().unwrap(), Some(0));
+    assert!(matches!(
+        AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST),
+        Err(AuthorityKeyError::AlreadyInitialised)
+    ));
+    let err = AuthorityKeys::load(&store, b"wrong").unwrap_err();
+    assert!(matches!(err, AuthorityKeyError::WrongPassphrase));
+    assert_eq!(err.to_string(), "wrong passphrase for the authority keys");
+    let loaded = AuthorityKeys::load(&store, b"pass").unwrap();
+    assert_eq!(loaded.issuer().public_key(), keys.issuer().public_key());
+    assert_eq!(loaded.registry().public_key(), keys.registry().public_key());
+    assert_eq!(loaded.range_params().id(), keys.range_params().id());
+    // Still one genesis entry.
+    assert_eq!(store.latest_epoch().unwrap(), Some(0));
+    // Debug never shows secrets.
+    let dbg = format!("{loaded:?}");
+    assert!(dbg.starts_with("AuthorityKeys") && !dbg.contains("secret_key"));
+    assert_eq!(
+        format!("{:?}", AdminToken::new("0123456789abcdef").unwrap()),
+        "AdminToken(..)"
+    );
+    assert!(AdminToken::new("short").is_err());
+}
+
+#[test]
+fn load_repairs_a_missing_genesis_and_refuses_a_foreign_log() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let keys =
+        AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST).unwrap();
+    drop(keys);
+    // A second database whose log belongs to another registry.
+    let other = SqliteStore::open_in_memory().unwrap();
+    let sealed = store
+        .sealed_secret(authority::AUTHORITY_SECRET_NAME)
+        .unwrap();
+    other
+        .put_sealed_secret(authority::AUTHORITY_SECRET_NAME, &sealed)
+        .unwrap();
+    // No genesis yet: load writes it.
+    AuthorityKeys::load(&other, b"pass").unwrap();
+    assert_eq!(other.latest_epoch().unwrap(), Some(0));
+    let third = SqliteStore::open_in_memory().unwrap();
+    let (foreign, genesis) =
+        netnym::RevocationAuthority::generate(&mut rand_chacha::ChaCha20Rng::seed_from_u64(77), 8)
+            .unwrap();
+    drop(foreign);
+    third.append_epoch(0, &[], &genesis.to_json(), 0).unwrap();
+    third
+        .put_sealed_secret(authority::AUTHORITY_SECRET_NAME, &sealed)
+        .unwrap();
+    assert!(matches!(
+        AuthorityKeys::load(&third, b"pass"),
+        Err(AuthorityKeyError::Corrupt(m)) if m.contains("another registry")
+    ));
+}
+
+fn key() -> IssuerPublicKey {
+    let sk = IssuerSecretKey::generate(&mut rng());
+    IssuerPublicKey::from_secret(&sk, &Schema::cn_network_id_v1())
+}
+
+fn policy(extra: &str) -> String {
+    format!(
+        r#"{{"verifier_id": "shop.example", "issuer_key_ids": ["{}"]{extra}}}"#,
+        key().key_id()
+    )
+}
+
+fn invalid(text: &str) -> String {
+    match Policy::parse(text, false).unwrap().validate(&[key()]) {
+        Err(PolicyError::Invalid(m)) => m,
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+#[test]
+fn policies_are_validated_at_load() {
+    let ok = Policy::parse(&policy(r#", "disclose": ["region"], "predicates": [{"age_at_least": 18}, {"valid_on": "today"}]"#), false)
+        .unwrap()
+        .validate(&[key()])
+        .unwrap();
+    assert!(ok.has_predicates());
+    assert_eq!(ok.policy().validity_seconds, 300);
+    assert!(ok.policy().pseudonym);
+    let req = ok
+        .request(&mut rng(), 1_764_000_000, None, Some(key().key_id()))
+        .unwrap();
+    assert!(req.pseudonym());
+    assert_eq!(req.expires_at(), 1_764_000_300);
+    assert_eq!(req.range_params(), Some(key().key_id()));
+
+    assert!(invalid(&policy(r#", "disclose": ["favourite_colour"]"#)).contains("unknown attribute"));
+    assert!(invalid(&policy(r#", "disclose": ["link_secret"]"#)).contains("holder's secret"));
+    assert!(invalid(&policy(r#", "validity_seconds": 0"#)).contains("validity_seconds"));
+    assert!(invalid(&policy(r#", "validity_seconds": 86401"#)).contains("validity_seconds"));
+    assert!(invalid(&policy(r#", "accepted_epochs": 0"#)).contains("accepted_epochs"));
+    assert!(invalid(&policy(r#", "predicates": [{"age_at_least": "x"}]"#)).contains("predicate"));
+    assert!(invalid(&policy(
+        r#", "disclose": ["birth_date"], "predicates": [{"age_at_least": 18}]"#
+    ))
+    .contains("both disclosed and range-checked"));
+    assert!(invalid(&policy(r#", "predicates": [{"region_within": "3x"}]"#)).contains("region"));
+    assert!(invalid(&policy(r#", "schema_id": "other/v1""#)).contains("schema"));
+    assert!(invalid(r#"{"verifier_id": "", "issuer_key_ids": []}"#).contains("verifier_id"));
+    assert!(invalid(r#"{"verifier_id": "a", "issuer_key_ids": []}"#).contains("must not be empty"));
+    assert!(invalid(&format!(
+        r#"{{"verifier_id": "a", "issuer_key_ids": ["{}"]}}"#,
+        "ab".repeat(32)
+    ))
+    .contains("not among the trusted keys"));
+    assert!(
+        invalid(r#"{"verifier_id": "a", "issuer_key_ids": ["nothex"]}"#).contains("issuer_key_ids")
+    );
+    // Syntax errors name the format and position; unknown fields are refused.
+    let e = Policy::parse("verifier_id = ", true).unwrap_err();
+    assert!(
+        matches!(e, PolicyError::Syntax { format: "TOML", .. }),
+        "{e}"
+    );
+    let e = Policy::parse(
+        r#"{"verifier_id": "a", "issuer_key_ids": [], "colour": 1}"#,
+        false,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("unknown field"), "{e}");
+    let e = Policy::from_file(std::path::Path::new("/nonexistent/policy.toml")).unwrap_err();
+    assert!(matches!(e, PolicyError::Io { .. }));
+}
+
+#[test]
+fn verifier_config_needs_range_params_and_registry_when_the_policy_does() {
+    let pk = key();
+    let store: std::sync::Arc<dyn Store> =
+        std::sync::Arc::new(SqliteStore::open_in_memory().unwrap());
+    let with_predicates =
+        Policy::parse(&policy(r#", "predicates": [{"age_at_least": 18}]"#), false)
+            .unwrap()
+            .validate(std::slice::from_ref(&pk))
+            .unwrap();
+    let cfg = VerifierConfig {
+        policy: with_predicates,
+        issuer_keys: vec![pk.clone()],
+        revocation: None,
+        range_params: None,
+        clock: system_clock(),
+    };
+    assert!(
+        matches!(VerifierState::new(store.clone(), cfg), Err(StartError::Config(m)) if m.contains("range-proof"))
+    );
+    let non_revoked = Policy::parse(&policy(r#", "non_revoked": true"#), false)
+        .unwrap()
+        .validate(std::slice::from_ref(&pk))
+        .unwrap();
+    let cfg = VerifierConfig {
+        policy: non_revoked,
+        issuer_keys: vec![pk],
+        revocation: None,
+        range_params: None,
+        clock: system_clock(),
+    };
+    assert!(
+        matches!(VerifierState::new(store, cfg), Err(StartError::Config(m)) if m.contains("non-revocation"))
+    );
+}
