@@ -111,6 +111,20 @@ impl IssuerBundle {
         }
     }
 
+    /// The bundle JSON (pretty).
+    pub(crate) fn to_json(&self) -> Vec<u8> {
+        let val = |b: Vec<u8>| serde_json::from_slice(&b).unwrap_or(serde_json::Value::Null);
+        let w = BundleWire {
+            ty: BUNDLE_TYPE.to_owned(),
+            version: 1,
+            issuer_keys: self.keys.iter().map(|k| val(k.to_json())).collect(),
+            range_params: self.range_params.iter().map(|k| val(k.to_json())).collect(),
+            registries: self.registries.iter().map(|k| val(k.to_json())).collect(),
+            epochs: self.epochs.iter().map(|e| val(e.to_json())).collect(),
+        };
+        serde_json::to_vec_pretty(&w).unwrap_or_default()
+    }
+
     /// A verifier trusting everything in the bundle. Epochs of registries not in the bundle
     /// are an error.
     pub(crate) fn verifier(&self) -> Result<Verifier, String> {

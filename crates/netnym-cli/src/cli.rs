@@ -20,6 +20,8 @@ pub(crate) enum Command {
     /// Verify a presentation offline: exit 0 and the claims as JSON, 1 if refused, 2 if an
     /// input is unreadable or malformed.
     Verify(VerifyArgs),
+    /// The whole system in one process: authority, two platforms, three citizens, revocation.
+    Demo(crate::demo::DemoArgs),
     /// Unlinkability lab: experiments, collusion simulation, privacy linter, reports.
     #[command(subcommand)]
     Lab(netnym_lab::cli::LabCommand),

@@ -111,6 +111,23 @@ impl Client {
         self.handle(&url, r)
     }
 
+    /// POST with `Authorization: Bearer <token>` (the authority's admin routes).
+    pub(crate) fn post_bearer(
+        &self,
+        path: &str,
+        body: &Value,
+        token: &str,
+    ) -> Result<Value, HttpError> {
+        let url = format!("{}{path}", self.base);
+        let r = self
+            .agent
+            .post(&url)
+            .set("Content-Type", "application/json")
+            .set("Authorization", &format!("Bearer {token}"))
+            .send_string(&body.to_string());
+        self.handle(&url, r)
+    }
+
     fn bad(&self, path: &str, reason: impl Into<String>) -> HttpError {
         HttpError::BadResponse {
             url: format!("{}{path}", self.base),
@@ -169,6 +186,18 @@ pub(crate) fn sync_params(
         .and_then(Value::as_str)
         .and_then(|s| KeyId::parse(s).ok())
         .ok_or_else(|| authority.bad("/v1/params", "missing current_issuer_key_id"))?;
+    // Range-proof parameters, when the authority publishes them (an extra field of
+    // /v1/params: one object or a list).
+    let ranges = match p.get("range_params") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v) if v.is_object() => vec![v.clone()],
+        _ => Vec::new(),
+    };
+    for r in ranges {
+        wallet
+            .add_range_params(r.to_string().as_bytes())
+            .map_err(|e| invalid("range-proof parameters")(e.to_string()))?;
+    }
     let registry = match p.get("revocation") {
         Some(r) if r.is_object() => {
             let json = authority.envelope("/v1/params", r, "registry_public_key")?;
@@ -235,38 +264,22 @@ pub(crate) fn update(
         .filter(|w| !w.revoked())
         .map(|w| w.epoch() + 1)
         .min();
-    let Some(mut from) = from else {
+    let Some(from) = from else {
         return Ok((WitnessUpdate::default(), 0));
     };
-    let mut entries = Vec::new();
-    let mut latest = 0;
-    loop {
-        let path = format!("/v1/epochs?from={from}");
-        let page = authority.get(&path)?;
-        latest = page.get("latest").and_then(Value::as_u64).unwrap_or(latest);
-        let items = page
-            .get("epochs")
-            .and_then(Value::as_array)
-            .ok_or_else(|| authority.bad(&path, "missing epochs"))?;
-        if items.is_empty() {
-            break;
-        }
-        for item in items {
-            let json = authority.envelope(&path, item, "entry")?;
-            let e =
-                EpochEntry::from_json(&json).map_err(|e| invalid("epoch entry")(e.to_string()))?;
-            if registry.is_some_and(|r| r != e.registry()) {
-                return Err(invalid("epoch entry")(
-                    "entry of another registry".to_owned(),
-                ));
-            }
-            from = from.max(e.epoch() + 1);
-            entries.push(e);
-        }
-        if from > latest {
-            break;
-        }
+    let entries = epochs_from(authority, from)?;
+    if let Some(e) = entries
+        .iter()
+        .find(|e| registry.is_some_and(|r| r != e.registry()))
+    {
+        return Err(invalid("epoch entry")(format!(
+            "epoch {} belongs to another registry",
+            e.epoch()
+        )));
     }
+    let latest = entries
+        .last()
+        .map_or(from.saturating_sub(1), EpochEntry::epoch);
     let report = wallet
         .update_witnesses(&entries)
         .map_err(|e| invalid("epoch log")(e.to_string()))?;
@@ -316,4 +329,39 @@ pub(crate) fn submit(verifier: &Client, presentation: &Presentation) -> Result<L
             .map(str::to_owned),
         claims: r.get("claims").cloned().unwrap_or(Value::Null),
     })
+}
+
+/// Every epoch entry `>= from` of the authority's public log (all pages).
+pub(crate) fn epochs_from(authority: &Client, from: u64) -> Result<Vec<EpochEntry>, ExchangeError> {
+    let mut out = Vec::new();
+    let mut next = from;
+    loop {
+        let path = format!("/v1/epochs?from={next}");
+        let page = authority.get(&path)?;
+        let latest = page.get("latest").and_then(Value::as_u64).unwrap_or(0);
+        let items = page
+            .get("epochs")
+            .and_then(Value::as_array)
+            .ok_or_else(|| authority.bad(&path, "missing epochs"))?;
+        let before = out.len();
+        for item in items {
+            let json = authority.envelope(&path, item, "entry")?;
+            let e =
+                EpochEntry::from_json(&json).map_err(|e| invalid("epoch entry")(e.to_string()))?;
+            next = next.max(e.epoch() + 1);
+            out.push(e);
+        }
+        if out.len() == before || next > latest {
+            return Ok(out);
+        }
+    }
+}
+
+/// A verifier's view of a remote authority's epoch log, over `GET /v1/epochs`.
+pub(crate) struct HttpEpochSource(pub(crate) Client);
+
+impl netnym_server::EpochSource for HttpEpochSource {
+    fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String> {
+        epochs_from(&self.0, from).map_err(|e| e.to_string())
+    }
 }

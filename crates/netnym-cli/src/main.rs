@@ -1,6 +1,6 @@
 //! `netnym`: the NetNym command-line tool.
 //!
-//! Commands: `wallet init|list|enroll|update|present`, `verify`, `lab ...`.
+//! Commands: `demo`, `wallet init|list|enroll|update|present`, `verify`, `lab ...`.
 //!
 //! ## Errors and exit codes
 //! Every command has its own error enum mapped to a one-line message on stderr
@@ -12,6 +12,7 @@
 
 mod bundle;
 mod cli;
+mod demo;
 mod http;
 mod verify;
 mod wallet_cmd;
@@ -34,6 +35,8 @@ enum CliError {
     Verify(#[from] verify::VerifyCmdError),
     #[error(transparent)]
     Wallet(#[from] wallet_cmd::WalletCmdError),
+    #[error(transparent)]
+    Demo(#[from] demo::DemoError),
     #[error("lab: {0}")]
     Lab(#[from] netnym_lab::cli::LabError),
     #[error("cannot seed the random number generator: {0}")]
@@ -45,6 +48,7 @@ impl CliError {
         match self {
             Self::Verify(e) => e.exit_code(),
             Self::Wallet(e) => e.exit_code(),
+            Self::Demo(e) => e.exit_code(),
             Self::Lab(_) | Self::Rng(_) => 1,
         }
     }
@@ -64,6 +68,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Wallet(c) => Ok(wallet_cmd::run(&mut rng, c)?),
+        Command::Demo(a) => Ok(demo::run(&mut rng, &a)?),
         Command::Lab(c) => Ok(netnym_lab::cli::run(c)?),
     }
 }

@@ -106,7 +106,27 @@ pub(crate) fn verify_files(
     let parsed = ParsedPresentation::from_json(&presentation_bytes)
         .map_err(|e| malformed("presentation", presentation, e.to_string()))?;
     match verifier.verify(&request, &parsed, now) {
-        Ok(v) => Ok(v.to_json()),
+        Ok(v) => {
+            // The core's claims, plus what the request made the presentation prove about
+            // hidden attributes (verified with it).
+            let mut claims = v.to_json();
+            if let Some(creds) = claims
+                .get_mut("credentials")
+                .and_then(serde_json::Value::as_array_mut)
+            {
+                for (c, q) in creds.iter_mut().zip(request.credentials()) {
+                    if !q.predicates().is_empty() {
+                        c["predicates"] =
+                            serde_json::to_value(q.predicates()).unwrap_or(serde_json::Value::Null);
+                    }
+                    if let Some(nr) = q.non_revoked() {
+                        c["non_revoked"] =
+                            serde_json::to_value(nr).unwrap_or(serde_json::Value::Null);
+                    }
+                }
+            }
+            Ok(claims)
+        }
         Err(VerifyError::RequestExpired) => Err(VerifyCmdError::Expired { now }),
         Err(VerifyError::Malformed(e)) => {
             Err(malformed("presentation", presentation, e.to_string()))

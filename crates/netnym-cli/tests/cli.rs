@@ -127,6 +127,10 @@ fn verify_good_files_exit_0_with_claims() {
         .get("birth_date")
         .is_none());
     assert!(claims["pseudonym"].is_string());
+    assert_eq!(
+        claims["credentials"][0]["predicates"],
+        serde_json::json!([{"age_at_least": 18}])
+    );
 }
 
 #[test]
@@ -419,4 +423,63 @@ fn wallet_present_offline_without_credentials_says_why() {
         "{e}"
     );
     assert_eq!(fs::read(&w).unwrap(), before);
+}
+
+#[test]
+fn demo_runs_end_to_end_and_its_files_verify() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = netnym(
+        &[
+            "demo",
+            "--insecure-fast-kdf",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{text}\n{}", stderr(&o));
+    for needle in [
+        "Checked: each platform sees one stable pseudonym per citizen; the 6 pseudonyms are all different",
+        "refused (409 nonce-replayed)",
+        "its revocation witness is at epoch 0, the request accepts 1..=1",
+        "wallet knows: query 1: cred-1: it has been revoked",
+        "signed in again to both platforms: same accounts",
+        "Summary:",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    let o = verify(
+        &out.join("issuer.json"),
+        &out.join("request.json"),
+        &out.join("presentation.json"),
+        now(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let claims: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(claims["verifier_id"], "shop.example");
+    assert!(claims["pseudonym"].is_string());
+    assert_eq!(claims["credentials"][0]["non_revoked"]["min_epoch"], 1);
+    // The same files with the revoked epoch log cut off: the request names epoch 1, which the
+    // verifier then does not know.
+    let mut bundle: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("issuer.json")).unwrap()).unwrap();
+    bundle["epochs"].as_array_mut().unwrap().truncate(1);
+    let cut = out.join("issuer-genesis-only.json");
+    fs::write(&cut, bundle.to_string()).unwrap();
+    let o = verify(
+        &cut,
+        &out.join("request.json"),
+        &out.join("presentation.json"),
+        now(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
