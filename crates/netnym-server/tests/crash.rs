@@ -42,11 +42,50 @@ impl Drop for Server {
     }
 }
 
-fn spawn(dir: &Path, round: u32) -> Server {
+/// Where the authority keeps its data: a SQLite data dir, or a PostgreSQL schema.
+enum Db {
+    Sqlite(std::path::PathBuf),
+    Postgres { url: String, schema: String },
+}
+
+impl Db {
+    fn open(&self) -> Box<dyn Store> {
+        match self {
+            Self::Sqlite(dir) => Box::new(SqliteStore::open_in_data_dir(dir).unwrap()),
+            Self::Postgres { url, schema } => {
+                Box::new(PgStore::connect_in_schema(url, schema).unwrap())
+            }
+        }
+    }
+
+    fn args(&self) -> Vec<String> {
+        match self {
+            Self::Sqlite(dir) => vec!["--data-dir".into(), dir.to_str().unwrap().into()],
+            Self::Postgres { url, schema } => vec![
+                "--postgres".into(),
+                url.clone(),
+                "--pg-schema".into(),
+                schema.clone(),
+            ],
+        }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Self::Postgres { url, schema } = self {
+            if let Ok(mut c) = ::postgres::Client::connect(url, ::postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+fn spawn(db: &Db, dir: &Path, round: u32) -> Server {
     let addr_file = dir.join(format!("addr-{round}"));
     let mut server = Server {
         child: Command::new(env!("CARGO_BIN_EXE_netnym-authority"))
-            .args(["--data-dir", dir.join("data").to_str().unwrap()])
+            .args(db.args())
             .args(["--addr-file", addr_file.to_str().unwrap()])
             .env("NETNYM_AUTHORITY_PASSPHRASE", PASS)
             .env("NETNYM_ADMIN_TOKEN", TOKEN)
@@ -106,14 +145,15 @@ fn enroll(url: &str, pk: &IssuerPublicKey, code: &str) -> Result<(u16, Value), S
     post(&format!("{url}/v1/enroll/finish"), &body, false)
 }
 
-fn setup(dir: &Path) -> (Vec<(String, String)>, IssuerPublicKey) {
-    let store = SqliteStore::open_in_data_dir(&dir.join("data")).unwrap();
+fn setup(db: &Db) -> (Vec<(String, String)>, IssuerPublicKey) {
+    let store = db.open();
+    let store = &*store;
     let citizens = store
         .import_citizens(&generate_citizens(5, 1, CITIZENS), unix_now())
         .unwrap();
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
     let keys = netnym_server::AuthorityKeys::init(
-        &store,
+        store,
         &mut rng,
         PASS.as_bytes(),
         64,
@@ -124,7 +164,7 @@ fn setup(dir: &Path) -> (Vec<(String, String)>, IssuerPublicKey) {
         .iter()
         .map(|c| {
             let code = netnym_server::create_enrollment_code(
-                &store,
+                store,
                 &mut rng,
                 &c.citizen_id,
                 unix_now(),
@@ -138,11 +178,34 @@ fn setup(dir: &Path) -> (Vec<(String, String)>, IssuerPublicKey) {
 }
 
 #[test]
-fn sigkill_during_enrollment_and_revocation_loses_nothing() {
+fn sigkill_during_enrollment_and_revocation_loses_nothing_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let (codes, pk) = setup(dir.path());
+    let db = Db::Sqlite(dir.path().join("data"));
+    crash_and_restart(&db, dir.path());
+}
+
+#[test]
+fn sigkill_during_enrollment_and_revocation_loses_nothing_postgres() {
+    let Ok(url) = std::env::var("NETNYM_TEST_PG_URL") else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but NETNYM_TEST_PG_URL is not set"
+        );
+        eprintln!("NETNYM_TEST_PG_URL not set: PostgreSQL variant skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::Postgres {
+        url,
+        schema: format!("crash_{}", std::process::id()),
+    };
+    crash_and_restart(&db, dir.path());
+}
+
+fn crash_and_restart(db: &Db, dir: &Path) {
+    let (codes, pk) = setup(db);
     let codes = Arc::new(codes);
-    let mut server = spawn(dir.path(), 0);
+    let mut server = spawn(db, dir, 0);
 
     let acked_enroll = Arc::new(Mutex::new(Vec::<String>::new()));
     let acked_revoke = Arc::new(Mutex::new(Vec::<(u64, u64)>::new()));
@@ -218,8 +281,8 @@ fn sigkill_during_enrollment_and_revocation_loses_nothing() {
     assert!(acked_enroll.len() >= 4 && acked_revoke.len() >= 3);
 
     // Restart on the same data directory.
-    let mut server = spawn(dir.path(), 1);
-    let store = SqliteStore::open_in_data_dir(&dir.path().join("data")).unwrap();
+    let mut server = spawn(db, dir, 1);
+    let store = db.open();
 
     // Every acknowledged revocation is in the log, at the epoch acknowledged.
     let log = store.epochs_from(0, 1000).unwrap();

@@ -3,6 +3,8 @@
 //! `NETNYM_TEST_PG_URL` is set, on PostgreSQL.
 
 #![allow(clippy::unwrap_used)]
+// Threads are all spawned before any is joined.
+#![allow(clippy::needless_collect)]
 
 #[path = "support/world.rs"]
 mod common;
@@ -89,6 +91,34 @@ fn full_flow(backend: Backend) {
         Some(&verify_body(&p)),
     );
     assert_problem(replay, 409, "nonce-replayed");
+    // Concurrent submissions of one presentation: exactly one wins.
+    let (req, _) = new_request(&w.shop_url());
+    let p = std::sync::Arc::new(present(&w, &alice, &req));
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let racers: Vec<_> = (0..4)
+        .map(|_| {
+            let (p, url, barrier) = (p.clone(), url.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let (s, _, v) = call(
+                    "POST",
+                    &url,
+                    Some("application/json"),
+                    Some(&verify_body(&p)),
+                );
+                (s, v["code"].as_str().map(str::to_owned))
+            })
+        })
+        .collect();
+    let mut outcomes: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+    outcomes.sort();
+    assert_eq!(outcomes[0], (200, None), "{outcomes:?}");
+    assert!(
+        outcomes[1..]
+            .iter()
+            .all(|o| *o == (409, Some("nonce-replayed".to_owned()))),
+        "{outcomes:?}"
+    );
     // A presentation for the shop is not accepted by the rail platform (same database).
     let (req, _) = new_request(&w.shop_url());
     let p = present(&w, &alice, &req);

@@ -3,7 +3,8 @@
 //! binary exists so tests can run the authority as a separate process and kill it.
 //!
 //! ```text
-//! netnym-authority --data-dir DIR | --postgres URL  [--listen 127.0.0.1:0] [--addr-file FILE]
+//! netnym-authority --data-dir DIR | --postgres URL [--pg-schema NAME]
+//!                   [--listen 127.0.0.1:0] [--addr-file FILE]
 //! env: NETNYM_AUTHORITY_PASSPHRASE (required), NETNYM_ADMIN_TOKEN (required, >= 16 chars)
 //! ```
 //! On start it writes the bound address to `--addr-file` (via a temporary file and a rename).
@@ -18,6 +19,7 @@ use netnym_store::{PgStore, SqliteStore, Store};
 struct Args {
     data_dir: Option<PathBuf>,
     postgres: Option<String>,
+    pg_schema: Option<String>,
     listen: SocketAddr,
     addr_file: Option<PathBuf>,
 }
@@ -26,6 +28,7 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         data_dir: None,
         postgres: None,
+        pg_schema: None,
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         addr_file: None,
     };
@@ -35,6 +38,7 @@ fn parse_args() -> Result<Args, String> {
         match flag.as_str() {
             "--data-dir" => args.data_dir = Some(PathBuf::from(value()?)),
             "--postgres" => args.postgres = Some(value()?),
+            "--pg-schema" => args.pg_schema = Some(value()?),
             "--listen" => {
                 args.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?;
             }
@@ -58,7 +62,13 @@ async fn run() -> Result<(), String> {
     let args = parse_args()?;
     let store: Arc<dyn Store> = match (&args.data_dir, &args.postgres) {
         (Some(dir), _) => Arc::new(SqliteStore::open_in_data_dir(dir).map_err(|e| e.to_string())?),
-        (_, Some(url)) => Arc::new(PgStore::connect(url).map_err(|e| e.to_string())?),
+        (_, Some(url)) => Arc::new(
+            match &args.pg_schema {
+                Some(schema) => PgStore::connect_in_schema(url, schema),
+                None => PgStore::connect(url),
+            }
+            .map_err(|e| e.to_string())?,
+        ),
         _ => return Err("no store".to_owned()),
     };
     let passphrase = env("NETNYM_AUTHORITY_PASSPHRASE")?;
