@@ -30,6 +30,25 @@
 //!   when verifying a request made by another replica); `accepted_epochs = 1` (the default)
 //!   accepts only the latest epoch, so a revoked holder fails as soon as the verifier has
 //!   learned the revoking epoch.
+//!
+//! ## Limits and open points
+//! - No rate limiting, request timeouts or TLS in the services themselves: deploy them behind
+//!   a reverse proxy that terminates TLS and limits clients (enrollment codes carry 80 random
+//!   bits, so guessing is not the concern; resource exhaustion is).
+//! - The revocation domain (`1..=N`, [`DEFAULT_REVOCATION_DOMAIN`]) is fixed when the authority
+//!   is initialised; citizens imported later with ids above `N` get
+//!   `revocation-domain-exhausted` at enrollment.
+//! - One authority process writes revocations (a mutex serialises them); a second writer is
+//!   refused by the store's gapless epoch rule rather than coordinated.
+//! - The verifier keeps consumed nonces until they expire, then purges them; a presentation for
+//!   a purged request is `unknown-request` (its request is expired anyway).
+//!
+//! ## Tests
+//! `cargo test -p netnym-server` runs the end-to-end tests over loopback HTTP (`tests/e2e.rs`),
+//! key and policy tests (`tests/config.rs`) and the SIGKILL crash test (`tests/crash.rs`, which
+//! runs the `netnym-authority` binary). With `NETNYM_TEST_PG_URL` set (for example after
+//! `eval "$(bash .ci/pg-start.sh)"`), the same flows also run on PostgreSQL, plus a
+//! database-down test through a relay the test cuts.
 #![forbid(unsafe_code)]
 
 pub mod authority;

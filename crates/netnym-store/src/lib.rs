@@ -49,6 +49,12 @@
 //! - **PostgreSQL schemas**: [`PgStore::connect_in_schema`] confines a store to one schema
 //!   (created if missing); the tests use a fresh schema each.
 //!
+//! ## Tests
+//! `cargo test -p netnym-store` runs every table's tests on SQLite; with `NETNYM_TEST_PG_URL`
+//! set (`eval "$(bash .ci/pg-start.sh)"` starts a throwaway PostgreSQL on 127.0.0.1:55432 and
+//! prints it) the same test functions also run on PostgreSQL, each in a fresh schema. Under
+//! `CI=true` a missing URL fails the tests instead of skipping.
+//!
 //! # Example
 //! ```
 //! use netnym_store::*;
