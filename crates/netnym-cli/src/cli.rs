@@ -1,5 +1,6 @@
 //! Command-line definitions (clap derive).
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -14,6 +15,12 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// The national authority: keys, citizen registry, enrollment codes, service, revocation.
+    #[command(subcommand)]
+    Authority(AuthorityCommand),
+    /// A platform's verifier service.
+    #[command(subcommand)]
+    Verifier(VerifierCommand),
     /// The holder's wallet.
     #[command(subcommand)]
     Wallet(WalletCommand),
@@ -96,6 +103,10 @@ pub(crate) struct WalletEnrollArgs {
     /// The one-time enrollment code.
     #[arg(long)]
     pub(crate) code: String,
+    /// The authority's public data (issuer bundle) to pin first: issuer key, range-proof
+    /// parameters, registry key.
+    #[arg(long)]
+    pub(crate) issuer: Option<PathBuf>,
 }
 
 /// `netnym wallet update` options.
@@ -127,4 +138,131 @@ pub(crate) struct WalletPresentArgs {
     /// Present without asking for confirmation.
     #[arg(long)]
     pub(crate) yes: bool,
+    /// Public data (issuer bundle) to pin first, e.g. range-proof parameters the request names.
+    #[arg(long)]
+    pub(crate) issuer: Option<PathBuf>,
+}
+
+/// Where a service keeps its data.
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    /// Data directory (embedded SQLite `netnym.sqlite3`, created with mode 0700).
+    #[arg(long)]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// PostgreSQL URL instead of SQLite, e.g. postgres://user@localhost/netnym.
+    #[arg(long, conflicts_with = "data_dir")]
+    pub(crate) database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuthorityCommand {
+    /// Generate and seal the authority's keys (NETNYM_AUTHORITY_PASSPHRASE), start the epoch
+    /// log, write the public data (DIR/public/issuer.json).
+    Init(AuthorityInitArgs),
+    /// Run the authority's HTTP service (NETNYM_AUTHORITY_PASSPHRASE, NETNYM_ADMIN_TOKEN).
+    Serve(AuthorityServeArgs),
+    /// Register citizens from a CSV file, or synthetic ones.
+    Import(AuthorityImportArgs),
+    /// Create a one-time enrollment code for a registered citizen (printed once).
+    EnrollCode(AuthorityEnrollCodeArgs),
+    /// Revoke a citizen's credentials through the running service (NETNYM_ADMIN_TOKEN).
+    Revoke(AuthorityRevokeArgs),
+}
+
+/// `netnym authority init` options.
+#[derive(Debug, Args)]
+pub(crate) struct AuthorityInitArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Revocation ids 1..=N the registry covers (at least the number of citizens).
+    #[arg(long, default_value_t = netnym_server::DEFAULT_REVOCATION_DOMAIN)]
+    pub(crate) domain: u64,
+    /// Where to write the public data (default DATA_DIR/public, or ./public).
+    #[arg(long)]
+    pub(crate) public_dir: Option<PathBuf>,
+    /// INSECURE, for tests: cheap Argon2 for sealing the keys.
+    #[arg(long)]
+    pub(crate) insecure_fast_kdf: bool,
+}
+
+/// `netnym authority serve` options.
+#[derive(Debug, Args)]
+pub(crate) struct AuthorityServeArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Address to listen on (port 0: any free port; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) listen: SocketAddr,
+}
+
+/// `netnym authority import` options.
+#[derive(Debug, Args)]
+pub(crate) struct AuthorityImportArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Citizen CSV file (header: citizen_id and the cn-network-id/v1 attributes).
+    #[arg(long, conflicts_with = "synthetic")]
+    pub(crate) csv: Option<PathBuf>,
+    /// Generate this many synthetic citizens instead.
+    #[arg(long)]
+    pub(crate) synthetic: Option<usize>,
+    /// Seed of the synthetic citizens.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// How many imported citizen ids to print.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) show: usize,
+}
+
+/// `netnym authority enroll-code` options.
+#[derive(Debug, Args)]
+pub(crate) struct AuthorityEnrollCodeArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// The citizen id.
+    #[arg(long)]
+    pub(crate) citizen: String,
+    /// Validity of the code, in seconds.
+    #[arg(long, default_value_t = 7 * 24 * 3600)]
+    pub(crate) ttl: u64,
+}
+
+/// `netnym authority revoke` options.
+#[derive(Debug, Args)]
+pub(crate) struct AuthorityRevokeArgs {
+    /// Authority base URL.
+    #[arg(long)]
+    pub(crate) authority: String,
+    /// The citizen to revoke.
+    #[arg(long, conflicts_with = "revocation_id")]
+    pub(crate) citizen: Option<String>,
+    /// Revocation ids to revoke (repeatable).
+    #[arg(long)]
+    pub(crate) revocation_id: Vec<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum VerifierCommand {
+    /// Run a platform's verifier service from a policy file.
+    Serve(VerifierServeArgs),
+}
+
+/// `netnym verifier serve` options.
+#[derive(Debug, Args)]
+pub(crate) struct VerifierServeArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Policy file (JSON, or TOML with a .toml extension; see crates/netnym-server/API.md).
+    #[arg(long)]
+    pub(crate) policy: PathBuf,
+    /// The authority's public data (issuer bundle written by `authority init`).
+    #[arg(long)]
+    pub(crate) issuer: PathBuf,
+    /// Authority base URL, for the revocation epoch log (needed when the policy has
+    /// non_revoked = true).
+    #[arg(long)]
+    pub(crate) authority: Option<String>,
+    /// Address to listen on (port 0: any free port; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    pub(crate) listen: SocketAddr,
 }

@@ -1,6 +1,7 @@
 //! `netnym`: the NetNym command-line tool.
 //!
-//! Commands: `demo`, `wallet init|list|enroll|update|present`, `verify`, `lab ...`.
+//! Commands: `demo`, `authority init|serve|import|enroll-code|revoke`, `verifier serve`,
+//! `wallet init|list|enroll|update|present`, `verify`, `lab ...`.
 //!
 //! ## Errors and exit codes
 //! Every command has its own error enum mapped to a one-line message on stderr
@@ -10,6 +11,7 @@
 //! stack trace: a panic hook prints one line and the process exits with 70.
 #![forbid(unsafe_code)]
 
+mod authority_cmd;
 mod bundle;
 mod cli;
 mod demo;
@@ -37,6 +39,8 @@ enum CliError {
     Wallet(#[from] wallet_cmd::WalletCmdError),
     #[error(transparent)]
     Demo(#[from] demo::DemoError),
+    #[error(transparent)]
+    Service(#[from] authority_cmd::ServiceCmdError),
     #[error("lab: {0}")]
     Lab(#[from] netnym_lab::cli::LabError),
     #[error("cannot seed the random number generator: {0}")]
@@ -49,6 +53,7 @@ impl CliError {
             Self::Verify(e) => e.exit_code(),
             Self::Wallet(e) => e.exit_code(),
             Self::Demo(e) => e.exit_code(),
+            Self::Service(e) => e.exit_code(),
             Self::Lab(_) | Self::Rng(_) => 1,
         }
     }
@@ -69,6 +74,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Wallet(c) => Ok(wallet_cmd::run(&mut rng, c)?),
         Command::Demo(a) => Ok(demo::run(&mut rng, &a)?),
+        Command::Authority(c) => Ok(authority_cmd::run(&mut rng, c)?),
+        Command::Verifier(cli::VerifierCommand::Serve(a)) => Ok(authority_cmd::verifier_serve(&a)?),
         Command::Lab(c) => Ok(netnym_lab::cli::run(c)?),
     }
 }

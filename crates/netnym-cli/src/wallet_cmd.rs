@@ -52,7 +52,7 @@ pub(crate) enum WalletCmdError {
     Public(#[from] AddPublicError),
     #[error("{0}")]
     Input(#[from] crate::verify::VerifyCmdError),
-    #[error("request file {path} is malformed: {reason}")]
+    #[error("file {path} is malformed: {reason}")]
     BadRequest { path: PathBuf, reason: String },
     #[error("give --verifier URL or --request FILE")]
     NoRequestSource,
@@ -249,12 +249,36 @@ fn list(path: &Path, history: bool) -> Result<(), WalletCmdError> {
     Ok(())
 }
 
+/// Pin an issuer bundle's public data in the wallet.
+fn pin_bundle(w: &mut Wallet, path: &Path) -> Result<(), WalletCmdError> {
+    let bytes = read_limited("issuer", path, crate::bundle::MAX_BUNDLE_BYTES)?;
+    let bundle = crate::bundle::IssuerBundle::from_json(&bytes).map_err(|reason| {
+        WalletCmdError::BadRequest {
+            path: path.to_owned(),
+            reason,
+        }
+    })?;
+    for k in &bundle.keys {
+        w.add_issuer_key(&k.to_json())?;
+    }
+    for r in &bundle.range_params {
+        w.add_range_params(&r.to_json())?;
+    }
+    for r in &bundle.registries {
+        w.add_registry_key(&r.to_json())?;
+    }
+    Ok(())
+}
+
 fn enroll(
     rng: &mut (impl RngCore + CryptoRng),
     a: &WalletEnrollArgs,
 ) -> Result<(), WalletCmdError> {
     let password = read_password(false)?;
     let mut w = Wallet::open(&a.wallet, &password)?;
+    if let Some(path) = &a.issuer {
+        pin_bundle(&mut w, path)?;
+    }
     let e = http::enroll(rng, &Client::new(&a.authority), &mut w, &a.code, now())?;
     w.save(rng)?;
     println!(
@@ -273,6 +297,9 @@ fn present(
 ) -> Result<(), WalletCmdError> {
     let password = read_password(false)?;
     let mut w = Wallet::open(&a.wallet, &password)?;
+    if let Some(path) = &a.issuer {
+        pin_bundle(&mut w, path)?;
+    }
     let request = match (&a.verifier, &a.request) {
         (Some(url), _) => http::fetch_request(&Client::new(url))?,
         (None, Some(path)) => {

@@ -1,0 +1,322 @@
+//! `netnym authority ...` and `netnym verifier serve`: the services and their administration.
+//!
+//! Storage: `--data-dir DIR` (embedded SQLite, `DIR/netnym.sqlite3`) or `--database URL`
+//! (PostgreSQL). Secrets come from the environment or a prompt: `NETNYM_AUTHORITY_PASSPHRASE`
+//! (unseals the authority's keys), `NETNYM_ADMIN_TOKEN` (the bearer token of `POST /v1/revoke`,
+//! at least 16 characters).
+//!
+//! `authority init` also writes the authority's **public data** to `DIR/public/`:
+//! `issuer.json` (an issuer bundle: issuer key, range-proof parameters, registry key; the
+//! format of `netnym verify --issuer`), which platforms (`verifier serve --issuer`) and wallets
+//! (`wallet enroll --issuer`) load as trusted input. The range-proof parameters are generated
+//! there and their digit-signing key is discarded (the authority service does not publish
+//! them yet, see the crate docs).
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indicatif::ProgressBar;
+use netnym::RangeParams;
+use netnym_server::{
+    create_enrollment_code, start_authority, start_verifier, system_clock, AdminToken,
+    AuthorityConfig, AuthorityKeys, Policy, ServerHandle, VerifierConfig, VerifierRevocation,
+};
+use netnym_store::{generate_citizens, parse_citizens_csv, PgStore, SqliteStore, Store};
+use rand::{CryptoRng, RngCore};
+use serde_json::json;
+use thiserror::Error;
+
+use crate::bundle::IssuerBundle;
+use crate::cli::{AuthorityCommand, StoreArgs, VerifierServeArgs};
+use crate::http::{Client, HttpEpochSource, HttpError};
+use crate::verify::read_limited;
+use crate::wallet_cmd::now;
+
+/// Environment variable holding the authority's passphrase.
+pub(crate) const PASSPHRASE_ENV: &str = "NETNYM_AUTHORITY_PASSPHRASE";
+/// Environment variable holding the admin bearer token.
+pub(crate) const ADMIN_TOKEN_ENV: &str = "NETNYM_ADMIN_TOKEN";
+/// Digit base of the range-proof parameters `authority init` generates.
+const RANGE_BASE: u16 = 16;
+/// Largest citizen CSV read, in bytes.
+const MAX_CSV_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Errors of `netnym authority` and `netnym verifier`.
+#[derive(Debug, Error)]
+pub(crate) enum ServiceCmdError {
+    #[error("no {what}: set {var} or run in a terminal")]
+    NoSecret {
+        what: &'static str,
+        var: &'static str,
+    },
+    #[error("cannot read the {what}: {source}")]
+    Prompt {
+        what: &'static str,
+        source: std::io::Error,
+    },
+    #[error("give --data-dir DIR (SQLite) or --database URL (PostgreSQL)")]
+    NoStore,
+    #[error("database: {0}")]
+    Store(String),
+    #[error("authority keys: {0}")]
+    Keys(#[from] netnym_server::AuthorityKeyError),
+    #[error("{0}")]
+    Import(#[from] netnym_store::ImportError),
+    #[error("{0}")]
+    Enrollment(#[from] netnym_store::EnrollmentError),
+    #[error("invalid admin token: {0}")]
+    AdminToken(&'static str),
+    #[error("{0}")]
+    Http(#[from] HttpError),
+    #[error("{0}")]
+    Input(#[from] crate::verify::VerifyCmdError),
+    #[error("issuer file {path} is malformed: {reason}")]
+    BadIssuer { path: PathBuf, reason: String },
+    #[error("policy: {0}")]
+    Policy(#[from] netnym_server::PolicyError),
+    #[error("{0}")]
+    Start(#[from] netnym_server::StartError),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Runtime(String),
+    #[error("give --citizen ID or --revocation-id N")]
+    NothingToRevoke,
+}
+
+impl ServiceCmdError {
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            Self::NoSecret { .. }
+            | Self::NoStore
+            | Self::Input(_)
+            | Self::BadIssuer { .. }
+            | Self::Policy(_)
+            | Self::AdminToken(_)
+            | Self::NothingToRevoke => 2,
+            Self::Import(netnym_store::ImportError::Invalid(_)) => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn secret(what: &'static str, var: &'static str) -> Result<String, ServiceCmdError> {
+    if let Ok(s) = std::env::var(var) {
+        return Ok(s);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(ServiceCmdError::NoSecret { what, var });
+    }
+    rpassword::prompt_password(format!("{what}: "))
+        .map_err(|source| ServiceCmdError::Prompt { what, source })
+}
+
+fn passphrase() -> Result<zeroize::Zeroizing<String>, ServiceCmdError> {
+    secret("authority passphrase", PASSPHRASE_ENV).map(zeroize::Zeroizing::new)
+}
+
+pub(crate) fn open_store(a: &StoreArgs) -> Result<Arc<dyn Store>, ServiceCmdError> {
+    let store_err = |e: netnym_store::OpenError| ServiceCmdError::Store(e.to_string());
+    match (&a.data_dir, &a.database) {
+        (_, Some(url)) => Ok(Arc::new(PgStore::connect(url).map_err(store_err)?)),
+        (Some(dir), None) => Ok(Arc::new(
+            SqliteStore::open_in_data_dir(dir).map_err(store_err)?,
+        )),
+        (None, None) => Err(ServiceCmdError::NoStore),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ServiceCmdError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServiceCmdError::Runtime(e.to_string()))
+}
+
+/// Print the address, serve until Ctrl-C, then shut down gracefully.
+fn serve_until_interrupted(
+    rt: &tokio::runtime::Runtime,
+    what: &str,
+    handle: ServerHandle,
+) -> Result<(), ServiceCmdError> {
+    // Tests and scripts read this line to learn the port.
+    println!("{what} listening on {}", handle.base_url());
+    rt.block_on(async {
+        let _ = tokio::signal::ctrl_c().await;
+        handle.shutdown().await
+    })
+    .map_err(|e| ServiceCmdError::Runtime(e.to_string()))?;
+    eprintln!("{what} stopped");
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ServiceCmdError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| ServiceCmdError::Write {
+            path: path.to_owned(),
+            source,
+        })?;
+    }
+    std::fs::write(path, bytes).map_err(|source| ServiceCmdError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Load an issuer bundle (trusted public data).
+pub(crate) fn load_bundle(path: &Path) -> Result<IssuerBundle, ServiceCmdError> {
+    let bytes = read_limited("issuer", path, crate::bundle::MAX_BUNDLE_BYTES)?;
+    IssuerBundle::from_json(&bytes).map_err(|reason| ServiceCmdError::BadIssuer {
+        path: path.to_owned(),
+        reason,
+    })
+}
+
+pub(crate) fn run(
+    rng: &mut (impl RngCore + CryptoRng),
+    cmd: AuthorityCommand,
+) -> Result<(), ServiceCmdError> {
+    match cmd {
+        AuthorityCommand::Init(a) => {
+            let store = open_store(&a.store)?;
+            let pass = passphrase()?;
+            let kdf = if a.insecure_fast_kdf {
+                netnym_store::KdfParams::INSECURE_FAST
+            } else {
+                netnym_store::KdfParams::DEFAULT
+            };
+            let pb = ProgressBar::new_spinner();
+            pb.set_message("generating keys and the revocation registry");
+            pb.enable_steady_tick(std::time::Duration::from_millis(120));
+            let keys = AuthorityKeys::init(&*store, rng, pass.as_bytes(), a.domain, kdf)?;
+            let range = RangeParams::generate(rng, RANGE_BASE)
+                .map_err(|e| ServiceCmdError::Runtime(e.to_string()))?;
+            pb.finish_and_clear();
+            let bundle = IssuerBundle {
+                keys: vec![keys.issuer().public_key().clone()],
+                range_params: vec![range],
+                registries: vec![keys.registry().public_key().clone()],
+                epochs: Vec::new(),
+            };
+            let public = a.public_dir.clone().unwrap_or_else(|| {
+                a.store
+                    .data_dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("."))
+                    .join("public")
+            });
+            let path = public.join("issuer.json");
+            write_file(&path, &bundle.to_json())?;
+            println!(
+                "authority initialised ({}): issuer key {}, registry {} over ids 1..={}; public data in {}",
+                store.backend(),
+                keys.issuer().public_key().key_id(),
+                keys.registry().public_key().id(),
+                a.domain,
+                path.display()
+            );
+            Ok(())
+        }
+        AuthorityCommand::Serve(a) => {
+            let store = open_store(&a.store)?;
+            let pass = passphrase()?;
+            let token = secret("admin token", ADMIN_TOKEN_ENV)?;
+            let keys = AuthorityKeys::load(&*store, pass.as_bytes())?;
+            drop(pass);
+            let config = AuthorityConfig {
+                keys,
+                admin_token: AdminToken::new(&token).map_err(ServiceCmdError::AdminToken)?,
+                clock: system_clock(),
+            };
+            let rt = runtime()?;
+            let handle = rt.block_on(start_authority(a.listen, store, config))?;
+            serve_until_interrupted(&rt, "authority", handle)
+        }
+        AuthorityCommand::Import(a) => {
+            let store = open_store(&a.store)?;
+            let records = match (&a.csv, a.synthetic) {
+                (Some(path), _) => {
+                    let bytes = read_limited("citizen CSV", path, MAX_CSV_BYTES)?;
+                    parse_citizens_csv(&bytes)?
+                }
+                (None, Some(n)) => {
+                    let first = store
+                        .citizen_count()
+                        .map_err(|e| ServiceCmdError::Store(e.to_string()))?
+                        + 1;
+                    generate_citizens(a.seed, first, n)
+                }
+                (None, None) => return Err(netnym_store::ImportError::Empty.into()),
+            };
+            let pb = ProgressBar::new_spinner();
+            pb.set_message(format!("importing {} citizens", records.len()));
+            pb.enable_steady_tick(std::time::Duration::from_millis(120));
+            let imported = store.import_citizens(&records, now())?;
+            pb.finish_and_clear();
+            let (first, last) = (
+                imported.first().map_or(0, |c| c.revocation_id),
+                imported.last().map_or(0, |c| c.revocation_id),
+            );
+            println!(
+                "imported {} citizens (revocation ids {first}..={last})",
+                imported.len()
+            );
+            for c in imported.iter().take(a.show) {
+                println!("  {} revocation id {}", c.citizen_id, c.revocation_id);
+            }
+            Ok(())
+        }
+        AuthorityCommand::EnrollCode(a) => {
+            let store = open_store(&a.store)?;
+            let code = create_enrollment_code(&*store, rng, &a.citizen, now(), a.ttl)?;
+            println!("{}", code.expose());
+            Ok(())
+        }
+        AuthorityCommand::Revoke(a) => {
+            let token = secret("admin token", ADMIN_TOKEN_ENV)?;
+            let body = match (&a.citizen, a.revocation_id.is_empty()) {
+                (Some(c), _) => json!({ "citizen_id": c }),
+                (None, false) => json!({ "revocation_ids": a.revocation_id }),
+                (None, true) => return Err(ServiceCmdError::NothingToRevoke),
+            };
+            let r = Client::new(&a.authority).post_bearer("/v1/revoke", &body, &token)?;
+            println!(
+                "epoch {}: revoked {}; already revoked {}",
+                r.get("epoch").unwrap_or(&serde_json::Value::Null),
+                r.get("revoked").unwrap_or(&serde_json::Value::Null),
+                r.get("already_revoked").unwrap_or(&serde_json::Value::Null)
+            );
+            Ok(())
+        }
+    }
+}
+
+/// `netnym verifier serve`.
+pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdError> {
+    let store = open_store(&a.store)?;
+    let bundle = load_bundle(&a.issuer)?;
+    let loaded = Policy::from_file(&a.policy)?.validate(&bundle.keys)?;
+    let revocation = match (bundle.registries.first(), &a.authority) {
+        (Some(registry), Some(url)) => Some(VerifierRevocation {
+            registry: registry.clone(),
+            epochs: Arc::new(HttpEpochSource(Client::new(url))),
+        }),
+        _ => None,
+    };
+    let config = VerifierConfig {
+        policy: loaded,
+        issuer_keys: bundle.keys.clone(),
+        revocation,
+        range_params: bundle.range_params.first().cloned(),
+        clock: system_clock(),
+    };
+    let rt = runtime()?;
+    let listen: SocketAddr = a.listen;
+    let handle = rt.block_on(start_verifier(listen, store, config))?;
+    serve_until_interrupted(&rt, "verifier", handle)
+}

@@ -1,0 +1,329 @@
+//! The service commands as separate processes over real HTTP on loopback: authority init,
+//! import, enroll-code, serve, revoke; verifier serve; wallet init, enroll, present, update, list.
+#![allow(clippy::unwrap_used)] // Test helpers outside #[test] functions unwrap fixtures too.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+const PASSPHRASE: &str = "authority passphrase for tests";
+const ADMIN: &str = "admin-token-for-tests-0123456789";
+const PASSWORD: &str = "correct horse battery";
+
+fn cmd() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_netnym"));
+    c.env("NETNYM_AUTHORITY_PASSPHRASE", PASSPHRASE)
+        .env("NETNYM_ADMIN_TOKEN", ADMIN)
+        .env("NETNYM_WALLET_PASSWORD", PASSWORD)
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    cmd().args(args).output().unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = run(args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(args: &[&str], code: i32) -> String {
+    let o = run(args);
+    let e = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {e}");
+    e.lines().last().unwrap_or_default().to_owned()
+}
+
+/// A service process, killed on drop.
+struct Service(Child, String);
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(args: &[&str]) -> Service {
+    let mut child = cmd()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{args:?}: {line:?}");
+    Service(child, url)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn authority_platform_and_wallet_commands_over_http() {
+    let d = tempfile::tempdir().unwrap();
+    let adir = d.path().join("authority");
+    let vdir = d.path().join("platform");
+    let wallet = d.path().join("w.nnw");
+    let bundle = adir.join("public").join("issuer.json");
+
+    let out = ok(&[
+        "authority",
+        "init",
+        "--data-dir",
+        s(&adir),
+        "--domain",
+        "64",
+        "--insecure-fast-kdf",
+    ]);
+    assert!(out.starts_with("authority initialised (sqlite)"), "{out}");
+    assert!(bundle.exists());
+    // A second init is refused and changes nothing.
+    let e = err(
+        &[
+            "authority",
+            "init",
+            "--data-dir",
+            s(&adir),
+            "--insecure-fast-kdf",
+        ],
+        1,
+    );
+    assert!(e.starts_with("netnym: authority keys:"), "{e}");
+
+    let out = ok(&[
+        "authority",
+        "import",
+        "--data-dir",
+        s(&adir),
+        "--synthetic",
+        "3",
+        "--seed",
+        "7",
+    ]);
+    assert!(
+        out.starts_with("imported 3 citizens (revocation ids 1..=3)"),
+        "{out}"
+    );
+    let code = ok(&[
+        "authority",
+        "enroll-code",
+        "--data-dir",
+        s(&adir),
+        "--citizen",
+        "C00000001",
+    ]);
+    let code = code.trim().to_owned();
+    assert_eq!(code.len(), 19, "{code}");
+    let e = err(
+        &[
+            "authority",
+            "enroll-code",
+            "--data-dir",
+            s(&adir),
+            "--citizen",
+            "C99999999",
+        ],
+        1,
+    );
+    assert!(e.starts_with("netnym: "), "{e}");
+
+    let authority = spawn(&[
+        "authority",
+        "serve",
+        "--data-dir",
+        s(&adir),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    let key_id = {
+        let b: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+        let pk =
+            netnym::IssuerPublicKey::from_json(b["issuer_keys"][0].to_string().as_bytes()).unwrap();
+        pk.key_id().to_string()
+    };
+    let policy = d.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        serde_json::json!({
+            "verifier_id": "shop.example", "issuer_key_ids": [key_id],
+            "predicates": [{"age_at_least": 18}, {"valid_on": "today"}],
+            "pseudonym": true, "non_revoked": true, "validity_seconds": 300
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let platform = spawn(&[
+        "verifier",
+        "serve",
+        "--data-dir",
+        s(&vdir),
+        "--policy",
+        s(&policy),
+        "--issuer",
+        s(&bundle),
+        "--authority",
+        &authority.1,
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+
+    ok(&[
+        "wallet",
+        "init",
+        "--wallet",
+        s(&wallet),
+        "--insecure-fast-kdf",
+    ]);
+    // An unknown (well-formed) code: the authority's problem, in one line.
+    let e = err(
+        &[
+            "wallet",
+            "enroll",
+            "--wallet",
+            s(&wallet),
+            "--authority",
+            &authority.1,
+            "--code",
+            "AAAA-BBBB-CCCC-DDDD",
+        ],
+        1,
+    );
+    assert!(e.contains("404 enrollment-code-unknown"), "{e}");
+    let out = ok(&[
+        "wallet",
+        "enroll",
+        "--wallet",
+        s(&wallet),
+        "--authority",
+        &authority.1,
+        "--code",
+        &code,
+        "--issuer",
+        s(&bundle),
+    ]);
+    assert!(
+        out.starts_with("enrolled: cred-1 (revocation id 1, witness epoch 0)"),
+        "{out}"
+    );
+    // The code is single use.
+    let e = err(
+        &[
+            "wallet",
+            "enroll",
+            "--wallet",
+            s(&wallet),
+            "--authority",
+            &authority.1,
+            "--code",
+            &code,
+        ],
+        1,
+    );
+    assert!(e.contains("409 enrollment-code-used"), "{e}");
+
+    let present = [
+        "wallet",
+        "present",
+        "--wallet",
+        s(&wallet),
+        "--verifier",
+        &platform.1,
+        "--yes",
+    ];
+    let first = ok(&present);
+    assert!(
+        first.contains("as account 1 (new account, login #1)"),
+        "{first}"
+    );
+    let second = ok(&present);
+    assert!(
+        second.contains("as account 1 (existing account, login #2)"),
+        "{second}"
+    );
+    let nym = |s: &str| s.trim().rsplit(' ').next().unwrap().to_owned();
+    assert_eq!(nym(&first), nym(&second));
+    // Without --yes and without a terminal, nothing is presented.
+    let e = err(&present[..6], 2);
+    assert!(e.contains("pass --yes"), "{e}");
+
+    let out = ok(&["wallet", "list", "--wallet", s(&wallet), "--history"]);
+    assert!(
+        out.contains("1 credential(s)") && out.contains("witness at epoch 0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("disclosure history (2 presentations)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("shop.example: revealed [] proved [age at least 18"),
+        "{out}"
+    );
+
+    // Revocation through the service: the wallet cannot prove the new epoch, and knows why
+    // after updating.
+    let e = err(
+        &[
+            "authority",
+            "revoke",
+            "--authority",
+            &authority.1,
+            "--citizen",
+            "C00000001",
+        ],
+        0,
+    );
+    assert_eq!(e, "", "{e}");
+    let e = err(&present, 1);
+    assert!(
+        e.contains("witness is at epoch 0, the request accepts 1..=1"),
+        "{e}"
+    );
+    let out = ok(&[
+        "wallet",
+        "update",
+        "--wallet",
+        s(&wallet),
+        "--authority",
+        &authority.1,
+    ]);
+    assert!(out.contains("revoked: cred-1"), "{out}");
+    let e = err(&present, 1);
+    assert!(e.contains("it has been revoked"), "{e}");
+    // A wrong admin token is refused by the service.
+    let o = cmd()
+        .env("NETNYM_ADMIN_TOKEN", "wrong-token-0123456789")
+        .args([
+            "authority",
+            "revoke",
+            "--authority",
+            &authority.1,
+            "--revocation-id",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("401 unauthorized"));
+    drop(platform);
+    drop(authority);
+}
