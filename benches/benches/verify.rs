@@ -21,7 +21,7 @@
 use std::hint::black_box;
 
 use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine};
-use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ec::{pairing::Pairing, AffineRepr, VariableBaseMSM};
 use ark_std::UniformRand;
 use criterion::{criterion_main, BatchSize, BenchmarkId, Criterion};
 use netnym::{ParsedPresentation, Presentation, PresentationRequest, Verifier};

@@ -25,16 +25,48 @@ pub(crate) struct PairingBatch<'a> {
     chain: [u8; 32],
     rng: StdRng,
     terms: Vec<(&'a G2Prepared, Vec<G1Affine>, Vec<Fr>)>,
+    /// Whether Schnorr relations are deferred into the G1 sum below (the fast path) or checked
+    /// one by one by the caller (the reference path).
+    deferred: bool,
+    /// Weighted Schnorr relations, `Σ scalar·point = 0`: bases shared by many relations
+    /// (generators) are merged; proof elements are appended.
+    fixed: Vec<(G1Affine, Fr)>,
+    points: Vec<G1Affine>,
+    scalars: Vec<Fr>,
 }
 
 impl<'a> PairingBatch<'a> {
-    /// An empty batch.
-    pub(crate) fn new() -> Self {
+    /// An empty batch; `deferred`: whether Schnorr relations go into the batch.
+    pub(crate) fn new(deferred: bool) -> Self {
         Self {
             chain: [0u8; 32],
             rng: StdRng::from_seed([0u8; 32]),
             terms: Vec::new(),
+            deferred,
+            fixed: Vec::new(),
+            points: Vec::new(),
+            scalars: Vec::new(),
         }
+    }
+
+    /// Whether Schnorr relations are deferred into the batch.
+    pub(crate) fn deferred(&self) -> bool {
+        self.deferred
+    }
+
+    /// Add `scalar·base` to the G1 sum, merging with an equal generator already there.
+    pub(crate) fn fixed(&mut self, base: &G1Affine, scalar: Fr) {
+        if let Some(t) = self.fixed.iter_mut().find(|t| t.0 == *base) {
+            t.1 += scalar;
+        } else {
+            self.fixed.push((*base, scalar));
+        }
+    }
+
+    /// Add `scalar·point` to the G1 sum.
+    pub(crate) fn point(&mut self, point: G1Affine, scalar: Fr) {
+        self.points.push(point);
+        self.scalars.push(scalar);
     }
 
     /// Absorb a presentation's challenge before adding its equations.
@@ -70,32 +102,35 @@ impl<'a> PairingBatch<'a> {
         self.push(q2, y, -r);
     }
 
-    /// Check the Schnorr relations of weak-BB signature proofs (range digits) at once:
-    /// `g1·z1 − A'·z2 − Ā·c = t` for every `(A', Ā, t, z1, z2)`, as one multi-scalar
-    /// multiplication with random weights (the libraries check each with three scalar
-    /// multiplications).
+    /// Defer the Schnorr relations of weak-BB signature proofs (range digits):
+    /// `g1·z1 − A'·z2 − Ā·c − t = 0` for every `(A', Ā, t, z1, z2)`.
     pub(crate) fn digit_schnorr(
         &mut self,
         g1: &G1Affine,
         challenge: &Fr,
         digits: &[(G1Affine, G1Affine, G1Affine, Fr, Fr)],
-    ) -> bool {
-        let mut bases = Vec::with_capacity(3 * digits.len() + 1);
-        let mut scalars = Vec::with_capacity(3 * digits.len() + 1);
-        let mut g1_scalar = Fr::from(0u64);
+    ) {
         for (a_prime, a_bar, t, z1, z2) in digits {
             let w = self.weight();
-            g1_scalar += w * z1;
-            bases.extend([*a_prime, *a_bar, *t]);
-            scalars.extend([-(w * z2), -(w * challenge), -w]);
+            self.fixed(g1, w * z1);
+            self.point(*a_prime, -(w * z2));
+            self.point(*a_bar, -(w * challenge));
+            self.point(*t, -w);
         }
-        bases.push(*g1);
-        scalars.push(g1_scalar);
-        G1Projective::msm(&bases, &scalars).is_ok_and(|p| p.is_zero())
     }
 
-    /// Check every equation at once.
-    pub(crate) fn verify(self) -> bool {
+    /// Check every equation at once: the weighted Schnorr relations sum to zero and the
+    /// pairing equations hold.
+    pub(crate) fn verify(mut self) -> bool {
+        if !self.fixed.is_empty() || !self.points.is_empty() {
+            for (b, s) in self.fixed.drain(..) {
+                self.points.push(b);
+                self.scalars.push(s);
+            }
+            if !G1Projective::msm(&self.points, &self.scalars).is_ok_and(|p| p.is_zero()) {
+                return false;
+            }
+        }
         if self.terms.is_empty() {
             return true;
         }

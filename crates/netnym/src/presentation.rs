@@ -1248,15 +1248,43 @@ impl Verifier {
         presentation: &ParsedPresentation,
         now: u64,
     ) -> Result<VerifiedPresentation, Rejection> {
-        let mut batch = PairingBatch::new();
+        let mut batch = PairingBatch::new(true);
+        let mut items = Vec::new();
+        let fast = self.check_into(request, presentation, now, &mut batch, &mut items);
+        drop(items);
+        let failed = match fast {
+            Ok(out) if batch.verify() => return Ok(out),
+            Ok(_) => Rejection::new("VER-011", "batch failed"),
+            // Structural rules are decided identically on both paths.
+            Err(r) if !CRYPTO_RULES.contains(&r.rule) => return Err(r),
+            Err(r) => r,
+        };
+        // A cryptographic check failed: the step-by-step path names the first failing
+        // relation in spec order, for the debug log and tests.
+        Err(self
+            .check_stepwise(request, presentation, now, false)
+            .err()
+            .unwrap_or(failed))
+    }
+
+    /// Every check one at a time, in spec order: the Schnorr relations with the libraries'
+    /// checks, then the pairing equations one by one (BBS+ with a two-pairing product, or with
+    /// `bbs_plus`'s complete verifier when `reference`).
+    fn check_stepwise(
+        &self,
+        request: &PresentationRequest,
+        presentation: &ParsedPresentation,
+        now: u64,
+        reference: bool,
+    ) -> Result<VerifiedPresentation, Rejection> {
+        let mut batch = PairingBatch::new(false);
         let mut items = Vec::new();
         let out = self.check_into(request, presentation, now, &mut batch, &mut items)?;
-        if !batch.verify() {
-            // Some equation failed: find which, for the debug log and tests.
-            return Err(blame_pairing(&items, false)
-                .unwrap_or_else(|| Rejection::new("VER-011", "pairing batch failed")));
+        drop(batch);
+        match blame_pairing(&items, reference) {
+            Some(r) => Err(r),
+            None => Ok(out),
         }
-        Ok(out)
     }
 
     /// The straightforward verifier: the same checks as [`Verifier::verify`], with every
@@ -1273,16 +1301,8 @@ impl Verifier {
         presentation: &ParsedPresentation,
         now: u64,
     ) -> Result<VerifiedPresentation, VerifyError> {
-        let mut batch = PairingBatch::new();
-        let mut items = Vec::new();
-        let out = self
-            .check_into(request, presentation, now, &mut batch, &mut items)
-            .map_err(opaque)?;
-        drop(batch);
-        match blame_pairing(&items, true) {
-            Some(r) => Err(opaque(r)),
-            None => Ok(out),
-        }
+        self.check_stepwise(request, presentation, now, true)
+            .map_err(opaque)
     }
 
     /// Verify many presentations, each against its own request, at time `now`, with every
@@ -1296,7 +1316,7 @@ impl Verifier {
         items: &[(&PresentationRequest, &ParsedPresentation)],
         now: u64,
     ) -> Vec<Result<VerifiedPresentation, VerifyError>> {
-        let mut batch = PairingBatch::new();
+        let mut batch = PairingBatch::new(true);
         let mut pairing_items = Vec::new();
         let mut out: Vec<Result<VerifiedPresentation, Rejection>> = items
             .iter()
@@ -1474,36 +1494,49 @@ impl Verifier {
                 Some(r) if !skipped.is_empty() => Some(BTreeMap::from([(ls_index, r)])),
                 _ => None,
             };
-            // VER-010: both Schnorr proofs under the recomputed challenge; for later
-            // credentials, with the first credential's link-secret response (VER-014).
-            proof
-                .verify_schnorr_proofs(
-                    &revealed,
-                    &challenge,
-                    params.g1,
-                    params.h_0,
-                    params.h.clone(),
-                    missing,
-                )
-                .map_err(|e| Rejection::new("VER-010", format!("credential {i}: {e:?}")))?;
-            let ids: BTreeSet<usize> = revealed.keys().copied().collect();
+            // The second Schnorr proof's responses in witness order, the omitted link-secret
+            // response (credentials after the first) filled in from the first (VER-014).
+            let z2 = full_responses(&proof, missing.as_ref(), &revealed)
+                .ok_or_else(|| Rejection::new("VER-010", format!("credential {i}: responses")))?;
+            // VER-010: both Schnorr proofs under the recomputed challenge.
+            if batch.deferred() {
+                defer_bbs(batch, &proof, params, &revealed, &z2, &challenge);
+            } else {
+                proof
+                    .verify_schnorr_proofs(
+                        &revealed,
+                        &challenge,
+                        params.g1,
+                        params.h_0,
+                        params.h.clone(),
+                        missing.clone(),
+                    )
+                    .map_err(|e| Rejection::new("VER-010", format!("credential {i}: {e:?}")))?;
+            }
+            let resp_of = |m: usize| z2[witness_position(m, &revealed)];
             if i == 0 {
-                ls_response = Some(
-                    *proof
-                        .get_resp_for_message(ls_index, &ids)
-                        .map_err(|e| Rejection::new("VER-010", format!("ls response: {e:?}")))?,
-                );
+                ls_response = Some(resp_of(ls_index));
             }
             // VER-019: membership of the same hidden revocation id (its response is the BBS+
             // proof's), in the epoch's accumulator.
             if let Some((r_index, reg, value, mproof)) = membership {
-                let resp = proof
-                    .get_resp_for_message(r_index, &ids)
-                    .map_err(|e| Rejection::new("VER-019", format!("credential {i}: {e:?}")))?;
-                mproof
-                    .0
-                    .verify_partial_except_pairings(resp, &challenge, &value)
-                    .map_err(|e| Rejection::new("VER-019", format!("credential {i}: {e:?}")))?;
+                let resp = &resp_of(r_index);
+                if batch.deferred() {
+                    // `V·z1 − A'·z_y − Ā·c − t = 0`.
+                    let partial = mproof.0.sc_partial.as_ref().ok_or_else(|| {
+                        Rejection::new("VER-019", format!("credential {i}: encoding"))
+                    })?;
+                    let w = batch.weight();
+                    batch.point(value, w * partial.response1);
+                    batch.point(mproof.0.A_prime, -(w * resp));
+                    batch.point(mproof.0.A_bar, -(w * challenge));
+                    batch.point(partial.t, -w);
+                } else {
+                    mproof
+                        .0
+                        .verify_partial_except_pairings(resp, &challenge, &value)
+                        .map_err(|e| Rejection::new("VER-019", format!("credential {i}: {e:?}")))?;
+                }
                 let (ppk, pparams) = reg.key.prepared();
                 batch.add(mproof.0.A_prime, &ppk.0, mproof.0.A_bar, &pparams.P_tilde);
                 items.push(PairingItem::Membership(
@@ -1514,18 +1547,25 @@ impl Verifier {
             // response; the CLS proof holds for the verifier's own bounds.
             let ck = commitment_key();
             for (b, parts, mode, cls) in ranges {
-                let resp = proof
-                    .get_resp_for_message(b.index, &ids)
-                    .map_err(|e| Rejection::new("VER-021", format!("credential {i}: {e:?}")))?;
-                let opening = Partial2PokPedersenCommitment {
-                    t: parts.t,
-                    response2: parts.z_r,
-                };
-                if !opening.verify(&parts.C, &ck.g, &ck.h, &challenge, resp) {
-                    return Err(Rejection::new(
-                        "VER-021",
-                        format!("credential {i}: range opening for attribute {}", b.index),
-                    ));
+                let resp = &resp_of(b.index);
+                if batch.deferred() {
+                    // `g·z_m + h·z_r − C·c − t = 0`.
+                    let w = batch.weight();
+                    batch.fixed(&ck.g, w * resp);
+                    batch.fixed(&ck.h, w * parts.z_r);
+                    batch.point(parts.C, -(w * challenge));
+                    batch.point(parts.t, -w);
+                } else {
+                    let opening = Partial2PokPedersenCommitment {
+                        t: parts.t,
+                        response2: parts.z_r,
+                    };
+                    if !opening.verify(&parts.C, &ck.g, &ck.h, &challenge, resp) {
+                        return Err(Rejection::new(
+                            "VER-021",
+                            format!("credential {i}: range opening for attribute {}", b.index),
+                        ));
+                    }
                 }
                 let max = b.max.saturating_add(1);
                 let bad = |e| Rejection::new("VER-022", format!("credential {i}: {e:?}"));
@@ -1541,13 +1581,18 @@ impl Verifier {
                         )
                         .map_err(|e| bad(format!("{e:?}")))?;
                         let g1 = params.prepared().bb_sig_params.g1;
-                        let digits: Vec<_> = parts
-                            .digits
-                            .iter()
-                            .map(|d| (d.A_prime, d.A_bar, d.t, d.r1, d.r2))
-                            .collect();
-                        if !batch.digit_schnorr(&g1, &challenge, &digits) {
-                            return Err(bad(format!("digit proofs of attribute {}", b.index)));
+                        if batch.deferred() {
+                            let digits: Vec<_> = parts
+                                .digits
+                                .iter()
+                                .map(|d| (d.A_prime, d.A_bar, d.t, d.r1, d.r2))
+                                .collect();
+                            batch.digit_schnorr(&g1, &challenge, &digits);
+                        } else {
+                            for d in &cls.pok_sigs {
+                                d.verify_except_pairings(&challenge, &g1)
+                                    .map_err(|e| bad(format!("{e:?}")))?;
+                            }
                         }
                         for d in &cls.pok_sigs {
                             batch.add(
@@ -1595,9 +1640,17 @@ impl Verifier {
         // VER-015: the pseudonym opens with the link secret's response.
         let pseudonym = match (p.pseudonym, nym_base, ls_response) {
             (Some(nym), Some(base), Some(resp)) => {
-                let proof = PartialPokDiscreteLog { t: nym.t };
-                if !proof.verify(&nym.nym, &base, &challenge, &resp) {
-                    return Err(Rejection::new("VER-015", "pseudonym proof"));
+                if batch.deferred() {
+                    // `H(scope)·z_ls − nym·c − t = 0`.
+                    let w = batch.weight();
+                    batch.point(base, w * resp);
+                    batch.point(nym.nym, -(w * challenge));
+                    batch.point(nym.t, -w);
+                } else {
+                    let proof = PartialPokDiscreteLog { t: nym.t };
+                    if !proof.verify(&nym.nym, &base, &challenge, &resp) {
+                        return Err(Rejection::new("VER-015", "pseudonym proof"));
+                    }
                 }
                 Some(Pseudonym(nym.nym))
             }
@@ -1608,6 +1661,67 @@ impl Verifier {
             credentials: verified,
             pseudonym,
         })
+    }
+}
+
+/// Rules decided by proof relations, whose order differs between the batched and the
+/// step-by-step paths.
+const CRYPTO_RULES: [&str; 6] = [
+    "VER-010", "VER-011", "VER-015", "VER-019", "VER-021", "VER-022",
+];
+
+/// The second Schnorr proof's responses in witness order (hidden messages by index, then `d`,
+/// then `h_0`), with `missing` (by message index) inserted where the proof omitted them.
+fn full_responses(
+    proof: &PoKOfSignatureG1Proof<Bls12_381>,
+    missing: Option<&BTreeMap<usize, Fr>>,
+    revealed: &BTreeMap<usize, Fr>,
+) -> Option<Vec<Fr>> {
+    match (&proof.sc_resp_2, &proof.sc_partial_resp_2, missing) {
+        (Some(full), _, None) => Some(full.0.clone()),
+        (None, Some(partial), Some(missing)) => {
+            let mut all = partial.responses.clone();
+            for (m, r) in missing {
+                if all.insert(witness_position(*m, revealed), *r).is_some() {
+                    return None;
+                }
+            }
+            let n = partial.total_responses;
+            (all.len() == n && all.keys().copied().eq(0..n)).then(|| all.into_values().collect())
+        }
+        _ => None,
+    }
+}
+
+/// Defer both BBS+ Schnorr relations into the batch (spec/06-verification.md §Pairing batch):
+/// `A'·z1 + h_0·z2 − (Ā − d)·c − T1 = 0` and
+/// `Σ_hidden h_j·z_j + d·z_d + h_0·z_h0 + (g1 + Σ_revealed h_i·m_i)·c − T2 = 0`.
+fn defer_bbs(
+    batch: &mut PairingBatch<'_>,
+    proof: &PoKOfSignatureG1Proof<Bls12_381>,
+    params: &bbs_plus::setup::SignatureParamsG1<Bls12_381>,
+    revealed: &BTreeMap<usize, Fr>,
+    z: &[Fr],
+    c: &Fr,
+) {
+    let (w1, w2) = (batch.weight(), batch.weight());
+    let n = z.len();
+    let (z_d, z_h0) = (z[n - 2], z[n - 1]);
+    batch.point(proof.A_prime, w1 * proof.sc_resp_1.response1);
+    batch.fixed(&params.h_0, w1 * proof.sc_resp_1.response2 + w2 * z_h0);
+    batch.point(proof.A_bar, -(w1 * c));
+    batch.point(proof.d, w1 * c + w2 * z_d);
+    batch.point(proof.sc_resp_1.t, -w1);
+    batch.point(proof.T2, -w2);
+    batch.fixed(&params.g1, w2 * c);
+    let mut k = 0;
+    for (j, h) in params.h.iter().enumerate() {
+        if let Some(m) = revealed.get(&j) {
+            batch.fixed(h, w2 * c * m);
+        } else {
+            batch.fixed(h, w2 * z[k]);
+            k += 1;
+        }
     }
 }
 
