@@ -244,3 +244,96 @@ impl SealedSecret {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn sealed() -> SealedSecret {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+        SealedSecret::seal(
+            &mut rng,
+            b"pw",
+            "slot",
+            b"secret bytes",
+            KdfParams::INSECURE_FAST,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn json_round_trip_and_fresh_salt_and_nonce() {
+        let s = sealed();
+        let back = SealedSecret::from_json(&s.to_json()).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(&back.open(b"pw", "slot").unwrap()[..], b"secret bytes");
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(2);
+        let other = SealedSecret::seal(
+            &mut rng,
+            b"pw",
+            "slot",
+            b"secret bytes",
+            KdfParams::INSECURE_FAST,
+        )
+        .unwrap();
+        assert_ne!(other.salt, s.salt);
+        assert_ne!(other.nonce, s.nonce);
+        assert_ne!(other.ciphertext, s.ciphertext);
+        assert!(!format!("{s:?}").contains("ciphertext"));
+    }
+
+    #[test]
+    fn tampering_and_wrong_inputs_are_refused() {
+        let s = sealed();
+        let mut t = s.clone();
+        t.ciphertext[0] ^= 1;
+        assert!(matches!(
+            t.open(b"pw", "slot"),
+            Err(SecretError::WrongPassphrase)
+        ));
+        let mut t = s.clone();
+        t.salt[0] ^= 1;
+        assert!(matches!(
+            t.open(b"pw", "slot"),
+            Err(SecretError::WrongPassphrase)
+        ));
+        assert!(matches!(
+            s.open(b"", "slot"),
+            Err(SecretError::EmptyPassphrase)
+        ));
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+        assert!(matches!(
+            SealedSecret::seal(&mut rng, b"", "slot", b"x", KdfParams::INSECURE_FAST),
+            Err(SecretError::EmptyPassphrase)
+        ));
+    }
+
+    #[test]
+    fn malformed_envelopes_are_refused() {
+        let good: serde_json::Value = serde_json::from_slice(&sealed().to_json()).unwrap();
+        let cases: Vec<(&str, serde_json::Value)> = vec![
+            ("type", serde_json::json!("other")),
+            ("version", serde_json::json!(2)),
+            ("kdf", serde_json::json!("scrypt")),
+            ("m_cost", serde_json::json!(u32::MAX)),
+            ("t_cost", serde_json::json!(0)),
+            ("salt", serde_json::json!("AAAA")),
+            ("nonce", serde_json::json!("not base64!")),
+            ("ciphertext", serde_json::json!("AAAA")),
+        ];
+        for (field, value) in cases {
+            let mut v = good.clone();
+            v[field] = value;
+            let r = SealedSecret::from_json(v.to_string().as_bytes());
+            assert!(
+                matches!(r, Err(SecretError::Malformed(_))),
+                "{field}: {r:?}"
+            );
+        }
+        let mut v = good;
+        v["extra"] = serde_json::json!(1);
+        assert!(SealedSecret::from_json(v.to_string().as_bytes()).is_err());
+        assert!(SealedSecret::from_json(b"[]").is_err());
+    }
+}
