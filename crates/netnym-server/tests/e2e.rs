@@ -661,3 +661,48 @@ fn database_down_is_503_and_leaves_nothing_half_done() {
     w.rt.block_on(platform.shutdown()).unwrap();
     w.shutdown();
 }
+
+/// Several holders race to finish one enrollment code (same offer): one credential is issued.
+#[test]
+fn enrollment_code_finishes_once_under_concurrency() {
+    use netnym::{BlindIssuanceRequest, IssuanceOffer, LinkSecret};
+    use rand::SeedableRng;
+    let w = World::new(Backend::Sqlite);
+    let code = w.code_for(&w.citizens[2].citizen_id);
+    let (s, v) = post_json(
+        &format!("{}/v1/enroll/offer", w.authority_url()),
+        &serde_json::json!({ "code": code }).to_string(),
+    );
+    assert_eq!(s, 200);
+    let offer = IssuanceOffer::from_json(v["offer"].to_string().as_bytes()).unwrap();
+    let url = format!("{}/v1/enroll/finish", w.authority_url());
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let racers: Vec<_> = (0..4u64)
+        .map(|i| {
+            let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(i);
+            let ls = LinkSecret::generate(&mut rng);
+            let (req, _) = BlindIssuanceRequest::new(&mut rng, &w.pk, &offer, &ls).unwrap();
+            let body = format!(
+                r#"{{"code": "{code}", "request": {}}}"#,
+                String::from_utf8(req.to_json()).unwrap()
+            );
+            let (url, barrier) = (url.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let (s, _, v) = call("POST", &url, Some("application/json"), Some(&body));
+                (s, v["code"].as_str().map(str::to_owned))
+            })
+        })
+        .collect();
+    let mut outcomes: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+    outcomes.sort();
+    assert_eq!(outcomes[0], (200, None), "{outcomes:?}");
+    assert!(
+        outcomes[1..]
+            .iter()
+            .all(|o| *o == (409, Some("enrollment-code-used".to_owned()))),
+        "{outcomes:?}"
+    );
+    assert_eq!(w.authority_store.issued_credential_count().unwrap(), 1);
+    w.shutdown();
+}
