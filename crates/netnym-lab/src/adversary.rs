@@ -1,6 +1,7 @@
 //! The adversaries of the unlinkability experiment. Each sees labelled training views of holder
 //! 0 and holder 1 and one challenge view, and returns the holder it believes made the challenge,
-//! or `None` when it has no evidence either way (the experiment then flips a fair coin).
+//! or `None` when it has no evidence either way (the experiment scores such a trial 1/2, the
+//! expected value of the fair coin the adversary would flip).
 
 use std::collections::HashMap;
 

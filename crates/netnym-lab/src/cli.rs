@@ -336,21 +336,24 @@ pub fn collusion_table(r: &collusion::CollusionResults) -> String {
 #[must_use]
 pub fn unlinkability_table(r: &unlinkability::UnlinkabilityResults) -> String {
     let mut s = String::from(
-        "| design | adversary | success rate | advantage | 95% CI of advantage | indistinguishable |\n|---|---|---|---|---|---|\n",
+        "| design | adversary | success rate (correct, abstained / trials) | advantage | 95% CI of advantage | indistinguishable at 95% | family-wise 95% CI |\n|---|---|---|---|---|---|---|\n",
     );
     for d in &r.designs {
         for a in &d.adversaries {
             s += &format!(
-                "| {} | {} | {:.4} ({}/{}) | {:.4} | [{:.4}, {:.4}] | {} |\n",
+                "| {} | {} | {:.4} ({}, {} / {}) | {:.4} | [{:.4}, {:.4}] | {} | [{:.4}, {:.4}] |\n",
                 d.design,
                 a.adversary,
                 a.success_rate,
-                a.successes,
+                a.correct,
+                a.abstained,
                 a.trials,
                 a.advantage,
                 a.advantage_ci95.lo,
                 a.advantage_ci95.hi,
-                if a.indistinguishable { "yes" } else { "no" }
+                if a.indistinguishable { "yes" } else { "no" },
+                a.advantage_ci95_familywise.lo,
+                a.advantage_ci95_familywise.hi
             );
         }
     }

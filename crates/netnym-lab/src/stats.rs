@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
+/// z for a two-sided 95% family-wise interval over 4 comparisons (Bonferroni: 98.75% each).
+pub const Z95_BONFERRONI_4: f64 = 2.497_705_474_412_85;
 
 /// A closed interval `[lo, hi]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -26,11 +28,19 @@ impl Interval {
 /// normal quantile `z` (use [`Z95`] for 95%). `trials == 0` gives `[0, 1]`.
 #[must_use]
 pub fn wilson(successes: u64, trials: u64, z: f64) -> Interval {
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    wilson_f(successes as f64, trials, z)
+}
+
+/// [`wilson`] with a fractional success count (abstentions scored 1/2: the interval is then
+/// conservative, since a {0, 1/2, 1} score has at most the Bernoulli variance).
+#[must_use]
+pub fn wilson_f(successes: f64, trials: u64, z: f64) -> Interval {
     if trials == 0 {
         return Interval { lo: 0.0, hi: 1.0 };
     }
     #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-    let (s, n) = (successes as f64, trials as f64);
+    let (s, n) = (successes, trials as f64);
     let p = s / n;
     let z2 = z * z;
     let denom = 1.0 + z2 / n;

@@ -34,7 +34,9 @@ use crate::adversary::Adversary;
 use crate::designs::{person_attributes, Deployment, Design, DesignError, Policy, View};
 use crate::population::{Population, REFERENCE_DAYS};
 use crate::seeding;
-use crate::stats::{advantage, advantage_interval, bias_interval, wilson, Interval, Z95};
+use crate::stats::{
+    advantage, advantage_interval, bias_interval, wilson_f, Interval, Z95, Z95_BONFERRONI_4,
+};
 
 /// Configuration of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,11 +85,14 @@ pub enum UnlinkabilityError {
 pub struct AdversaryScore {
     /// Adversary id.
     pub adversary: String,
-    /// Correct guesses.
-    pub successes: u64,
+    /// Correct guesses with evidence.
+    pub correct: u64,
+    /// Trials without evidence (scored 1/2: the expected value of the fair coin the adversary
+    /// would flip).
+    pub abstained: u64,
     /// Trials.
     pub trials: u64,
-    /// successes / trials.
+    /// (correct + abstained / 2) / trials.
     pub success_rate: f64,
     /// 95% Wilson interval of the success rate.
     pub success_ci95: Interval,
@@ -99,6 +104,9 @@ pub struct AdversaryScore {
     pub bias_ci95: Interval,
     /// Whether the advantage interval contains 0 (no distinguishing detected).
     pub indistinguishable: bool,
+    /// The advantage interval at 95% family-wise over the four adversaries of a design
+    /// (Bonferroni, z = 2.498).
+    pub advantage_ci95_familywise: Interval,
 }
 
 /// The results for one design.
@@ -144,8 +152,9 @@ pub struct PoolCost {
 
 /// The definition printed in every report.
 pub const ADVANTAGE_DEFINITION: &str = "advantage = |2*Pr[correct] - 1| over a fair challenge \
-bit; Pr[correct] is estimated by successes/trials, with a 95% Wilson score interval; an adversary \
-without evidence flips a fair coin";
+bit; Pr[correct] is estimated by (correct + abstained/2)/trials, where a trial in which the \
+adversary has no evidence counts 1/2 (the expected value of the fair coin it would flip); 95% \
+Wilson score interval on that rate, mapped through |2p - 1|";
 
 const PLATFORMS: [&str; 2] = ["platform-a.example", "platform-b.example"];
 
@@ -264,7 +273,7 @@ pub fn run(
             show_progress,
             format!("{} trials", design.id()),
         );
-        let outcomes: Vec<[bool; Adversary::ALL.len()]> = (0..config.trials)
+        let outcomes: Vec<[Option<bool>; Adversary::ALL.len()]> = (0..config.trials)
             .into_par_iter()
             .map(|trial| {
                 let mut rng = seeding::rng(config.seed, "trial", di as u64, trial);
@@ -281,12 +290,12 @@ pub fn run(
                 let mut login_rng = seeding::rng(config.seed, "challenge", di as u64, trial);
                 let holder = &holders[if b == 0 { h0 } else { h1 }];
                 let challenge = deployment.login(&mut login_rng, holder, &pol_b)?.platform;
-                let mut out = [false; Adversary::ALL.len()];
+                // Per adversary: Some(correct) or None (no evidence).
+                let mut out = [None; Adversary::ALL.len()];
                 for (k, adv) in Adversary::ALL.iter().enumerate() {
-                    let guess = adv
+                    out[k] = adv
                         .guess([&train[0], &train[1]], &challenge)
-                        .unwrap_or_else(|| usize::from(rng.gen::<bool>()));
-                    out[k] = guess == b;
+                        .map(|g| g == b);
                 }
                 pb.inc(1);
                 Ok(out)
@@ -302,8 +311,9 @@ pub fn run(
             .iter()
             .enumerate()
             .map(|(k, adv)| {
-                let successes = outcomes.iter().filter(|o| o[k]).count() as u64;
-                score(adv.id(), successes, config.trials)
+                let correct = outcomes.iter().filter(|o| o[k] == Some(true)).count() as u64;
+                let abstained = outcomes.iter().filter(|o| o[k].is_none()).count() as u64;
+                score(adv.id(), correct, abstained, config.trials)
             })
             .collect();
         designs.push(DesignScores {
@@ -326,16 +336,19 @@ pub fn run(
     ))
 }
 
-/// Score `successes` out of `trials`.
+/// Score `correct` guesses and `abstained` trials out of `trials`.
 #[must_use]
-pub fn score(adversary: &str, successes: u64, trials: u64) -> AdversaryScore {
+pub fn score(adversary: &str, correct: u64, abstained: u64, trials: u64) -> AdversaryScore {
     #[allow(clippy::cast_precision_loss)]
-    let p = successes as f64 / trials.max(1) as f64;
-    let ci = wilson(successes, trials, Z95);
+    let s = correct as f64 + abstained as f64 / 2.0;
+    #[allow(clippy::cast_precision_loss)]
+    let p = s / trials.max(1) as f64;
+    let ci = wilson_f(s, trials, Z95);
     let adv_ci = advantage_interval(ci);
     AdversaryScore {
         adversary: adversary.to_owned(),
-        successes,
+        correct,
+        abstained,
         trials,
         success_rate: p,
         success_ci95: ci,
@@ -343,5 +356,6 @@ pub fn score(adversary: &str, successes: u64, trials: u64) -> AdversaryScore {
         advantage_ci95: adv_ci,
         bias_ci95: bias_interval(ci),
         indistinguishable: adv_ci.contains(0.0),
+        advantage_ci95_familywise: advantage_interval(wilson_f(s, trials, Z95_BONFERRONI_4)),
     }
 }

@@ -32,7 +32,7 @@ fn small(designs: Vec<Design>, trials: u64, seed: u64) -> UnlinkabilityConfig {
 
 #[test]
 fn baselines_link_and_netnym_predicates_do_not() {
-    let (r, _) = unlinkability::run(&small(Design::ALL.to_vec(), 300, 11), false).unwrap();
+    let (r, _) = unlinkability::run(&small(Design::ALL.to_vec(), 200, 11), false).unwrap();
     assert_eq!(r.designs.len(), 4);
     for d in &r.designs[..3] {
         // a, b and c expose a per-holder constant: exact match and component equality win.
@@ -48,15 +48,30 @@ fn baselines_link_and_netnym_predicates_do_not() {
     let d = &r.designs[3];
     assert_eq!(d.design, "d-netnym-predicates");
     for a in &d.adversaries {
-        assert!(a.indistinguishable, "{}: {a:?}", a.adversary);
-        assert!(a.advantage_ci95.contains(0.0));
-        assert_eq!(a.trials, 300);
+        // Four adversaries at 95% each would flag one by chance in ~1 run of 5, so the test
+        // asks for the family-wise 95% interval (Bonferroni over the four) to contain 0.
+        assert!(a.advantage_ci95_familywise.contains(0.0), "{a:?}");
+        assert_eq!(a.trials, 200);
+    }
+    // With no evidence at all (pseudonyms differ per platform, nothing else repeats), these
+    // two abstain on every trial, so their rate is exactly 1/2.
+    for name in ["exact-match", "component-equality"] {
+        let a = d.adversaries.iter().find(|a| a.adversary == name).unwrap();
+        assert_eq!((a.abstained, a.advantage), (200, 0.0), "{a:?}");
+        assert!(a.indistinguishable);
     }
 }
 
 #[test]
 fn same_seed_same_json_and_another_seed_differs() {
-    let cfg = small(vec![Design::Central, Design::NetNymPredicates], 40, 5);
+    let cfg = UnlinkabilityConfig {
+        trials: 12,
+        holders: 4,
+        pool: 4,
+        samples: 2,
+        seed: 5,
+        designs: vec![Design::Central, Design::NetNymPredicates],
+    };
     let a = to_json(&unlinkability::run(&cfg, false).unwrap().0);
     let b = to_json(&unlinkability::run(&cfg, false).unwrap().0);
     assert_eq!(a, b);
