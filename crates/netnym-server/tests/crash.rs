@@ -91,7 +91,9 @@ fn spawn(db: &Db, dir: &Path, round: u32) -> Server {
             .env("NETNYM_ADMIN_TOKEN", TOKEN)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::from(
+                std::fs::File::create(dir.join(format!("stderr-{round}"))).unwrap(),
+            ))
             .spawn()
             .unwrap(),
         url: String::new(),
@@ -102,9 +104,16 @@ fn spawn(db: &Db, dir: &Path, round: u32) -> Server {
             server.url = format!("http://{a}");
             return server;
         }
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!(
+                "authority exited with {status}: {}",
+                std::fs::read_to_string(dir.join(format!("stderr-{round}"))).unwrap_or_default()
+            );
+        }
         assert!(
             start.elapsed() < Duration::from_secs(60),
-            "authority did not start"
+            "authority did not start: {}",
+            std::fs::read_to_string(dir.join(format!("stderr-{round}"))).unwrap_or_default()
         );
         std::thread::sleep(Duration::from_millis(20));
     }

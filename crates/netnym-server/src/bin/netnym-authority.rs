@@ -58,8 +58,9 @@ fn env(name: &str) -> Result<zeroize::Zeroizing<String>, String> {
         .map_err(|_| format!("set {name}"))
 }
 
-async fn run() -> Result<(), String> {
-    let args = parse_args()?;
+/// Open the store (synchronously: the PostgreSQL client runs its own runtime, so this happens
+/// before ours starts) and unseal the keys.
+fn open(args: &Args) -> Result<(Arc<dyn Store>, AuthorityConfig), String> {
     let store: Arc<dyn Store> = match (&args.data_dir, &args.postgres) {
         (Some(dir), _) => Arc::new(SqliteStore::open_in_data_dir(dir).map_err(|e| e.to_string())?),
         (_, Some(url)) => Arc::new(
@@ -73,19 +74,16 @@ async fn run() -> Result<(), String> {
     };
     let passphrase = env("NETNYM_AUTHORITY_PASSPHRASE")?;
     let token = env("NETNYM_ADMIN_TOKEN")?;
-    let keys = {
-        let store = store.clone();
-        let pass = passphrase.clone();
-        tokio::task::spawn_blocking(move || AuthorityKeys::load(&*store, pass.as_bytes()))
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?
-    };
+    let keys = AuthorityKeys::load(&*store, passphrase.as_bytes()).map_err(|e| e.to_string())?;
     let config = AuthorityConfig {
         keys,
         admin_token: AdminToken::new(&token)?,
         clock: system_clock(),
     };
+    Ok((store, config))
+}
+
+async fn serve(args: Args, store: Arc<dyn Store>, config: AuthorityConfig) -> Result<(), String> {
     let handle = start_authority(args.listen, store, config)
         .await
         .map_err(|e| e.to_string())?;
@@ -99,18 +97,18 @@ async fn run() -> Result<(), String> {
     handle.shutdown().await.map_err(|e| e.to_string())
 }
 
-fn main() -> std::process::ExitCode {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
+fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    let (store, config) = open(&args)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("netnym-authority: {e}");
-            return std::process::ExitCode::from(2);
-        }
-    };
-    match rt.block_on(run()) {
+        .map_err(|e| e.to_string())?;
+    rt.block_on(serve(args, store, config))
+}
+
+fn main() -> std::process::ExitCode {
+    match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("netnym-authority: {e}");
