@@ -101,6 +101,12 @@ CREATE TABLE accounts (
 )];
 
 /// The PostgreSQL store.
+///
+/// # Panics
+/// The synchronous `postgres` client drives its own small runtime, so every method (and
+/// [`PgStore::connect`]) panics with "Cannot start a runtime from within a runtime" when called
+/// on a thread that is running async tasks. From async code, call it through
+/// `tokio::task::spawn_blocking` (as `netnym-server` does) or open it before starting a runtime.
 pub struct PgStore {
     config: Config,
     idle: Mutex<Vec<Client>>,
