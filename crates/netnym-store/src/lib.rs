@@ -86,7 +86,7 @@ pub use crate::citizens::{
 pub use crate::codes::EnrollmentCode;
 pub use crate::error::*;
 pub use crate::model::*;
-pub use crate::pg::PgStore;
+pub use crate::pg::{PgStore, MAX_CONNECTIONS};
 pub use crate::revoked_set::StagedRevokedSet;
 pub use crate::sealed::{KdfParams, SealedSecret};
 pub use crate::sqlite::SqliteStore;

@@ -1,6 +1,6 @@
 //! The PostgreSQL backend: a small pool of synchronous `postgres` clients.
 
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use postgres::error::SqlState;
@@ -25,8 +25,10 @@ use crate::SCHEMA_VERSION;
 
 /// Advisory lock key serialising migrations across replicas ("NetNymMg").
 const MIGRATION_LOCK: i64 = 0x4E65_744E_796D_4D67;
-/// Idle connections kept for reuse.
-const MAX_IDLE: usize = 8;
+/// Most connections one store opens at once (callers beyond wait for one to be released).
+pub const MAX_CONNECTIONS: usize = 16;
+/// How long a caller waits for a free connection before [`StoreError::Unavailable`].
+const POOL_WAIT: Duration = Duration::from_secs(10);
 
 const MIGRATIONS: &[(u32, &str)] = &[(
     1,
@@ -109,7 +111,8 @@ CREATE TABLE accounts (
 /// `tokio::task::spawn_blocking` (as `netnym-server` does) or open it before starting a runtime.
 pub struct PgStore {
     config: Config,
-    idle: Mutex<Vec<Client>>,
+    pool: Mutex<Pool>,
+    released: Condvar,
 }
 
 impl core::fmt::Debug for PgStore {
@@ -151,6 +154,12 @@ fn is_constraint(e: &postgres::Error) -> bool {
     })
 }
 
+/// Idle connections and the count of connections open (idle or lent).
+struct Pool {
+    idle: Vec<Client>,
+    open: usize,
+}
+
 /// A pooled connection, returned to the pool on drop unless it broke.
 struct Conn<'a> {
     store: &'a PgStore,
@@ -172,16 +181,14 @@ fn unreachable_client() -> Client {
 impl Drop for Conn<'_> {
     fn drop(&mut self) {
         if let Some(c) = self.client.take() {
-            if !c.is_closed() {
-                let mut idle = self
-                    .store
-                    .idle
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                if idle.len() < MAX_IDLE {
-                    idle.push(c);
-                }
+            let mut pool = self.store.pool();
+            if c.is_closed() {
+                pool.open = pool.open.saturating_sub(1);
+            } else {
+                pool.idle.push(c);
             }
+            drop(pool);
+            self.store.released.notify_one();
         }
     }
 }
@@ -233,7 +240,11 @@ impl PgStore {
         }
         let store = Self {
             config,
-            idle: Mutex::new(Vec::new()),
+            pool: Mutex::new(Pool {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            released: Condvar::new(),
         };
         {
             let mut conn = store
@@ -244,20 +255,50 @@ impl PgStore {
         Ok(store)
     }
 
-    fn conn(&self) -> Result<Conn<'_>, StoreError> {
-        let pooled = self
-            .idle
+    fn pool(&self) -> MutexGuard<'_, Pool> {
+        self.pool
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .pop();
-        let client = match pooled {
-            Some(c) => c,
-            None => self.config.connect(NoTls).map_err(map_err)?,
-        };
-        Ok(Conn {
-            store: self,
-            client: Some(client),
-        })
+    }
+
+    /// An idle connection, or a new one while fewer than [`MAX_CONNECTIONS`] are open, or wait.
+    fn conn(&self) -> Result<Conn<'_>, StoreError> {
+        let deadline = std::time::Instant::now() + POOL_WAIT;
+        let mut pool = self.pool();
+        loop {
+            if let Some(c) = pool.idle.pop() {
+                return Ok(Conn {
+                    store: self,
+                    client: Some(c),
+                });
+            }
+            if pool.open < MAX_CONNECTIONS {
+                pool.open += 1;
+                drop(pool);
+                return match self.config.connect(NoTls) {
+                    Ok(c) => Ok(Conn {
+                        store: self,
+                        client: Some(c),
+                    }),
+                    Err(e) => {
+                        self.pool().open -= 1;
+                        self.released.notify_one();
+                        Err(map_err(e))
+                    }
+                };
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return Err(StoreError::Unavailable(format!(
+                    "all {MAX_CONNECTIONS} database connections are busy"
+                )));
+            }
+            pool = self
+                .released
+                .wait_timeout(pool, deadline - now)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+        }
     }
 
     /// Run `f` in a transaction; commit when it returns `Ok`.

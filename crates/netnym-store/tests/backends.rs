@@ -100,6 +100,7 @@ both_backends!(
     request_nonce_consumed_exactly_once_under_concurrency,
     accounts_sign_in_or_register,
     ping_answers,
+    more_threads_than_connections_all_succeed,
 );
 
 fn import(store: &dyn Store, n: usize) -> Vec<Citizen> {
@@ -516,6 +517,40 @@ fn accounts_sign_in_or_register(store: Arc<dyn Store>) {
     let got = store.account("shop.example", b"nym-a").unwrap().unwrap();
     assert_eq!((got.account_id, got.login_count), (a1.account_id, 2));
     assert!(store.account("shop.example", b"nym-x").unwrap().is_none());
+}
+
+fn more_threads_than_connections_all_succeed(store: Arc<dyn Store>) {
+    let threads = MAX_CONNECTIONS + 8;
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for n in 0..5u64 {
+                    store
+                        .sign_in_or_register(
+                            "busy.example",
+                            &[u8::try_from(t % 4).unwrap(); 8],
+                            NOW + n,
+                        )
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let total: u64 = (0u8..4)
+        .map(|t| {
+            store
+                .account("busy.example", &[t; 8])
+                .unwrap()
+                .unwrap()
+                .login_count
+        })
+        .sum();
+    assert_eq!(total, 5 * threads as u64);
+    assert_eq!(store.account_count("busy.example").unwrap(), 4);
 }
 
 fn ping_answers(store: Arc<dyn Store>) {
