@@ -92,14 +92,16 @@ fn read_password(confirm: bool) -> Result<Password, WalletCmdError> {
         return Err(WalletCmdError::NoPassword);
     }
     let first = rpassword::prompt_password("Wallet password: ").map_err(WalletCmdError::Prompt)?;
+    let first = Password::new(first);
     if confirm {
-        let second =
-            rpassword::prompt_password("Repeat the password: ").map_err(WalletCmdError::Prompt)?;
-        if first != second {
+        let second = Password::new(
+            rpassword::prompt_password("Repeat the password: ").map_err(WalletCmdError::Prompt)?,
+        );
+        if !first.same_as(&second) {
             return Err(WalletCmdError::PasswordMismatch);
         }
     }
-    Ok(Password::new(first))
+    Ok(first)
 }
 
 fn read_phrase() -> Result<RecoveryPhrase, WalletCmdError> {

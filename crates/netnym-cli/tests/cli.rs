@@ -461,6 +461,21 @@ fn demo_runs_end_to_end_and_its_files_verify() {
     assert_eq!(claims["verifier_id"], "shop.example");
     assert!(claims["pseudonym"].is_string());
     assert_eq!(claims["credentials"][0]["non_revoked"]["min_epoch"], 1);
+    // The lab is mounted as `netnym lab`: lint the demo's request.
+    let o = netnym(
+        &[
+            "lab",
+            "lint",
+            out.join("request.json").to_str().unwrap(),
+            "--population",
+            "10000",
+            "--k",
+            "100",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Privacy lint"));
     // The same files with the revoked epoch log cut off: the request names epoch 1, which the
     // verifier then does not know.
     let mut bundle: serde_json::Value =

@@ -45,6 +45,13 @@ impl Password {
         self.0.as_bytes()
     }
 
+    /// Whether two passwords are equal (constant time in the length of the shorter), e.g.
+    /// to confirm a new password typed twice.
+    #[must_use]
+    pub fn same_as(&self, other: &Self) -> bool {
+        subtle::ConstantTimeEq::ct_eq(self.as_bytes(), other.as_bytes()).into()
+    }
+
     pub(crate) fn chars(&self) -> usize {
         self.0.chars().count()
     }
@@ -197,6 +204,14 @@ mod tests {
                 PhraseError::Checksum
             );
         }
+    }
+
+    #[test]
+    fn password_comparison() {
+        let a = Password::new("correct horse".into());
+        assert!(a.same_as(&Password::new("correct horse".into())));
+        assert!(!a.same_as(&Password::new("correct horsE".into())));
+        assert!(!a.same_as(&Password::new("correct hors".into())));
     }
 
     #[test]
