@@ -1,0 +1,15 @@
+//! `BlindIssuanceRequest` on untrusted bytes: never panics; whatever it accepts re-encodes to bytes it
+//! accepts again, with the same encoding (decode . encode is the identity on accepted input).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use netnym::BlindIssuanceRequest;
+
+fuzz_target!(|data: &[u8]| {
+    
+    if let Ok(value) = BlindIssuanceRequest::from_json(data) {
+        let encoded = value.to_json();
+        let again = BlindIssuanceRequest::from_json(&encoded).expect("own encoding decodes");
+        assert!(again.to_json()[..] == encoded[..], "encoding is not stable");
+    }
+});
