@@ -6,7 +6,6 @@ use libfuzzer_sys::fuzz_target;
 use netnym::EpochEntry;
 
 fuzz_target!(|data: &[u8]| {
-    
     if let Ok(value) = EpochEntry::from_json(data) {
         let encoded = value.to_json();
         let again = EpochEntry::from_json(&encoded).expect("own encoding decodes");

@@ -6,7 +6,6 @@ use libfuzzer_sys::fuzz_target;
 use netnym::BlindIssuanceRequest;
 
 fuzz_target!(|data: &[u8]| {
-    
     if let Ok(value) = BlindIssuanceRequest::from_json(data) {
         let encoded = value.to_json();
         let again = BlindIssuanceRequest::from_json(&encoded).expect("own encoding decodes");

@@ -6,7 +6,6 @@ use libfuzzer_sys::fuzz_target;
 use netnym::IssuerPublicKey;
 
 fuzz_target!(|data: &[u8]| {
-    
     if let Ok(value) = IssuerPublicKey::from_json(data) {
         let encoded = value.to_json();
         let again = IssuerPublicKey::from_json(&encoded).expect("own encoding decodes");

@@ -6,7 +6,6 @@ use libfuzzer_sys::fuzz_target;
 use netnym::RegistryPublicKey;
 
 fuzz_target!(|data: &[u8]| {
-    
     if let Ok(value) = RegistryPublicKey::from_json(data) {
         let encoded = value.to_json();
         let again = RegistryPublicKey::from_json(&encoded).expect("own encoding decodes");

@@ -6,7 +6,6 @@ use libfuzzer_sys::fuzz_target;
 use netnym::PresentationRequest;
 
 fuzz_target!(|data: &[u8]| {
-    
     if let Ok(value) = PresentationRequest::from_json(data) {
         let encoded = value.to_json();
         let again = PresentationRequest::from_json(&encoded).expect("own encoding decodes");
