@@ -39,6 +39,9 @@ fn main() {
         .expect("range params");
     wallet.save(&mut rng).expect("save");
     Wallet::open(&path, &password).expect("reopens");
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).expect("output directory");
+    }
     std::fs::copy(&path, &out).expect("copy");
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
