@@ -127,7 +127,7 @@ impl<'a> PairingBatch<'a> {
                 self.points.push(b);
                 self.scalars.push(s);
             }
-            if !G1Projective::msm(&self.points, &self.scalars).is_ok_and(|p| p.is_zero()) {
+            if !small_msm(&self.points, &self.scalars).is_some_and(|p| p.is_zero()) {
                 return false;
             }
         }
@@ -145,5 +145,103 @@ impl<'a> PairingBatch<'a> {
         }
         // PairingOutput is written additively: zero is 1 in GT.
         Bls12_381::multi_pairing(g1, g2).is_zero()
+    }
+}
+
+/// Largest multi-scalar multiplication done with [`straus`]; larger ones use arkworks'
+/// Pippenger implementation.
+const STRAUS_MAX: usize = 96;
+
+/// `Σ scalars[i]·bases[i]`, by interleaved wNAF (Straus) for small inputs: one shared chain
+/// of doublings instead of Pippenger's buckets, which are slow below a few hundred points.
+/// `None` if the lengths differ.
+pub(crate) fn small_msm(bases: &[G1Affine], scalars: &[Fr]) -> Option<G1Projective> {
+    if bases.len() != scalars.len() {
+        return None;
+    }
+    if bases.len() > STRAUS_MAX {
+        return G1Projective::msm(bases, scalars).ok();
+    }
+    Some(straus(bases, scalars))
+}
+
+fn straus(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
+    use ark_ec::Group;
+    use ark_ff::{BigInteger, PrimeField};
+    /// wNAF window: digits are odd in `(−2^(W−1), 2^(W−1))`, 2^(W−2) precomputed multiples.
+    const W: usize = 5;
+    let mut tables: Vec<G1Projective> = Vec::with_capacity(bases.len() << (W - 2));
+    for b in bases {
+        let p = G1Projective::from(*b);
+        let double = p.double();
+        let mut cur = p;
+        for _ in 0..(1usize << (W - 2)) {
+            tables.push(cur);
+            cur += double;
+        }
+    }
+    let tables = G1Projective::normalize_batch(&tables);
+    let nafs: Vec<Vec<i64>> = scalars
+        .iter()
+        .map(|s| s.into_bigint().find_wnaf(W).unwrap_or_default())
+        .collect();
+    let len = nafs.iter().map(Vec::len).max().unwrap_or(0);
+    let mut acc = G1Projective::zero();
+    for i in (0..len).rev() {
+        acc.double_in_place();
+        for (k, naf) in nafs.iter().enumerate() {
+            let Some(&d) = naf.get(i) else { continue };
+            if d == 0 {
+                continue;
+            }
+            let idx = (k << (W - 2)) + usize::try_from(d.unsigned_abs() / 2).unwrap_or(0);
+            if d > 0 {
+                acc += &tables[idx];
+            } else {
+                acc -= &tables[idx];
+            }
+        }
+    }
+    acc
+}
+
+#[cfg(test)]
+mod tests {
+    use ark_bls12_381::{Fr, G1Affine, G1Projective};
+    use ark_ec::VariableBaseMSM;
+    use ark_std::{
+        rand::{rngs::StdRng, SeedableRng},
+        UniformRand,
+    };
+
+    #[test]
+    fn straus_equals_pippenger() {
+        let mut rng = StdRng::seed_from_u64(9);
+        for n in [0usize, 1, 2, 3, 7, 16, 17, 40, 96, 97, 130] {
+            let bases: Vec<G1Affine> = (0..n).map(|_| G1Affine::rand(&mut rng)).collect();
+            let mut scalars: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+            // Edge scalars: zero, one, minus one, small.
+            for (i, s) in [
+                Fr::from(0u64),
+                Fr::from(1u64),
+                -Fr::from(1u64),
+                Fr::from(31u64),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if i < n {
+                    scalars[i] = s;
+                }
+            }
+            let expected = G1Projective::msm(&bases, &scalars).unwrap();
+            assert_eq!(
+                super::small_msm(&bases, &scalars),
+                Some(expected),
+                "n = {n}"
+            );
+            assert_eq!(super::straus(&bases, &scalars), expected, "n = {n}");
+        }
+        assert_eq!(super::small_msm(&[], &[Fr::from(1u64)]), None);
     }
 }

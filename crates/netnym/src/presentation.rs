@@ -1539,9 +1539,12 @@ impl Verifier {
                 }
                 let (ppk, pparams) = reg.key.prepared();
                 batch.add(mproof.0.A_prime, &ppk.0, mproof.0.A_bar, &pparams.P_tilde);
-                items.push(PairingItem::Membership(
-                    i, reg, value, *resp, mproof, challenge,
-                ));
+                // Kept only on the step-by-step path, which re-checks equations one by one.
+                if !batch.deferred() {
+                    items.push(PairingItem::Membership(
+                        i, reg, value, *resp, mproof, challenge,
+                    ));
+                }
             }
             // VER-021, VER-022: each range proof's opening shares the attribute's BBS+
             // response; the CLS proof holds for the verifier's own bounds.
@@ -1602,7 +1605,9 @@ impl Verifier {
                                 &params.prepared().bb_sig_params.g2_prepared,
                             );
                         }
-                        items.push(PairingItem::Range(i, b, params, parts, cls, challenge));
+                        if !batch.deferred() {
+                            items.push(PairingItem::Range(i, b, params, parts, cls, challenge));
+                        }
                     }
                     (RangeCheck::Keyed(k), ClsProof::Keyed(cls)) => {
                         cls.verify(
@@ -1626,16 +1631,18 @@ impl Verifier {
                 proof.A_bar,
                 pk.g2_prepared(),
             );
-            items.push(PairingItem::Signature(Box::new(SignatureItem {
-                i,
-                pk,
-                revealed,
-                missing: ls_response
-                    .filter(|_| !skipped.is_empty())
-                    .map(|r| BTreeMap::from([(ls_index, r)])),
-                proof,
-                challenge,
-            })));
+            if !batch.deferred() {
+                items.push(PairingItem::Signature(Box::new(SignatureItem {
+                    i,
+                    pk,
+                    revealed,
+                    missing: ls_response
+                        .filter(|_| !skipped.is_empty())
+                        .map(|r| BTreeMap::from([(ls_index, r)])),
+                    proof,
+                    challenge,
+                })));
+            }
         }
         // VER-015: the pseudonym opens with the link secret's response.
         let pseudonym = match (p.pseudonym, nym_base, ls_response) {
