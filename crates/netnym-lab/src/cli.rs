@@ -39,12 +39,12 @@ pub struct UnlinkabilityArgs {
     /// Number of challenge trials per design and adversary.
     #[arg(long, default_value_t = 10_000)]
     pub trials: u64,
-    /// Holders enrolled with identical attributes; every trial draws a pair of them.
-    #[arg(long, default_value_t = 64)]
+    /// Holders enrolled with identical attributes, in disjoint pairs; every trial draws a pair.
+    #[arg(long, default_value_t = 256)]
     pub holders: usize,
     /// Training logins generated per holder at platform A (trials draw from this pool; every
     /// challenge is a fresh login).
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 8)]
     pub pool: usize,
     /// Presentations of each holder the adversary sees before the challenge.
     #[arg(long, default_value_t = 8)]

@@ -36,11 +36,18 @@ pub fn wilson(successes: u64, trials: u64, z: f64) -> Interval {
 /// conservative, since a {0, 1/2, 1} score has at most the Bernoulli variance).
 #[must_use]
 pub fn wilson_f(successes: f64, trials: u64, z: f64) -> Interval {
-    if trials == 0 {
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    wilson_n(successes, trials as f64, z)
+}
+
+/// [`wilson`] with a fractional (effective) sample size `n`, e.g. the number of trials divided
+/// by a design effect.
+#[must_use]
+pub fn wilson_n(successes: f64, n: f64, z: f64) -> Interval {
+    if n <= 0.0 {
         return Interval { lo: 0.0, hi: 1.0 };
     }
-    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-    let (s, n) = (successes, trials as f64);
+    let s = successes;
     let p = s / n;
     let z2 = z * z;
     let denom = 1.0 + z2 / n;
@@ -50,6 +57,32 @@ pub fn wilson_f(successes: f64, trials: u64, z: f64) -> Interval {
         lo: (centre - half).max(0.0),
         hi: (centre + half).min(1.0),
     }
+}
+
+/// Design effect of clustered scores: the cluster-robust (CR1) variance of the mean of the
+/// scores, divided by the binomial variance `p(1-p)/T`, at least 1. `clusters` holds, per
+/// cluster, the sum of its scores (each in [0, 1]) and its number of trials. Returns
+/// `(mean, design effect)`; with fewer than two clusters or `p` at 0 or 1 the effect is 1.
+#[must_use]
+pub fn design_effect(clusters: &[(f64, u64)]) -> (f64, f64) {
+    let t: u64 = clusters.iter().map(|c| c.1).sum();
+    if t == 0 {
+        return (0.5, 1.0);
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let tf = t as f64;
+    let p = clusters.iter().map(|c| c.0).sum::<f64>() / tf;
+    let used: Vec<&(f64, u64)> = clusters.iter().filter(|c| c.1 > 0).collect();
+    let var_bin = p * (1.0 - p) / tf;
+    if used.len() < 2 || var_bin <= 0.0 {
+        return (p, 1.0);
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let c = used.len() as f64;
+    #[allow(clippy::cast_precision_loss)]
+    let ss: f64 = used.iter().map(|(s, n)| (s - *n as f64 * p).powi(2)).sum();
+    let var_cr = c / (c - 1.0) * ss / (tf * tf);
+    (p, (var_cr / var_bin).max(1.0))
 }
 
 /// The distinguishing advantage of a guesser with success probability `p` in a two-holder
@@ -168,6 +201,17 @@ mod tests {
             let got = chi2_critical(df, 3.090_232);
             assert!((got - want).abs() / want < 0.05, "df {df}: {got} vs {want}");
         }
+    }
+
+    #[test]
+    fn design_effect_is_one_for_independent_and_large_for_clustered_scores() {
+        // Clusters whose rates match the overall rate: no inflation.
+        let (p, d) = design_effect(&[(5.0, 10), (5.0, 10), (5.0, 10), (5.0, 10)]);
+        assert_eq!((p, d), (0.5, 1.0));
+        // All-or-nothing clusters: every trial in a cluster agrees, deff ~ cluster size.
+        let (p, d) = design_effect(&[(10.0, 10), (0.0, 10), (10.0, 10), (0.0, 10)]);
+        assert!((p - 0.5).abs() < 1e-12);
+        assert!(d > 10.0, "{d}");
     }
 
     #[test]

@@ -7,17 +7,18 @@
 //! `birth_date` and `region`; in design d, `age >= 18`, `region within <province>` and a
 //! pseudonym instead).
 //!
-//! Adversary: a coalition of platform A and platform B. Each trial draws two distinct holders
-//! and a fair bit `b`; the adversary receives `samples` labelled logins of each of the two at
+//! Adversary: a coalition of platform A and platform B. The holders form disjoint pairs
+//! `(2m, 2m + 1)`; each trial draws a pair and a fair bit `b`; the adversary receives `samples` labelled logins of each of the two at
 //! A and one login at B by the holder selected by `b`, and guesses `b`.
 //!
 //! Logins are real (NetNym presentations are created and verified by the core library) and cost
 //! milliseconds. The **training** logins come from a pool of `pool` logins per holder at A,
 //! generated once in parallel (each from its own seeded generator). The **challenge** of every
-//! trial is a fresh login at B, used once. Drawing the pair afresh per trial matters: with one
-//! fixed pair, per-holder constants (e.g. the two pseudonyms at B) give a distance-based
-//! adversary a fixed bias in one direction or the other (which `|2p - 1|` reports as advantage)
-//! even though, over the key draw, it is zero; with many holders the bias averages out. Cost:
+//! trial is a fresh login at B, used once. Trials of the same pair share per-holder constants
+//! (the two pseudonyms at B, the training logins), which give an adversary a bias for that pair
+//! in one direction or the other that averages to zero only over many pairs; so the interval is
+//! computed with a **cluster-robust** variance over the pairs (a design effect shrinks the
+//! Wilson sample size). Cost:
 //! `holders * pool + trials` real logins per design (docs/lab.md has the measured numbers).
 
 use std::time::Instant;
@@ -35,7 +36,8 @@ use crate::designs::{person_attributes, Deployment, Design, DesignError, Policy,
 use crate::population::{Population, REFERENCE_DAYS};
 use crate::seeding;
 use crate::stats::{
-    advantage, advantage_interval, bias_interval, wilson_f, Interval, Z95, Z95_BONFERRONI_4,
+    advantage, advantage_interval, bias_interval, design_effect, wilson_n, Interval, Z95,
+    Z95_BONFERRONI_4,
 };
 
 /// Configuration of a run.
@@ -43,7 +45,8 @@ use crate::stats::{
 pub struct UnlinkabilityConfig {
     /// Trials per design (each trial is scored by every adversary).
     pub trials: u64,
-    /// Holders enrolled (all with the same attributes); each trial draws two of them.
+    /// Holders enrolled (all with the same attributes), grouped in disjoint pairs
+    /// `(2m, 2m + 1)`; each trial draws one pair.
     pub holders: usize,
     /// Training logins generated per holder at platform A.
     pub pool: usize,
@@ -59,8 +62,8 @@ impl Default for UnlinkabilityConfig {
     fn default() -> Self {
         Self {
             trials: 10_000,
-            holders: 64,
-            pool: 16,
+            holders: 256,
+            pool: 8,
             samples: 8,
             seed: 1,
             designs: Design::ALL.to_vec(),
@@ -94,6 +97,9 @@ pub struct AdversaryScore {
     pub trials: u64,
     /// (correct + abstained / 2) / trials.
     pub success_rate: f64,
+    /// Design effect of the clustering by holder pair (cluster-robust variance / binomial
+    /// variance, at least 1); intervals use `trials / design_effect` as sample size.
+    pub design_effect: f64,
     /// 95% Wilson interval of the success rate.
     pub success_ci95: Interval,
     /// `|2p - 1|` at the estimate.
@@ -154,7 +160,9 @@ pub struct PoolCost {
 pub const ADVANTAGE_DEFINITION: &str = "advantage = |2*Pr[correct] - 1| over a fair challenge \
 bit; Pr[correct] is estimated by (correct + abstained/2)/trials, where a trial in which the \
 adversary has no evidence counts 1/2 (the expected value of the fair coin it would flip); 95% \
-Wilson score interval on that rate, mapped through |2p - 1|";
+Wilson score interval on that rate with sample size trials / design effect (cluster-robust \
+variance over the disjoint holder pairs, since per-holder constants such as pseudonyms are shared \
+by the trials of a pair), mapped through |2p - 1|";
 
 const PLATFORMS: [&str; 2] = ["platform-a.example", "platform-b.example"];
 
@@ -194,10 +202,10 @@ pub fn run(
     if config.trials == 0
         || config.samples == 0
         || config.pool < config.samples
-        || config.holders < 2
+        || config.holders < 4
     {
         return Err(UnlinkabilityError::Config(
-            "need trials >= 1, holders >= 2, samples >= 1 and pool >= samples".to_owned(),
+            "need trials >= 1, holders >= 4, samples >= 1 and pool >= samples".to_owned(),
         ));
     }
     if config.designs.is_empty() {
@@ -273,13 +281,13 @@ pub fn run(
             show_progress,
             format!("{} trials", design.id()),
         );
-        let outcomes: Vec<[Option<bool>; Adversary::ALL.len()]> = (0..config.trials)
+        let outcomes: Vec<(usize, [Option<bool>; Adversary::ALL.len()])> = (0..config.trials)
             .into_par_iter()
             .map(|trial| {
                 let mut rng = seeding::rng(config.seed, "trial", di as u64, trial);
-                // A fresh pair of distinct holders and the challenge bit.
-                let pair = sample(&mut rng, config.holders, 2);
-                let (h0, h1) = (pair.index(0), pair.index(1));
+                // One of the disjoint holder pairs (2m, 2m + 1), and the challenge bit.
+                let m = rng.gen_range(0..config.holders / 2);
+                let (h0, h1) = (2 * m, 2 * m + 1);
                 let b = usize::from(rng.gen::<bool>());
                 let train: [Vec<&View>; 2] = [h0, h1].map(|h| {
                     sample(&mut rng, config.pool, config.samples)
@@ -298,7 +306,7 @@ pub fn run(
                         .map(|g| g == b);
                 }
                 pb.inc(1);
-                Ok(out)
+                Ok((m, out))
             })
             .collect::<Result<_, DesignError>>()?;
         pb.finish_and_clear();
@@ -311,9 +319,24 @@ pub fn run(
             .iter()
             .enumerate()
             .map(|(k, adv)| {
-                let correct = outcomes.iter().filter(|o| o[k] == Some(true)).count() as u64;
-                let abstained = outcomes.iter().filter(|o| o[k].is_none()).count() as u64;
-                score(adv.id(), correct, abstained, config.trials)
+                let mut clusters = vec![(0.0f64, 0u64); config.holders / 2];
+                let (mut correct, mut abstained) = (0u64, 0u64);
+                for (m, o) in &outcomes {
+                    let x = match o[k] {
+                        Some(true) => {
+                            correct += 1;
+                            1.0
+                        }
+                        Some(false) => 0.0,
+                        None => {
+                            abstained += 1;
+                            0.5
+                        }
+                    };
+                    clusters[*m].0 += x;
+                    clusters[*m].1 += 1;
+                }
+                score(adv.id(), correct, abstained, &clusters)
             })
             .collect();
         designs.push(DesignScores {
@@ -336,14 +359,20 @@ pub fn run(
     ))
 }
 
-/// Score `correct` guesses and `abstained` trials out of `trials`.
+/// Score an adversary from its per-pair clusters `(sum of scores, trials)`, with `correct`
+/// guesses and `abstained` trials in total.
 #[must_use]
-pub fn score(adversary: &str, correct: u64, abstained: u64, trials: u64) -> AdversaryScore {
+pub fn score(
+    adversary: &str,
+    correct: u64,
+    abstained: u64,
+    clusters: &[(f64, u64)],
+) -> AdversaryScore {
+    let trials: u64 = clusters.iter().map(|c| c.1).sum();
+    let (p, deff) = design_effect(clusters);
     #[allow(clippy::cast_precision_loss)]
-    let s = correct as f64 + abstained as f64 / 2.0;
-    #[allow(clippy::cast_precision_loss)]
-    let p = s / trials.max(1) as f64;
-    let ci = wilson_f(s, trials, Z95);
+    let n_eff = trials as f64 / deff;
+    let ci = wilson_n(p * n_eff, n_eff, Z95);
     let adv_ci = advantage_interval(ci);
     AdversaryScore {
         adversary: adversary.to_owned(),
@@ -351,11 +380,12 @@ pub fn score(adversary: &str, correct: u64, abstained: u64, trials: u64) -> Adve
         abstained,
         trials,
         success_rate: p,
+        design_effect: deff,
         success_ci95: ci,
         advantage: advantage(p),
         advantage_ci95: adv_ci,
         bias_ci95: bias_interval(ci),
         indistinguishable: adv_ci.contains(0.0),
-        advantage_ci95_familywise: advantage_interval(wilson_f(s, trials, Z95_BONFERRONI_4)),
+        advantage_ci95_familywise: advantage_interval(wilson_n(p * n_eff, n_eff, Z95_BONFERRONI_4)),
     }
 }

@@ -20,7 +20,7 @@ use rand::SeedableRng;
 fn small(designs: Vec<Design>, trials: u64, seed: u64) -> UnlinkabilityConfig {
     UnlinkabilityConfig {
         trials,
-        holders: 8,
+        holders: 16,
         pool: 8,
         // The chi-square adversary needs 2 * samples > 10.83 (its df = 1 critical value) to
         // find even a perfectly separated byte position.
@@ -84,7 +84,7 @@ fn same_seed_same_json_and_another_seed_differs() {
 #[test]
 fn unusable_unlinkability_config_is_rejected() {
     let mut cfg = small(vec![Design::Central], 10, 1);
-    cfg.holders = 1;
+    cfg.holders = 3;
     let e = unlinkability::run(&cfg, false).unwrap_err();
     assert!(
         matches!(e, unlinkability::UnlinkabilityError::Config(_)),
