@@ -141,6 +141,9 @@ pub(crate) struct WalletPresentArgs {
     /// Public data (issuer bundle) to pin first, e.g. range-proof parameters the request names.
     #[arg(long)]
     pub(crate) issuer: Option<PathBuf>,
+    /// Update revocation witnesses from this authority's epoch log first.
+    #[arg(long)]
+    pub(crate) authority: Option<String>,
 }
 
 /// Where a service keeps its data.

@@ -239,7 +239,17 @@ pub(crate) fn enroll(
         .map_err(|e| invalid("issuance response")(e.to_string()))?;
     let revocation_id = f.get("revocation_id").and_then(Value::as_u64);
     let epoch = f.get("epoch").and_then(Value::as_u64);
-    if let (Some(w), Some(reg)) = (f.get("witness").filter(|w| w.is_object()), registry) {
+    if let Some(w) = f.get("witness").filter(|w| w.is_object()) {
+        let reg = registry.ok_or_else(|| {
+            invalid("enrollment response")("a witness but no registry key in /v1/params".into())
+        })?;
+        if let Some(named) = f.get("registry_id").and_then(Value::as_str) {
+            if named != reg.to_string() {
+                return Err(invalid("enrollment response")(
+                    "the witness names another registry than /v1/params".into(),
+                ));
+            }
+        }
         wallet
             .set_witness(&credential_id, &reg, w.to_string().as_bytes())
             .map_err(|e| invalid("witness")(e.to_string()))?;

@@ -315,6 +315,14 @@ fn present(
         }
         (None, None) => return Err(WalletCmdError::NoRequestSource),
     };
+    if let Some(url) = &a.authority {
+        let (report, latest) = http::update(&Client::new(url), &mut w)?;
+        eprintln!(
+            "witnesses updated to epoch {latest} ({} updated, {} revoked)",
+            report.updated.len(),
+            report.revoked.len()
+        );
+    }
     let now = now();
     let check = w.check_request(&request, now);
     eprintln!("{check}");

@@ -131,6 +131,15 @@ fn authority_platform_and_wallet_commands_over_http() {
         "C00000001",
     ]);
     let code = code.trim().to_owned();
+    let code2 = ok(&[
+        "authority",
+        "enroll-code",
+        "--data-dir",
+        s(&adir),
+        "--citizen",
+        "C00000002",
+    ]);
+    let code2 = code2.trim().to_owned();
     assert_eq!(code.len(), 19, "{code}");
     let e = err(
         &[
@@ -265,6 +274,45 @@ fn authority_platform_and_wallet_commands_over_http() {
     let e = err(&present[..6], 2);
     assert!(e.contains("pass --yes"), "{e}");
 
+    // A second citizen, enrolled before the revocation below.
+    let wallet2 = d.path().join("w2.nnw");
+    ok(&[
+        "wallet",
+        "init",
+        "--wallet",
+        s(&wallet2),
+        "--insecure-fast-kdf",
+    ]);
+    ok(&[
+        "wallet",
+        "enroll",
+        "--wallet",
+        s(&wallet2),
+        "--authority",
+        &authority.1,
+        "--code",
+        &code2,
+        "--issuer",
+        s(&bundle),
+    ]);
+    let present2 = [
+        "wallet",
+        "present",
+        "--wallet",
+        s(&wallet2),
+        "--verifier",
+        &platform.1,
+        "--yes",
+    ];
+    let out = ok(&present2);
+    assert!(out.contains("(new account, login #1)"), "{out}");
+    let account2 = out
+        .split("as account ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .unwrap()
+        .to_owned();
+
     let out = ok(&["wallet", "list", "--wallet", s(&wallet), "--history"]);
     assert!(
         out.contains("1 credential(s)") && out.contains("witness at epoch 0"),
@@ -309,6 +357,27 @@ fn authority_platform_and_wallet_commands_over_http() {
     assert!(out.contains("revoked: cred-1"), "{out}");
     let e = err(&present, 1);
     assert!(e.contains("it has been revoked"), "{e}");
+    // Presenting with --authority updates first; still revoked.
+    let mut with_update = present.to_vec();
+    with_update.extend(["--authority", &authority.1]);
+    let e = err(&with_update, 1);
+    assert!(e.contains("it has been revoked"), "{e}");
+    // The second citizen's stale witness cannot prove epoch 1 until it updates; with
+    // --authority it updates first and signs in to the same account.
+    let e = err(&present2, 1);
+    assert!(
+        e.contains("witness is at epoch 0, the request accepts 1..=1"),
+        "{e}"
+    );
+    let mut present2_update = present2.to_vec();
+    present2_update.extend(["--authority", &authority.1]);
+    let out = ok(&present2_update);
+    assert!(
+        out.contains(&format!(
+            "as account {account2} (existing account, login #2)"
+        )),
+        "{out}"
+    );
     // A wrong admin token is refused by the service.
     let o = cmd()
         .env("NETNYM_ADMIN_TOKEN", "wrong-token-0123456789")

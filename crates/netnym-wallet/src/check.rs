@@ -453,7 +453,9 @@ pub(crate) fn check(
         .credentials()
         .iter()
         .any(|q| !q.predicates().is_empty());
-    let request_problem = if now >= request.expires_at() {
+    // VER-004's window: expired strictly after expires_at, with the core's clock skew before
+    // created_at.
+    let request_problem = if now > request.expires_at() {
         Some(format!(
             "the request expired at {}",
             utc(request.expires_at())

@@ -537,14 +537,14 @@ fn unsatisfiable_requests_say_why() {
 
     // An expired request.
     let ask = request(&mut f, &["region"], vec![], vec![key]);
-    let check = f.wallet.check_request(&ask, NOW + 300);
+    let check = f.wallet.check_request(&ask, NOW + 301);
     assert!(!check.is_satisfiable());
     assert_eq!(
         check.problem().unwrap(),
         "the request expired at 2025-11-24 16:05:00 UTC"
     );
-    // The same request is fine just before it expires.
-    assert!(f.wallet.check_request(&ask, NOW + 299).is_satisfiable());
+    // The same request is fine until it expires (VER-004: `now > expires_at` is expired).
+    assert!(f.wallet.check_request(&ask, NOW + 300).is_satisfiable());
 }
 
 #[test]
