@@ -8,9 +8,8 @@
 //! `authority init` also writes the authority's **public data** to `DIR/public/`:
 //! `issuer.json` (an issuer bundle: issuer key, range-proof parameters, registry key; the
 //! format of `netnym verify --issuer`), which platforms (`verifier serve --issuer`) and wallets
-//! (`wallet enroll --issuer`) load as trusted input. The range-proof parameters are generated
-//! there and their digit-signing key is discarded (the authority service does not publish
-//! them yet, see the crate docs).
+//! (`wallet enroll --issuer`) load as trusted input. The same values are served at
+//! `GET /v1/params`; the file lets them be distributed over another authenticated channel.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -18,7 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::ProgressBar;
-use netnym::RangeParams;
 use netnym_server::{
     create_enrollment_code, start_authority, start_verifier, system_clock, AdminToken,
     AuthorityConfig, AuthorityKeys, Policy, ServerHandle, VerifierConfig, VerifierRevocation,
@@ -38,8 +36,6 @@ use crate::wallet_cmd::now;
 pub(crate) const PASSPHRASE_ENV: &str = "NETNYM_AUTHORITY_PASSPHRASE";
 /// Environment variable holding the admin bearer token.
 pub(crate) const ADMIN_TOKEN_ENV: &str = "NETNYM_ADMIN_TOKEN";
-/// Digit base of the range-proof parameters `authority init` generates.
-const RANGE_BASE: u16 = 16;
 /// Largest citizen CSV read, in bytes.
 const MAX_CSV_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -194,12 +190,10 @@ pub(crate) fn run(
             pb.set_message("generating keys and the revocation registry");
             pb.enable_steady_tick(std::time::Duration::from_millis(120));
             let keys = AuthorityKeys::init(&*store, rng, pass.as_bytes(), a.domain, kdf)?;
-            let range = RangeParams::generate(rng, RANGE_BASE)
-                .map_err(|e| ServiceCmdError::Runtime(e.to_string()))?;
             pb.finish_and_clear();
             let bundle = IssuerBundle {
                 keys: vec![keys.issuer().public_key().clone()],
-                range_params: vec![range],
+                range_params: vec![keys.range_params().clone()],
                 registries: vec![keys.registry().public_key().clone()],
                 epochs: Vec::new(),
             };

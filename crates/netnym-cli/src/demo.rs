@@ -39,8 +39,6 @@ use crate::wallet_cmd::now;
 
 /// Revocation ids of the demo registry (small: the authority's work per witness is linear).
 const DEMO_DOMAIN: u64 = 1024;
-/// Digit base of the demo's public range-proof parameters.
-const RANGE_BASE: u16 = 16;
 
 /// `netnym demo` options.
 #[derive(Debug, clap::Args)]
@@ -250,8 +248,9 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
     .map_err(setup("authority keys"))?;
     let issuer_pk = keys.issuer().public_key().clone();
     let registry_pk: RegistryPublicKey = keys.registry().public_key().clone();
-    // The authority's public range-proof parameters (its digit-signing key is dropped here).
-    let range = RangeParams::generate(rng, RANGE_BASE).map_err(setup("range parameters"))?;
+    // The authority's public range-proof parameters (their digit-signing key was destroyed
+    // when `init` generated them); /v1/params publishes them too.
+    let range: RangeParams = keys.range_params().clone();
     let mut token = [0u8; 16];
     rng.fill_bytes(&mut token);
     let admin_token: String = token.iter().map(|b| format!("{b:02x}")).collect();
@@ -338,9 +337,8 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
         let password = Password::new(format!("demo password of {}", c.citizen_id));
         let (mut wallet, _phrase) =
             Wallet::create(rng, &path, &password, wallet_kdf, now()).map_err(setup("wallet"))?;
-        wallet
-            .add_range_params(&range.to_json())
-            .map_err(setup("range parameters"))?;
+        // Enrollment pins the authority's public data from /v1/params: issuer key, registry
+        // key and range-proof parameters.
         let e = http::enroll(rng, &auth_client, &mut wallet, code.expose(), now())?;
         wallet.save(rng).map_err(setup("wallet save"))?;
         timings.enroll.push(ms(t));

@@ -274,7 +274,8 @@ fn authority_platform_and_wallet_commands_over_http() {
     let e = err(&present[..6], 2);
     assert!(e.contains("pass --yes"), "{e}");
 
-    // A second citizen, enrolled before the revocation below.
+    // A second citizen, enrolled before the revocation below, without the bundle: the
+    // wallet pins the public data from /v1/params (range-proof parameters included).
     let wallet2 = d.path().join("w2.nnw");
     ok(&[
         "wallet",
@@ -292,8 +293,6 @@ fn authority_platform_and_wallet_commands_over_http() {
         &authority.1,
         "--code",
         &code2,
-        "--issuer",
-        s(&bundle),
     ]);
     let present2 = [
         "wallet",
