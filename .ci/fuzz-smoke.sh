@@ -3,7 +3,7 @@
 # against its committed corpus (fuzz/corpus/<target>/). Exits non-zero when any target crashes
 # (panic, failed assertion, timeout or out-of-memory), printing the reproducer's path.
 #
-#   bash .ci/fuzz-smoke.sh                 # FUZZ_SECONDS=8 per target (default)
+#   bash .ci/fuzz-smoke.sh                     # FUZZ_SECONDS=6 per target (default)
 #   FUZZ_SECONDS=120 bash .ci/fuzz-smoke.sh    # a longer campaign, same checks
 #
 # Needs the nightly toolchain (`cargo +nightly`); skips with a message, exit 0, without it.
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${FUZZ_SECONDS:-8}"
+seconds="${FUZZ_SECONDS:-6}"
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "fuzz-smoke: SKIPPED: the nightly toolchain is not installed (cargo +nightly fails)"
