@@ -20,9 +20,14 @@
 //!   Argon2 output, so a wrong password is reported as [`OpenError::WrongPassword`] and a
 //!   modified file as [`OpenError::Corrupted`] (the AEAD tag still protects everything; the
 //!   check value gives an attacker nothing the tag does not). Opening never writes.
-//! - **Pinning.** Issuer keys are pinned by key id (the id commits to the key and schema);
-//!   other public parameters by name: a different value under a stored name is refused.
-//!   Keys are validated when first stored and again, by the same decoder, on every open.
+//! - **Pinning.** Issuer keys, revocation registry keys and range-proof parameters are pinned
+//!   by id (each id commits to the value); other public parameters by name: a different value
+//!   under a stored name is refused. Typed values are validated when first stored and again,
+//!   by the same core decoder, on every open (for range parameters that is `base` pairings
+//!   per open: the core has no trusted-input constructor).
+//! - **Range-proof parameters.** A request with predicates names its parameters; the wallet
+//!   answers only with parameters it has pinned, so a platform cannot make it prove against
+//!   parameters of its own choosing without the holder importing them.
 //! - **Credential choice.** For each query the newest credential that satisfies it is used.
 //! - **Validity.** A credential is presented only when `issued_on <= today <= expires_on`
 //!   (when its schema has those dates), even if the request does not ask for `valid_on`.
