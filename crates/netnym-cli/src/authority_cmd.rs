@@ -119,7 +119,13 @@ fn passphrase() -> Result<zeroize::Zeroizing<String>, ServiceCmdError> {
 pub(crate) fn open_store(a: &StoreArgs) -> Result<Arc<dyn Store>, ServiceCmdError> {
     let store_err = |e: netnym_store::OpenError| ServiceCmdError::Store(e.to_string());
     match (&a.data_dir, &a.database) {
-        (_, Some(url)) => Ok(Arc::new(PgStore::connect(url).map_err(store_err)?)),
+        (_, Some(url)) => Ok(Arc::new(
+            match &a.database_schema {
+                Some(schema) => PgStore::connect_in_schema(url, schema),
+                None => PgStore::connect(url),
+            }
+            .map_err(store_err)?,
+        )),
         (Some(dir), None) => Ok(Arc::new(
             SqliteStore::open_in_data_dir(dir).map_err(store_err)?,
         )),

@@ -155,6 +155,10 @@ pub(crate) struct StoreArgs {
     /// PostgreSQL URL instead of SQLite, e.g. postgres://user@localhost/netnym.
     #[arg(long, conflicts_with = "data_dir")]
     pub(crate) database: Option<String>,
+    /// Confine the PostgreSQL tables to this schema (created if missing), e.g. to run several
+    /// services or tests in one database.
+    #[arg(long, requires = "database")]
+    pub(crate) database_schema: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

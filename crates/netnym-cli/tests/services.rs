@@ -2,6 +2,7 @@
 //! import, enroll-code, serve, revoke; verifier serve; wallet init, enroll, present, update, list.
 #![allow(clippy::unwrap_used)] // Test helpers outside #[test] functions unwrap fixtures too.
 
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -19,8 +20,26 @@ fn cmd() -> Command {
     c
 }
 
+thread_local! {
+    /// What `@A` (the authority's store) and `@V` (the platform's store) expand to.
+    static STORES: RefCell<(Vec<String>, Vec<String>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+fn expand(args: &[&str]) -> Vec<String> {
+    STORES.with(|st| {
+        let st = st.borrow();
+        args.iter()
+            .flat_map(|a| match *a {
+                "@A" => st.0.clone(),
+                "@V" => st.1.clone(),
+                other => vec![other.to_owned()],
+            })
+            .collect()
+    })
+}
+
 fn run(args: &[&str]) -> Output {
-    cmd().args(args).output().unwrap()
+    cmd().args(expand(args)).output().unwrap()
 }
 
 fn ok(args: &[&str]) -> String {
@@ -53,7 +72,7 @@ impl Drop for Service {
 
 fn spawn(args: &[&str]) -> Service {
     let mut child = cmd()
-        .args(args)
+        .args(expand(args))
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -77,42 +96,77 @@ fn s(p: &Path) -> &str {
 }
 
 #[test]
-fn authority_platform_and_wallet_commands_over_http() {
+fn authority_platform_and_wallet_commands_over_http_sqlite() {
     let d = tempfile::tempdir().unwrap();
     let adir = d.path().join("authority");
     let vdir = d.path().join("platform");
-    let wallet = d.path().join("w.nnw");
-    let bundle = adir.join("public").join("issuer.json");
+    STORES.with(|st| {
+        *st.borrow_mut() = (
+            vec!["--data-dir".into(), s(&adir).into()],
+            vec!["--data-dir".into(), s(&vdir).into()],
+        );
+    });
+    flow(d.path(), "sqlite");
+}
+
+/// The same flow on PostgreSQL when `NETNYM_TEST_PG_URL` is set (CI starts a server), in
+/// fresh schemas; without it there is no database to test against and the test says so.
+#[test]
+fn authority_platform_and_wallet_commands_over_http_postgres() {
+    let Ok(url) = std::env::var("NETNYM_TEST_PG_URL") else {
+        eprintln!("NETNYM_TEST_PG_URL is not set: PostgreSQL flow not run");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let tag = format!(
+        "{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+            % 1_000_000_000
+    );
+    let store = |who: &str| -> Vec<String> {
+        vec![
+            "--database".into(),
+            url.clone(),
+            "--database-schema".into(),
+            format!("cli_{who}_{tag}"),
+        ]
+    };
+    STORES.with(|st| *st.borrow_mut() = (store("authority"), store("platform")));
+    flow(d.path(), "postgres");
+}
+
+fn flow(dir: &Path, backend: &str) {
+    let wallet = dir.join("w.nnw");
+    let public = dir.join("public");
+    let bundle = public.join("issuer.json");
 
     let out = ok(&[
         "authority",
         "init",
-        "--data-dir",
-        s(&adir),
+        "@A",
         "--domain",
         "64",
         "--insecure-fast-kdf",
+        "--public-dir",
+        s(&public),
     ]);
-    assert!(out.starts_with("authority initialised (sqlite)"), "{out}");
+    assert!(
+        out.starts_with(&format!("authority initialised ({backend})")),
+        "{out}"
+    );
     assert!(bundle.exists());
     // A second init is refused and changes nothing.
-    let e = err(
-        &[
-            "authority",
-            "init",
-            "--data-dir",
-            s(&adir),
-            "--insecure-fast-kdf",
-        ],
-        1,
-    );
+    let e = err(&["authority", "init", "@A", "--insecure-fast-kdf"], 1);
     assert!(e.starts_with("netnym: authority keys:"), "{e}");
 
     let out = ok(&[
         "authority",
         "import",
-        "--data-dir",
-        s(&adir),
+        "@A",
         "--synthetic",
         "3",
         "--seed",
@@ -122,46 +176,18 @@ fn authority_platform_and_wallet_commands_over_http() {
         out.starts_with("imported 3 citizens (revocation ids 1..=3)"),
         "{out}"
     );
-    let code = ok(&[
-        "authority",
-        "enroll-code",
-        "--data-dir",
-        s(&adir),
-        "--citizen",
-        "C00000001",
-    ]);
+    let code = ok(&["authority", "enroll-code", "@A", "--citizen", "C00000001"]);
     let code = code.trim().to_owned();
-    let code2 = ok(&[
-        "authority",
-        "enroll-code",
-        "--data-dir",
-        s(&adir),
-        "--citizen",
-        "C00000002",
-    ]);
+    let code2 = ok(&["authority", "enroll-code", "@A", "--citizen", "C00000002"]);
     let code2 = code2.trim().to_owned();
     assert_eq!(code.len(), 19, "{code}");
     let e = err(
-        &[
-            "authority",
-            "enroll-code",
-            "--data-dir",
-            s(&adir),
-            "--citizen",
-            "C99999999",
-        ],
+        &["authority", "enroll-code", "@A", "--citizen", "C99999999"],
         1,
     );
     assert!(e.starts_with("netnym: "), "{e}");
 
-    let authority = spawn(&[
-        "authority",
-        "serve",
-        "--data-dir",
-        s(&adir),
-        "--listen",
-        "127.0.0.1:0",
-    ]);
+    let authority = spawn(&["authority", "serve", "@A", "--listen", "127.0.0.1:0"]);
     let key_id = {
         let b: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
@@ -169,7 +195,7 @@ fn authority_platform_and_wallet_commands_over_http() {
             netnym::IssuerPublicKey::from_json(b["issuer_keys"][0].to_string().as_bytes()).unwrap();
         pk.key_id().to_string()
     };
-    let policy = d.path().join("policy.json");
+    let policy = dir.join("policy.json");
     std::fs::write(
         &policy,
         serde_json::json!({
@@ -183,8 +209,7 @@ fn authority_platform_and_wallet_commands_over_http() {
     let platform = spawn(&[
         "verifier",
         "serve",
-        "--data-dir",
-        s(&vdir),
+        "@V",
         "--policy",
         s(&policy),
         "--issuer",
@@ -276,7 +301,7 @@ fn authority_platform_and_wallet_commands_over_http() {
 
     // A second citizen, enrolled before the revocation below, without the bundle: the
     // wallet pins the public data from /v1/params (range-proof parameters included).
-    let wallet2 = d.path().join("w2.nnw");
+    let wallet2 = dir.join("w2.nnw");
     ok(&[
         "wallet",
         "init",
