@@ -269,8 +269,9 @@ impl PresentationRequest {
         self
     }
 
-    /// Name the range-proof parameters predicates are proven with (REQ-009: required when a
-    /// query has predicates).
+    /// Name the range-proof parameters predicates are proven with (REQ-009: a request whose
+    /// queries have predicates needs them to be answerable; without them the wallet refuses,
+    /// PRE-010, and the verifier rejects, VER-020).
     #[must_use]
     pub fn with_range_params(mut self, id: KeyId) -> Self {
         self.range_params = Some(id);
@@ -446,13 +447,8 @@ impl PresentationRequest {
             queries.push(query);
         }
         let nonce = unb64("nonce", &w.nonce)?;
-        // REQ-009
-        if w.range_params.is_none() && queries.iter().any(|q| !q.predicates().is_empty()) {
-            return Err(DecodeError::InvalidField {
-                field: "range_params",
-                reason: "required when a query has predicates".to_owned(),
-            });
-        }
+        // REQ-009 is not a decoding rule: a request with predicates and no `range_params` is
+        // well-formed (the builder can make one) but unanswerable (PRE-010, VER-020).
         let mut r = Self::from_parts(
             w.verifier_id,
             nonce,

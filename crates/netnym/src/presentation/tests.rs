@@ -1482,11 +1482,25 @@ mod predicates {
             e.check(&e.world.verifier(), &req, &p).unwrap_err(),
             "VER-020"
         );
-        // REQ-009: a request with predicates must name parameters.
+        // REQ-009: a request with predicates but no parameters round-trips (the builder can
+        // make it) and is unanswerable: the wallet refuses it (PRE-010).
         let mut j: serde_json::Value = serde_json::from_slice(&req.to_json()).unwrap();
         j.as_object_mut().unwrap().remove("range_params");
-        let err = PresentationRequest::from_json(&serde_json::to_vec(&j).unwrap()).unwrap_err();
-        assert_eq!(err.rule(), "WIRE-010");
+        let bare = PresentationRequest::from_json(&serde_json::to_vec(&j).unwrap()).unwrap();
+        assert_eq!(bare.range_params(), None);
+        assert_eq!(
+            PresentationRequest::from_json(&bare.to_json()).unwrap(),
+            bare
+        );
+        let err = Presentation::create_with(
+            &mut e.rng,
+            &bare,
+            &[Holding::new(&c, e.world.pk())],
+            &e.world.link_secret,
+            &[&e.params],
+        )
+        .unwrap_err();
+        assert_eq!(err, PresentError::RangeParams { index: 0 });
         // The request round-trips.
         assert_eq!(PresentationRequest::from_json(&req.to_json()).unwrap(), req);
     }
