@@ -283,9 +283,11 @@ impl BlindIssuanceRequest {
         let bases = committed_bases(schema, &[ls_index]);
         let blinding = Fr::rand(rng);
         let witnesses = Zeroizing::new(vec![blinding, *link_secret.scalar()]);
-        let commitment =
-            <Bls12_381 as ark_ec::pairing::Pairing>::G1::msm_unchecked(&bases, &witnesses)
-                .into_affine();
+        // The holder's own values over the schema's generators (trusted data); `msm` also
+        // checks the two lengths agree.
+        let commitment = <Bls12_381 as ark_ec::pairing::Pairing>::G1::msm(&bases, &witnesses)
+            .map_err(|_| IssueError::Internal("commitment length"))?
+            .into_affine();
         let sc = SchnorrCommitment::new(&bases, vec![Fr::rand(rng), Fr::rand(rng)]);
         let c = issuance_challenge(pk, &offer.nonce, &[ls_index], &bases, &commitment, &sc.t);
         let resp = sc

@@ -147,6 +147,14 @@ impl MembershipParts {
     }
 }
 
+/// Holdings without witnesses, from `(credential, key)` pairs.
+fn holdings_of<'a>(credentials: &[(&'a Credential, &'a IssuerPublicKey)]) -> Vec<Holding<'a>> {
+    credentials
+        .iter()
+        .map(|(c, pk)| Holding::new(c, pk))
+        .collect()
+}
+
 /// One credential offered for a presentation: the credential, its issuer's public key and,
 /// when the query asks for non-revocation, a membership witness for its revocation id.
 #[derive(Debug, Clone, Copy)]
@@ -572,10 +580,7 @@ impl Presentation {
         credentials: &[(&Credential, &IssuerPublicKey)],
         link_secret: &LinkSecret,
     ) -> Result<Self, PresentError> {
-        let holdings: Vec<Holding<'_>> = credentials
-            .iter()
-            .map(|(c, pk)| Holding::new(c, pk))
-            .collect();
+        let holdings = holdings_of(credentials);
         Self::build(rng, request, &holdings, link_secret, &[], true)
     }
 
@@ -605,10 +610,7 @@ impl Presentation {
         link_secret: &LinkSecret,
         check_credentials: bool,
     ) -> Result<Self, PresentError> {
-        let holdings: Vec<Holding<'_>> = credentials
-            .iter()
-            .map(|(c, pk)| Holding::new(c, pk))
-            .collect();
+        let holdings = holdings_of(credentials);
         Self::build(rng, request, &holdings, link_secret, &[], check_credentials)
     }
 
@@ -1116,13 +1118,14 @@ enum ClsProof {
 }
 
 /// How one range proof is verified.
+#[derive(Clone, Copy)]
 enum RangeCheck<'a> {
     Public(&'a RangeParams),
     Keyed(&'a KeyedRangeVerifier),
 }
 
-impl RangeCheck<'_> {
-    fn params(&self) -> &RangeParams {
+impl<'a> RangeCheck<'a> {
+    fn params(&self) -> &'a RangeParams {
         match self {
             Self::Public(p) => p,
             Self::Keyed(k) => k.public_params(),
@@ -1871,9 +1874,9 @@ impl Verifier {
         let id = request
             .range_params()
             .ok_or_else(|| bad("request names no range parameters".to_owned()))?;
-        if self.range_check(id).is_none() {
-            return Err(bad("range parameters not accepted".to_owned()));
-        }
+        let mode = self
+            .range_check(id)
+            .ok_or_else(|| bad("range parameters not accepted".to_owned()))?;
         if c.ranges.len() != bounds.len() {
             return Err(bad(format!(
                 "{} range proofs for {} bounds",
@@ -1883,16 +1886,12 @@ impl Verifier {
         }
         let ck = commitment_key();
         let mut out = Vec::with_capacity(bounds.len());
-        let params = self.range_check(id).map(|m| m.params().clone());
-        let params = params
-            .as_ref()
-            .ok_or_else(|| bad("parameters".to_owned()))?;
+        // Looked up once per credential, by reference (the parameters hold a prepared G2
+        // point and every digit signature).
+        let params = mode.params();
         append_range_params(tr, params);
+        let base = params.base();
         for (b, parts) in bounds.iter().zip(&c.ranges) {
-            let mode = self
-                .range_check(id)
-                .ok_or_else(|| bad("parameters".to_owned()))?;
-            let base = params.base();
             if parts.digits.len() != digit_count(base, b.min, b.max) {
                 return Err(bad(format!("wrong digit count for attribute {}", b.index)));
             }

@@ -342,6 +342,9 @@ fn wire_008_identity_points_rejected() {
 }
 
 /// A compressed encoding of a point on the curve but outside the prime-order subgroup.
+///
+/// Test support only: `get_point_from_x_unchecked` is used on purpose, on constants we choose,
+/// to build the invalid point the decoders must reject (WIRE-007); no untrusted data.
 pub(crate) fn non_subgroup_g1() -> [u8; G1_LEN] {
     use ark_bls12_381::Fq;
     use ark_serialize::CanonicalSerialize;
