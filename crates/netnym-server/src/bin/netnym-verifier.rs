@@ -1,0 +1,179 @@
+//! `netnym-verifier`: a minimal verifier daemon over a SQLite data directory or a PostgreSQL
+//! database. The full command line is `netnym verifier serve` in `netnym-cli`; this binary
+//! exists so the load test and the fault tests can run a verifier as a separate process, measure
+//! its memory and kill it.
+//!
+//! ```text
+//! netnym-verifier --data-dir DIR | --postgres URL [--pg-schema NAME]
+//!                 --policy FILE(.toml|.json) --trust FILE
+//!                 [--listen 127.0.0.1:0] [--addr-file FILE]
+//! ```
+//! `--trust` is an issuer bundle as `netnym demo --out` writes it (`{"type":
+//! "netnym-issuer-bundle", "version": 1, "issuer_keys": [..], "range_params": [..],
+//! "registries": [..], "epochs": [..]}`); the first registry and range parameters are used and
+//! the bundle's epochs are the (static) epoch log. On start the bound address is written to
+//! `--addr-file` (via a temporary file and a rename).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use netnym::{EpochEntry, IssuerPublicKey, RangeParams, RegistryPublicKey};
+use netnym_server::{
+    start_verifier, system_clock, EpochSource, Policy, VerifierConfig, VerifierRevocation,
+};
+use netnym_store::{PgStore, SqliteStore, Store};
+
+/// Parsed command line.
+pub(crate) struct Args {
+    data_dir: Option<PathBuf>,
+    postgres: Option<String>,
+    pg_schema: Option<String>,
+    policy: PathBuf,
+    trust: PathBuf,
+    listen: SocketAddr,
+    addr_file: Option<PathBuf>,
+}
+
+fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let (mut data_dir, mut postgres, mut pg_schema, mut policy, mut trust, mut addr_file) =
+        (None, None, None, None, None, None);
+    let mut listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut it = argv.into_iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--data-dir" => data_dir = Some(PathBuf::from(value()?)),
+            "--postgres" => postgres = Some(value()?),
+            "--pg-schema" => pg_schema = Some(value()?),
+            "--policy" => policy = Some(PathBuf::from(value()?)),
+            "--trust" => trust = Some(PathBuf::from(value()?)),
+            "--listen" => listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?,
+            "--addr-file" => addr_file = Some(PathBuf::from(value()?)),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if data_dir.is_some() == postgres.is_some() {
+        return Err("give exactly one of --data-dir or --postgres".to_owned());
+    }
+    Ok(Args {
+        data_dir,
+        postgres,
+        pg_schema,
+        policy: policy.ok_or("--policy is required")?,
+        trust: trust.ok_or("--trust is required")?,
+        listen,
+        addr_file,
+    })
+}
+
+/// The epoch log of the trust bundle (it does not change while the daemon runs).
+struct StaticEpochs(Vec<EpochEntry>);
+
+impl EpochSource for StaticEpochs {
+    fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String> {
+        Ok(self
+            .0
+            .iter()
+            .filter(|e| e.epoch() >= from)
+            .cloned()
+            .collect())
+    }
+}
+
+/// Decode every element of `v[field]` with `parse`.
+fn list<T, E: core::fmt::Display>(
+    v: &serde_json::Value,
+    field: &str,
+    parse: impl Fn(&[u8]) -> Result<T, E>,
+) -> Result<Vec<T>, String> {
+    v.get(field)
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(|| format!("trust bundle: {field} must be a list"))?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| parse(x.to_string().as_bytes()).map_err(|e| format!("{field}[{i}]: {e}")))
+        .collect()
+}
+
+/// Open the store (synchronously: the PostgreSQL client runs its own runtime, so this happens
+/// before ours starts) and load the policy and trust bundle.
+fn open(args: &Args) -> Result<(Arc<dyn Store>, VerifierConfig), String> {
+    let store: Arc<dyn Store> = match (&args.data_dir, &args.postgres) {
+        (Some(dir), _) => Arc::new(SqliteStore::open_in_data_dir(dir).map_err(|e| e.to_string())?),
+        (_, Some(url)) => Arc::new(
+            match &args.pg_schema {
+                Some(schema) => PgStore::connect_in_schema(url, schema),
+                None => PgStore::connect(url),
+            }
+            .map_err(|e| e.to_string())?,
+        ),
+        _ => return Err("no store".to_owned()),
+    };
+    let text = std::fs::read(&args.trust).map_err(|e| format!("--trust: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&text).map_err(|e| format!("--trust: not JSON: {e}"))?;
+    if v.get("type").and_then(serde_json::Value::as_str) != Some("netnym-issuer-bundle") {
+        return Err("--trust: not a netnym-issuer-bundle".to_owned());
+    }
+    let issuer_keys = list(&v, "issuer_keys", IssuerPublicKey::from_json)?;
+    let range = list(&v, "range_params", RangeParams::from_json)?;
+    let registries = list(&v, "registries", RegistryPublicKey::from_json)?;
+    let epochs = list(&v, "epochs", EpochEntry::from_json)?;
+    let policy = Policy::from_file(&args.policy)
+        .and_then(|p| p.validate(&issuer_keys))
+        .map_err(|e| e.to_string())?;
+    let config = VerifierConfig {
+        policy,
+        issuer_keys,
+        revocation: registries
+            .into_iter()
+            .next()
+            .map(|registry| VerifierRevocation {
+                registry,
+                epochs: Arc::new(StaticEpochs(epochs)),
+            }),
+        range_params: range.into_iter().next(),
+        clock: system_clock(),
+    };
+    Ok((store, config))
+}
+
+async fn serve(args: Args, store: Arc<dyn Store>, config: VerifierConfig) -> Result<(), String> {
+    let handle = start_verifier(args.listen, store, config)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(file) = &args.addr_file {
+        let tmp = file.with_extension("tmp");
+        std::fs::write(&tmp, handle.addr().to_string()).map_err(|e| e.to_string())?;
+        std::fs::rename(&tmp, file).map_err(|e| e.to_string())?;
+    }
+    eprintln!("netnym-verifier listening on {}", handle.base_url());
+    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+    handle.shutdown().await.map_err(|e| e.to_string())
+}
+
+/// Run the daemon with `argv` (without the program name) until Ctrl-C.
+///
+/// # Errors
+/// A human-readable reason.
+pub(crate) fn run(argv: impl IntoIterator<Item = String>) -> Result<(), String> {
+    let args = parse_args(argv)?;
+    let (store, config) = open(&args)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(serve(args, store, config))
+}
+
+#[allow(dead_code)] // Unused where the load test includes this file as a module.
+fn main() -> std::process::ExitCode {
+    match run(std::env::args().skip(1)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("netnym-verifier: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
