@@ -332,6 +332,11 @@ impl Accounts {
         Self(Mutex::new(vec![None; holders]))
     }
 
+    /// Each holder's (account id, pseudonym) so far.
+    pub fn snapshot(&self) -> Vec<Option<(u64, String)>> {
+        self.0.lock().unwrap().clone()
+    }
+
     /// Check a 200 body of `holder`'s login; Err(reason) when it is not a valid login.
     pub fn check(&self, holder: usize, v: &Value) -> Result<(), String> {
         let id = v["account"]["account_id"]

@@ -1,0 +1,411 @@
+//! Fault tests of the verifier service (issue 7), with the verifier as a separate process
+//! (`netnym-verifier`) and logins made with the core API:
+//!
+//! - **PostgreSQL restarted under load**: the test runs its own cluster (`.ci/pg-start.sh` with
+//!   its own port and data directory), stops it while clients keep logging in and starts it
+//!   again. While it is down every answer is a clean 503 `service-unavailable` problem document
+//!   (never a 500, never slower than [`BOUND`]); after the restart logins succeed again; every
+//!   nonce is consumed exactly once and every acknowledged login is in the accounts.
+//! - **Verifier SIGKILLed mid-request** (SQLite and PostgreSQL): while many verify POSTs are
+//!   in flight the process is killed and restarted on the same database. Every presentation
+//!   acknowledged before the kill is refused as a replay afterwards, every acknowledged account
+//!   exists, no nonce is ever accepted twice, and each account's login count equals the number
+//!   of its holder's nonces consumed.
+//!
+//! The PostgreSQL variants run when `NETNYM_TEST_PG_URL` is set (and must, with `CI=true`).
+
+#![allow(clippy::unwrap_used, clippy::needless_collect)]
+
+#[path = "support/world.rs"]
+mod common;
+#[path = "support/load.rs"]
+mod load;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use load::*;
+use netnym_store::Store;
+use serde_json::Value;
+
+/// Longest a single answer may take, even while the database is down.
+const BOUND: Duration = Duration::from_secs(15);
+
+fn verifier_cmd() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_netnym-verifier"))
+}
+
+/// A PostgreSQL cluster of this test alone (stopped and removed on drop).
+struct Cluster {
+    port: u16,
+    data: PathBuf,
+}
+
+impl Cluster {
+    fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.ci/pg-start.sh")
+    }
+
+    fn run(&self, stop: bool) {
+        let mut c = Command::new("bash");
+        c.arg(Self::script());
+        if stop {
+            c.arg("stop");
+        }
+        let out = c
+            .env("NETNYM_PG_PORT", self.port.to_string())
+            .env("NETNYM_PG_DATA", &self.data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pg-start.sh {}: {}",
+            if stop { "stop" } else { "start" },
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn start_new() -> Self {
+        use rand::RngCore;
+        // A free port (a race with another process taking it is possible but harmless: the
+        // start then fails loudly).
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // Directly under /tmp: the `postgres` user must be able to reach it when we are root.
+        let data = std::env::temp_dir().join(format!(
+            "netnym-fault-pg-{}-{:08x}",
+            std::process::id(),
+            rand::rngs::OsRng.next_u32()
+        ));
+        let c = Self { port, data };
+        c.run(false);
+        c
+    }
+
+    fn url(&self) -> String {
+        format!(
+            "host=127.0.0.1 port={} user=netnym dbname=netnym",
+            self.port
+        )
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(Self::script())
+            .arg("stop")
+            .env("NETNYM_PG_PORT", self.port.to_string())
+            .env("NETNYM_PG_DATA", &self.data)
+            .output();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// Is this a clean 503 problem document?
+fn is_clean_503(status: u16, v: &Value) -> bool {
+    status == 503
+        && v["_content_type"] == "application/problem+json"
+        && v["code"] == "service-unavailable"
+        && v["_body"]["status"] == 503
+}
+
+/// After the run: every login's nonce consumed exactly once, a repeat refused as a replay, and
+/// each holder's account counts exactly its holder's logins.
+fn check_consumed_once(
+    fleet: &Fleet,
+    verifier_url: &str,
+    store: &dyn Store,
+    logins: &[Login],
+    accounts: &Accounts,
+) {
+    let agent = agent(BOUND);
+    for l in logins {
+        let r = store.request(&l.nonce).unwrap().unwrap();
+        assert!(r.consumed_at.is_some(), "a login's nonce is not consumed");
+        let (s, v) = send(&agent, &format!("{verifier_url}/v1/verify"), &l.body).unwrap();
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (409, Some("nonce-replayed")),
+            "{v}"
+        );
+    }
+    let accounts = accounts.snapshot();
+    for (h, _) in fleet.holders.iter().enumerate() {
+        let mine = logins.iter().filter(|l| l.holder == h).count() as u64;
+        // A holder none of whose logins was acknowledged has nothing to check.
+        let Some((id, nym)) = &accounts[h] else {
+            continue;
+        };
+        let bytes = pseudonym_bytes(&serde_json::json!({ "pseudonym": nym }));
+        let a = store
+            .account(common::SHOP, &bytes)
+            .unwrap()
+            .unwrap_or_else(|| panic!("acknowledged account of holder {h} lost"));
+        assert_eq!(a.account_id, *id);
+        assert_eq!(
+            a.login_count, mine,
+            "holder {h}: logins counted != nonces consumed"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL restarted under load.
+
+#[test]
+fn postgres_restart_under_load_gives_503_then_recovers_and_loses_nothing() {
+    if common::pg_url().is_none() {
+        return;
+    }
+    let fleet = Fleet::new(4);
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = Cluster::start_new();
+    let db = VerifierDb::fresh_pg(&cluster.url(), "fault_restart");
+    let verifier = VerifierProc::spawn(verifier_cmd(), &fleet, &db, dir.path(), 0);
+    let logins = make_logins(&fleet, &verifier.url, 100, 2);
+    let pool = Mutex::new((0..logins.len()).rev().collect::<Vec<_>>());
+    let accounts = Accounts::new(fleet.holders.len());
+    let acked = AtomicUsize::new(0);
+    let n503 = AtomicUsize::new(0);
+    let violations = Mutex::new(Vec::<String>::new());
+    // (login index, instant of the 200)
+    let acks = Mutex::new(Vec::<(usize, Instant)>::new());
+    let restarted_at = Mutex::new(None::<Instant>);
+    let url = format!("{}/v1/verify", verifier.url);
+    let start = Instant::now();
+
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                let agent = agent(BOUND + Duration::from_secs(5));
+                loop {
+                    let Some(i) = pool.lock().unwrap().pop() else {
+                        break;
+                    };
+                    // Retry this login until it is answered with something other than 503.
+                    let mut saw_503 = false;
+                    loop {
+                        if start.elapsed() > Duration::from_secs(90) {
+                            violations.lock().unwrap().push("run exceeded 90 s".into());
+                            return;
+                        }
+                        let t0 = Instant::now();
+                        let r = send(&agent, &url, &logins[i].body);
+                        if t0.elapsed() > BOUND {
+                            violations
+                                .lock()
+                                .unwrap()
+                                .push(format!("an answer took {:?}", t0.elapsed()));
+                        }
+                        match r {
+                            Ok((200, v)) => {
+                                if let Err(e) = accounts.check(logins[i].holder, &v) {
+                                    violations.lock().unwrap().push(e);
+                                }
+                                acks.lock().unwrap().push((i, Instant::now()));
+                                acked.fetch_add(1, Ordering::SeqCst);
+                                break;
+                            }
+                            Ok((s, v)) if is_clean_503(s, &v) => {
+                                saw_503 = true;
+                                n503.fetch_add(1, Ordering::SeqCst);
+                                std::thread::sleep(Duration::from_millis(100));
+                            }
+                            // The commit of an attempt answered 503 may have happened.
+                            Ok((409, v)) if saw_503 && v["code"] == "nonce-replayed" => break,
+                            Ok((s, v)) => {
+                                violations.lock().unwrap().push(format!("status {s}: {v}"));
+                                break;
+                            }
+                            Err(e) => {
+                                violations.lock().unwrap().push(format!("transport: {e}"));
+                                break;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        // The database goes down once the load is running, and comes back.
+        let t = Instant::now();
+        while acked.load(Ordering::SeqCst) < 10 {
+            assert!(t.elapsed() < Duration::from_secs(60), "no progress");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        cluster.run(true);
+        let down_at = Instant::now();
+        let agent = agent(BOUND + Duration::from_secs(5));
+        // Other routes while it is down.
+        let (s, v) = send(&agent, &format!("{}/v1/requests", verifier.url), "{}").unwrap();
+        assert!(is_clean_503(s, &v), "{s} {v}");
+        let before = n503.load(Ordering::SeqCst);
+        while n503.load(Ordering::SeqCst) < before + 8 || down_at.elapsed() < Duration::from_secs(2)
+        {
+            assert!(down_at.elapsed() < Duration::from_secs(30), "no 503 seen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        cluster.run(false);
+        *restarted_at.lock().unwrap() = Some(Instant::now());
+    });
+    let restarted_at = restarted_at.into_inner().unwrap().unwrap();
+    let violations = violations.into_inner().unwrap();
+    assert!(violations.is_empty(), "{violations:#?}");
+    let acks = acks.into_inner().unwrap();
+    let after: Vec<_> = acks.iter().filter(|(_, t)| *t > restarted_at).collect();
+    assert!(!after.is_empty(), "no login succeeded after the restart");
+    let recovery = after.iter().map(|(_, t)| *t - restarted_at).min().unwrap();
+    assert!(
+        recovery < Duration::from_secs(30),
+        "recovered after {recovery:?}"
+    );
+    eprintln!(
+        "{} logins acknowledged ({} after the restart, first {:?} after it); {} clean 503s",
+        acks.len(),
+        after.len(),
+        recovery,
+        n503.load(Ordering::SeqCst)
+    );
+    // No login acknowledged twice.
+    let mut seen = std::collections::HashSet::new();
+    assert!(acks.iter().all(|(i, _)| seen.insert(*i)));
+
+    let store = db.open();
+    check_consumed_once(&fleet, &verifier.url, &*store, &logins, &accounts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The verifier SIGKILLed mid-request.
+
+#[test]
+fn verifier_sigkill_mid_request_loses_nothing_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = VerifierDb::Sqlite(dir.path().join("verifier"));
+    sigkill_mid_request(&db, dir.path());
+}
+
+#[test]
+fn verifier_sigkill_mid_request_loses_nothing_postgres() {
+    let Some(url) = common::pg_url() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = VerifierDb::fresh_pg(&url, "fault_kill");
+    sigkill_mid_request(&db, dir.path());
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Fate {
+    NotSent,
+    Acked,
+    /// Sent, no answer (the process died).
+    Unknown,
+}
+
+fn sigkill_mid_request(db: &VerifierDb, dir: &Path) {
+    let fleet = Fleet::new(4);
+    let mut verifier = VerifierProc::spawn(verifier_cmd(), &fleet, db, dir, 0);
+    let logins = make_logins(&fleet, &verifier.url, 80, 2);
+    let fate = Mutex::new(vec![Fate::NotSent; logins.len()]);
+    let next = AtomicUsize::new(0);
+    let acked = AtomicUsize::new(0);
+    let accounts = Accounts::new(fleet.holders.len());
+    let violations = Mutex::new(Vec::<String>::new());
+    let url = format!("{}/v1/verify", verifier.url);
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| {
+                let agent = agent(BOUND);
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= logins.len() {
+                        break;
+                    }
+                    fate.lock().unwrap()[i] = Fate::Unknown;
+                    match send(&agent, &url, &logins[i].body) {
+                        Ok((200, v)) => {
+                            if let Err(e) = accounts.check(logins[i].holder, &v) {
+                                violations.lock().unwrap().push(e);
+                            }
+                            fate.lock().unwrap()[i] = Fate::Acked;
+                            acked.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Ok((s, v)) => violations.lock().unwrap().push(format!("{s}: {v}")),
+                        // The process died: this one's outcome is unknown; stop.
+                        Err(_) => break,
+                    }
+                }
+            });
+        }
+        let t = Instant::now();
+        while acked.load(Ordering::SeqCst) < 12 {
+            assert!(t.elapsed() < Duration::from_secs(60), "no progress");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        verifier.kill(); // SIGKILL with 8 verify POSTs in flight
+    });
+    let violations = violations.into_inner().unwrap();
+    assert!(violations.is_empty(), "{violations:#?}");
+    let fate = fate.into_inner().unwrap();
+    let count = |f: Fate| fate.iter().filter(|x| **x == f).count();
+    let (n_acked, n_unknown) = (count(Fate::Acked), count(Fate::Unknown));
+    assert!(n_acked >= 12 && n_unknown >= 1, "{fate:?}");
+
+    let verifier = VerifierProc::spawn(verifier_cmd(), &fleet, db, dir, 1);
+    let agent = agent(BOUND);
+    let url = format!("{}/v1/verify", verifier.url);
+    let store = db.open();
+    // Acknowledged before the kill: consumed, so a replay now.
+    let mut oks: HashMap<usize, usize> = HashMap::new();
+    for (i, f) in fate.iter().enumerate() {
+        if *f == Fate::Acked {
+            *oks.entry(i).or_default() += 1;
+            assert!(store
+                .request(&logins[i].nonce)
+                .unwrap()
+                .unwrap()
+                .consumed_at
+                .is_some());
+            let (s, v) = send(&agent, &url, &logins[i].body).unwrap();
+            assert_eq!(
+                (s, v["code"].as_str()),
+                (409, Some("nonce-replayed")),
+                "{v}"
+            );
+        }
+    }
+    // In flight at the kill: consumed before it (replay) or not at all (accepted now, once).
+    let mut unknown_committed = 0;
+    for (i, f) in fate.iter().enumerate() {
+        if *f != Fate::Acked {
+            let (s, v) = send(&agent, &url, &logins[i].body).unwrap();
+            match s {
+                200 => {
+                    accounts.check(logins[i].holder, &v).unwrap();
+                    *oks.entry(i).or_default() += 1;
+                }
+                409 if *f == Fate::Unknown && v["code"] == "nonce-replayed" => {
+                    unknown_committed += 1;
+                }
+                _ => panic!("{f:?} login: {s} {v}"),
+            }
+        }
+    }
+    // No nonce accepted twice.
+    assert!(oks.values().all(|n| *n == 1), "{oks:?}");
+    eprintln!(
+        "{}: {n_acked} acknowledged before the kill, {n_unknown} without an answer \
+         ({unknown_committed} of them had committed), {} never sent",
+        db.backend(),
+        count(Fate::NotSent)
+    );
+    check_consumed_once(&fleet, &verifier.url, &*store, &logins, &accounts);
+}
