@@ -39,6 +39,13 @@ use crate::wallet_cmd::now;
 
 /// Revocation ids of the demo registry (small: the authority's work per witness is linear).
 const DEMO_DOMAIN: u64 = 1024;
+/// The passphrase sealing the demo authority's keys.
+const AUTHORITY_PASSPHRASE: &str = "demo authority passphrase";
+
+/// The password of a demo citizen's wallet.
+fn wallet_password(citizen_id: &str) -> String {
+    format!("demo password of {citizen_id}")
+}
 
 /// `netnym demo` options.
 #[derive(Debug, clap::Args)]
@@ -49,6 +56,12 @@ pub(crate) struct DemoArgs {
     /// INSECURE, for tests: cheap Argon2 for the wallets and the authority's sealed keys.
     #[arg(long)]
     pub(crate) insecure_fast_kdf: bool,
+    /// TEST ONLY (hidden): work in DIR instead of a temporary directory and keep it (databases,
+    /// sealed authority keys, wallets), and write DIR/test-secrets.json (mode 0600) with the
+    /// secrets the demo otherwise never stores (recovery phrases, enrollment codes, admin
+    /// token, passphrases), so the secrets-in-logs test can look for their real values.
+    #[arg(long, hide = true, value_name = "DIR")]
+    pub(crate) keep_data_for_test: Option<PathBuf>,
 }
 
 /// Errors of `netnym demo`.
@@ -194,7 +207,16 @@ fn sign_in(
 #[allow(clippy::too_many_lines)] // One narrated script reads best top to bottom.
 pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Result<(), DemoError> {
     let started = Instant::now();
-    let dir = tempfile::tempdir().map_err(setup("temporary directory"))?;
+    let tmp = tempfile::tempdir().map_err(setup("temporary directory"))?;
+    let work: PathBuf = match &args.keep_data_for_test {
+        Some(d) => {
+            std::fs::create_dir_all(d).map_err(setup("--keep-data-for-test directory"))?;
+            d.clone()
+        }
+        None => tmp.path().to_owned(),
+    };
+    // Filled only with --keep-data-for-test.
+    let mut test_secrets = serde_json::Map::new();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -220,8 +242,7 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
     pb.set_message("authority: registry, keys, services");
     let t = Instant::now();
     let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open(&dir.path().join("authority.sqlite"))
-            .map_err(setup("authority database"))?,
+        SqliteStore::open(&work.join("authority.sqlite")).map_err(setup("authority database"))?,
     );
     let citizens: Vec<CitizenRecord> = generate_citizens(2026, 1, 64)
         .into_iter()
@@ -241,7 +262,7 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
     let keys = AuthorityKeys::init(
         &*store,
         rng,
-        b"demo authority passphrase",
+        AUTHORITY_PASSPHRASE.as_bytes(),
         DEMO_DOMAIN,
         sealed_kdf,
     )
@@ -294,7 +315,7 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
     ];
     let mut platforms = Vec::new();
     for (name, predicates, text) in specs {
-        let db = dir.path().join(format!("{name}.sqlite"));
+        let db = work.join(format!("{name}.sqlite"));
         let pstore: Arc<dyn Store> =
             Arc::new(SqliteStore::open(&db).map_err(setup("platform database"))?);
         let loaded = Policy::parse(&policy(name, &key_hex, predicates), false)
@@ -333,10 +354,21 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
         let code = create_enrollment_code(&*store, rng, &c.citizen_id, now(), 3600)
             .map_err(setup("enrollment code"))?;
         let t = Instant::now();
-        let path = dir.path().join(format!("{}.wallet", c.citizen_id));
-        let password = Password::new(format!("demo password of {}", c.citizen_id));
-        let (mut wallet, _phrase) =
+        let path = work.join(format!("{}.wallet", c.citizen_id));
+        let password = Password::new(wallet_password(&c.citizen_id));
+        let (mut wallet, phrase) =
             Wallet::create(rng, &path, &password, wallet_kdf, now()).map_err(setup("wallet"))?;
+        if args.keep_data_for_test.is_some() {
+            test_secrets.insert(
+                c.citizen_id.clone(),
+                json!({
+                    "wallet_password": wallet_password(&c.citizen_id),
+                    "recovery_phrase": phrase.expose(),
+                    "enrollment_code": code.expose(),
+                }),
+            );
+        }
+        drop(phrase);
         // Enrollment pins the authority's public data from /v1/params: issuer key, registry
         // key and range-proof parameters.
         let e = http::enroll(rng, &auth_client, &mut wallet, code.expose(), now())?;
@@ -362,6 +394,15 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
             name,
             wallet,
         });
+    }
+    if let Some(d) = &args.keep_data_for_test {
+        test_secrets.insert("admin_token".into(), json!(admin_token));
+        test_secrets.insert("authority_passphrase".into(), json!(AUTHORITY_PASSPHRASE));
+        write_private(
+            d,
+            "test-secrets.json",
+            &serde_json::Value::Object(test_secrets).to_string(),
+        )?;
     }
     pb.inc(1);
 
@@ -570,6 +611,20 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Write a file readable by the owner only (mode 0600 from creation).
+fn write_private(dir: &Path, name: &str, text: &str) -> Result<(), DemoError> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let path = dir.join(name);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|source| DemoError::Write { path, source })
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), DemoError> {
