@@ -49,6 +49,13 @@
 //! runs the `netnym-authority` binary). With `NETNYM_TEST_PG_URL` set (for example after
 //! `eval "$(bash .ci/pg-start.sh)"`), the same flows also run on PostgreSQL, plus a
 //! database-down test through a relay the test cuts.
+//!
+//! Reliability (issue 7, `docs/reliability.md`): `tests/load.rs` is a 3-second load run against
+//! the `netnym-verifier` binary (a minimal verifier daemon for process-level tests; operators
+//! use `netnym verifier serve`), `examples/loadtest.rs` the full one
+//! (`cargo run --release -p netnym-server --example loadtest -- --seconds 60 --clients 8`), and
+//! `tests/faults.rs` restarts PostgreSQL under load (its own cluster, via `.ci/pg-start.sh`)
+//! and SIGKILLs the verifier mid-request.
 #![forbid(unsafe_code)]
 
 pub mod authority;
