@@ -69,6 +69,40 @@ impl Cluster {
         );
     }
 
+    /// Stop with `pg_ctl -m immediate`: every server process quits at once, as in a crash, and
+    /// the next start runs crash recovery.
+    fn crash(&self) {
+        let pg_ctl = std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|d| d.path().join("bin/pg_ctl"))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("pg_ctl"));
+        let cmd = format!(
+            "'{}' -D '{}' -m immediate -w stop",
+            pg_ctl.display(),
+            self.data.display()
+        );
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        let out = if root {
+            Command::new("su")
+                .args(["postgres", "-s", "/bin/bash", "-c", &cmd])
+                .output()
+        } else {
+            Command::new("bash").args(["-c", &cmd]).output()
+        }
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "pg_ctl -m immediate stop: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     fn start_new() -> Self {
         use rand::RngCore;
         // A free port (a race with another process taking it is possible but harmless: the
@@ -160,8 +194,25 @@ fn check_consumed_once(
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL restarted under load.
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// `pg_ctl -m fast` (`.ci/pg-start.sh stop`): sessions are terminated cleanly.
+    Fast,
+    /// `pg_ctl -m immediate`: a crash, then crash recovery.
+    Immediate,
+}
+
 #[test]
 fn postgres_restart_under_load_gives_503_then_recovers_and_loses_nothing() {
+    restart_under_load(Stop::Fast);
+}
+
+#[test]
+fn postgres_crash_under_load_gives_503_then_recovers_and_loses_nothing() {
+    restart_under_load(Stop::Immediate);
+}
+
+fn restart_under_load(stop: Stop) {
     if common::pg_url().is_none() {
         return;
     }
@@ -241,7 +292,10 @@ fn postgres_restart_under_load_gives_503_then_recovers_and_loses_nothing() {
             assert!(t.elapsed() < Duration::from_secs(60), "no progress");
             std::thread::sleep(Duration::from_millis(10));
         }
-        cluster.run(true);
+        match stop {
+            Stop::Fast => cluster.run(true),
+            Stop::Immediate => cluster.crash(),
+        }
         let down_at = Instant::now();
         let agent = agent(BOUND + Duration::from_secs(5));
         // Other routes while it is down.
@@ -268,7 +322,7 @@ fn postgres_restart_under_load_gives_503_then_recovers_and_loses_nothing() {
         "recovered after {recovery:?}"
     );
     eprintln!(
-        "{} logins acknowledged ({} after the restart, first {:?} after it); {} clean 503s",
+        "{stop:?} stop: {} logins acknowledged ({} after the restart, first {:?} after it); {} clean 503s",
         acks.len(),
         after.len(),
         recovery,
@@ -280,6 +334,102 @@ fn postgres_restart_under_load_gives_503_then_recovers_and_loses_nothing() {
 
     let store = db.open();
     check_consumed_once(&fleet, &verifier.url, &*store, &logins, &accounts);
+}
+
+/// A PostgreSQL backend crashing while the verifier's query waits inside the database: the
+/// postmaster then ends every other session with `57P02 crash_shutdown` and runs crash
+/// recovery. The query is made to wait deterministically by holding the row lock that
+/// `consume_request`'s `SELECT … FOR UPDATE` needs; the lock holder's backend is then
+/// SIGKILLed. The waiting verify must be a clean 503, and once the database has recovered,
+/// the same presentation is accepted exactly once.
+#[test]
+fn postgres_backend_crash_mid_query_gives_503_then_accepts_once() {
+    if common::pg_url().is_none() {
+        return;
+    }
+    let fleet = Fleet::new(1);
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = Cluster::start_new();
+    let db = VerifierDb::fresh_pg(&cluster.url(), "fault_crash");
+    let VerifierDb::Postgres { schema, .. } = &db else {
+        unreachable!()
+    };
+    let verifier = VerifierProc::spawn(verifier_cmd(), &fleet, &db, dir.path(), 0);
+    let login = make_logins(&fleet, &verifier.url, 1, 1).pop().unwrap();
+
+    let mut holder = ::postgres::Client::connect(&cluster.url(), ::postgres::NoTls).unwrap();
+    let holder_pid: i32 = holder
+        .query_one("SELECT pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    holder.batch_execute("BEGIN").unwrap();
+    let locked = holder
+        .execute(
+            &format!("SELECT 1 FROM {schema}.presentation_requests WHERE nonce = $1 FOR UPDATE"),
+            &[&login.nonce],
+        )
+        .unwrap();
+    assert_eq!(locked, 1);
+
+    let url = format!("{}/v1/verify", verifier.url);
+    let answer = std::thread::scope(|s| {
+        let post = s.spawn(|| {
+            let t0 = Instant::now();
+            let r = send(&agent(BOUND + Duration::from_secs(5)), &url, &login.body);
+            (r, t0.elapsed())
+        });
+        // Wait until the verifier's query is blocked on the lock.
+        let mut watch = ::postgres::Client::connect(&cluster.url(), ::postgres::NoTls).unwrap();
+        let t = Instant::now();
+        loop {
+            let waiting: i64 = watch
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            if waiting > 0 {
+                break;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "the verify never waited"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let killed = Command::new("kill")
+            .args(["-9", &holder_pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        post.join().unwrap()
+    });
+    let ((status, v), took) = (answer.0.unwrap(), answer.1);
+    assert!(is_clean_503(status, &v), "{status} {v}");
+    assert!(took < BOUND, "{took:?}");
+    drop(holder);
+
+    // The cluster restarts by itself (restart_after_crash); the login then succeeds, once.
+    let agent = agent(BOUND);
+    let t = Instant::now();
+    let (status, v) = loop {
+        let (s, v) = send(&agent, &url, &login.body).unwrap();
+        if s != 503 {
+            break (s, v);
+        }
+        assert!(is_clean_503(s, &v), "{s} {v}");
+        assert!(t.elapsed() < Duration::from_secs(30), "no recovery");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status, 200, "{v}");
+    eprintln!("recovered {:?} after the crash", t.elapsed());
+    let (s, v) = send(&agent, &url, &login.body).unwrap();
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (409, Some("nonce-replayed")),
+        "{v}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
