@@ -6,6 +6,10 @@
 //!   again. While it is down every answer is a clean 503 `service-unavailable` problem document
 //!   (never a 500, never slower than [`BOUND`]); after the restart logins succeed again; every
 //!   nonce is consumed exactly once and every acknowledged login is in the accounts.
+//!   The same with `pg_ctl -m immediate` (a crash, then crash recovery), and a backend crash
+//!   while the verifier's query waits on a row lock (a clean 503, then accepted once).
+//! - **Authority while PostgreSQL restarts**: enrollments and revocations get clean 503s while
+//!   it is down; afterwards every code was used once and every acknowledged write is stored.
 //! - **Verifier SIGKILLed mid-request** (SQLite and PostgreSQL): while many verify POSTs are
 //!   in flight the process is killed and restarted on the same database. Every presentation
 //!   acknowledged before the kill is refused as a replay afterwards, every acknowledged account
@@ -430,6 +434,259 @@ fn postgres_backend_crash_mid_query_gives_503_then_accepts_once() {
         (409, Some("nonce-replayed")),
         "{v}"
     );
+}
+
+/// The authority while PostgreSQL restarts: enrollments and revocations keep coming; while the
+/// database is down they are clean 503s (retried by the clients); afterwards every code was
+/// used exactly once (a credential record per code), every acknowledged enrollment and
+/// revocation is stored, and the epoch log is gapless and equals the revoked set.
+#[test]
+fn postgres_restart_during_enrollments_and_revocations_loses_nothing() {
+    use netnym::*;
+    use rand::SeedableRng;
+    const CODES: usize = 24;
+    const REVOKE: std::ops::RangeInclusive<u64> = 31..=40;
+    if common::pg_url().is_none() {
+        return;
+    }
+    let cluster = Cluster::start_new();
+    let schema = format!("fault_auth_{}", std::process::id());
+    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(
+        netnym_store::PgStore::connect_in_schema(&cluster.url(), &schema).unwrap(),
+    );
+    let now = netnym_store::unix_now();
+    let citizens = store
+        .import_citizens(&netnym_store::generate_citizens(3, 1, 40), now)
+        .unwrap();
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+    let keys = netnym_server::AuthorityKeys::init(
+        &*store,
+        &mut rng,
+        b"pass",
+        64,
+        netnym_store::KdfParams::INSECURE_FAST,
+    )
+    .unwrap();
+    let pk = keys.issuer().public_key().clone();
+    let codes: Vec<(String, String)> = citizens[..CODES]
+        .iter()
+        .map(|c| {
+            let code =
+                netnym_server::create_enrollment_code(&*store, &mut rng, &c.citizen_id, now, 3600)
+                    .unwrap();
+            (c.citizen_id.clone(), code.expose().to_owned())
+        })
+        .collect();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = netnym_server::AuthorityConfig {
+        keys,
+        admin_token: netnym_server::AdminToken::new(common::ADMIN).unwrap(),
+        clock: netnym_server::system_clock(),
+    };
+    let server = rt
+        .block_on(netnym_server::start_authority(
+            "127.0.0.1:0".parse().unwrap(),
+            store.clone(),
+            config,
+        ))
+        .unwrap();
+    let url = server.base_url();
+
+    let post = |agent: &ureq::Agent, path: &str, body: &str, admin: bool| {
+        let mut r = agent
+            .post(&format!("{url}{path}"))
+            .set("Content-Type", "application/json");
+        if admin {
+            r = r.set("Authorization", &format!("Bearer {}", common::ADMIN));
+        }
+        let resp = match r.send_string(body) {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("transport: {e}"),
+        };
+        let (s, ct) = (
+            resp.status(),
+            resp.header("content-type").unwrap_or("").to_owned(),
+        );
+        let v: Value = resp.into_json().unwrap_or(Value::Null);
+        (s, ct, v)
+    };
+    let clean_503 = |s: u16, ct: &str, v: &Value| {
+        s == 503 && ct == "application/problem+json" && v["code"] == "service-unavailable"
+    };
+    let violations = Mutex::new(Vec::<String>::new());
+    let acked_enroll = Mutex::new(Vec::<String>::new());
+    let acked_revoke = Mutex::new(Vec::<(u64, u64)>::new());
+    let (n_ok, n503) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let next = AtomicUsize::new(0);
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let agent = agent(BOUND + Duration::from_secs(5));
+                let mut rng = rand_chacha::ChaCha20Rng::from_entropy();
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some((citizen, code)) = codes.get(i) else {
+                        break;
+                    };
+                    let mut saw_503 = false;
+                    loop {
+                        if start.elapsed() > Duration::from_secs(90) {
+                            violations.lock().unwrap().push("run exceeded 90 s".into());
+                            return;
+                        }
+                        let t0 = Instant::now();
+                        let body = serde_json::json!({ "code": code }).to_string();
+                        let (st, ct, v) = post(&agent, "/v1/enroll/offer", &body, false);
+                        let (st, ct, v) = if st == 200 {
+                            let offer = IssuanceOffer::from_json(v["offer"].to_string().as_bytes())
+                                .unwrap();
+                            let ls = LinkSecret::generate(&mut rng);
+                            let (req, _) =
+                                BlindIssuanceRequest::new(&mut rng, &pk, &offer, &ls).unwrap();
+                            let body = format!(
+                                r#"{{"code": "{code}", "request": {}}}"#,
+                                String::from_utf8(req.to_json()).unwrap()
+                            );
+                            post(&agent, "/v1/enroll/finish", &body, false)
+                        } else {
+                            (st, ct, v)
+                        };
+                        if t0.elapsed() > 2 * BOUND {
+                            violations
+                                .lock()
+                                .unwrap()
+                                .push(format!("slow: {:?}", t0.elapsed()));
+                        }
+                        match st {
+                            200 => {
+                                acked_enroll.lock().unwrap().push(citizen.clone());
+                                n_ok.fetch_add(1, Ordering::SeqCst);
+                                break;
+                            }
+                            503 if clean_503(st, &ct, &v) => {
+                                saw_503 = true;
+                                n503.fetch_add(1, Ordering::SeqCst);
+                                std::thread::sleep(Duration::from_millis(100));
+                            }
+                            // A finish answered 503 may have committed.
+                            409 if saw_503 && v["code"] == "enrollment-code-used" => break,
+                            _ => {
+                                violations.lock().unwrap().push(format!("enroll: {st} {v}"));
+                                break;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        s.spawn(|| {
+            let agent = agent(BOUND + Duration::from_secs(5));
+            for id in REVOKE {
+                loop {
+                    if start.elapsed() > Duration::from_secs(90) {
+                        violations.lock().unwrap().push("run exceeded 90 s".into());
+                        return;
+                    }
+                    let body = format!(r#"{{"revocation_ids": [{id}]}}"#);
+                    let (st, ct, v) = post(&agent, "/v1/revoke", &body, true);
+                    match st {
+                        200 => {
+                            // Revocation is idempotent: a retry of a committed one is a 200
+                            // with nothing new.
+                            let epoch = v["epoch"].as_u64().unwrap();
+                            acked_revoke.lock().unwrap().push((id, epoch));
+                            n_ok.fetch_add(1, Ordering::SeqCst);
+                            break;
+                        }
+                        503 if clean_503(st, &ct, &v) => {
+                            n503.fetch_add(1, Ordering::SeqCst);
+                            std::thread::sleep(Duration::from_millis(100));
+                        }
+                        _ => {
+                            violations.lock().unwrap().push(format!("revoke: {st} {v}"));
+                            break;
+                        }
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        });
+        let t = Instant::now();
+        while n_ok.load(Ordering::SeqCst) < 6 {
+            assert!(t.elapsed() < Duration::from_secs(60), "no progress");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        cluster.run(true);
+        let down_at = Instant::now();
+        let before = n503.load(Ordering::SeqCst);
+        while n503.load(Ordering::SeqCst) < before + 4 || down_at.elapsed() < Duration::from_secs(2)
+        {
+            assert!(down_at.elapsed() < Duration::from_secs(30), "no 503 seen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        cluster.run(false);
+    });
+    let violations = violations.into_inner().unwrap();
+    assert!(violations.is_empty(), "{violations:#?}");
+    let (acked_enroll, acked_revoke) = (
+        acked_enroll.into_inner().unwrap(),
+        acked_revoke.into_inner().unwrap(),
+    );
+    // Every code used exactly once; every acknowledged enrollment recorded.
+    for (citizen, code) in &codes {
+        assert_eq!(
+            store.issued_credentials(citizen).unwrap().len(),
+            1,
+            "{citizen}"
+        );
+        let agent = agent(BOUND);
+        let (st, _, v) = post(
+            &agent,
+            "/v1/enroll/offer",
+            &serde_json::json!({ "code": code }).to_string(),
+            false,
+        );
+        assert_eq!(
+            (st, v["code"].as_str()),
+            (409, Some("enrollment-code-used"))
+        );
+    }
+    assert!(acked_enroll
+        .iter()
+        .all(|c| codes.iter().any(|(x, _)| x == c)));
+    assert_eq!(store.issued_credential_count().unwrap(), CODES as u64);
+    // Every acknowledged revocation is in the gapless log, which equals the revoked set.
+    let log = store.epochs_from(0, 1000).unwrap();
+    let mut union = Vec::new();
+    for (i, rec) in log.iter().enumerate() {
+        let e = EpochEntry::from_json(&rec.entry).unwrap();
+        assert_eq!((rec.epoch, e.epoch()), (i as u64, i as u64));
+        union.extend_from_slice(e.revoked());
+    }
+    union.sort_unstable();
+    assert_eq!(union, store.revoked_ids().unwrap());
+    assert_eq!(union, REVOKE.collect::<Vec<_>>());
+    for (id, epoch) in &acked_revoke {
+        let e = EpochEntry::from_json(&log[usize::try_from(*epoch).unwrap()].entry).unwrap();
+        assert!(
+            e.revoked().contains(id) || store.is_revoked(*id).unwrap(),
+            "revocation of {id} lost"
+        );
+    }
+    eprintln!(
+        "authority: {} enrollments and {} revocations acknowledged, {} clean 503s",
+        acked_enroll.len(),
+        acked_revoke.len(),
+        n503.load(Ordering::SeqCst)
+    );
+    rt.block_on(server.shutdown()).unwrap();
+    drop(store);
 }
 
 // ---------------------------------------------------------------------------------------------
