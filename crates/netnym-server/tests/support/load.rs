@@ -388,6 +388,8 @@ pub struct LoadReport {
     pub first_errors: Vec<String>,
     /// Latencies of `POST /v1/verify`, sorted, in seconds.
     pub latencies: Vec<f64>,
+    /// Holders with at least one acknowledged login.
+    pub holders_seen: usize,
     pub vm_hwm_kib: Option<u64>,
     pub vm_rss_kib: Option<u64>,
 }
@@ -544,6 +546,7 @@ pub fn run_load(
         errors: errors.into_inner(),
         first_errors: first_errors.into_inner().unwrap(),
         latencies,
+        holders_seen: accounts.snapshot().iter().flatten().count(),
         vm_hwm_kib: verifier.status_kib("VmHWM"),
         vm_rss_kib: verifier.status_kib("VmRSS"),
     }
