@@ -20,8 +20,8 @@
 //! - **Encodings.** For the 32-byte secrets: the bytes themselves (for binary files), hex
 //!   (lower/upper), base64 standard and URL-safe (padded/unpadded), the decimal integer, the
 //!   `Debug` and JSON forms of the byte array — each in both byte orders — and the core's JSON
-//!   envelope. For text secrets: the text, its JSON string form, hex and base64; codes also
-//!   without dashes and in lower case.
+//!   envelope. For text secrets: the text (also in upper and in lower case), its JSON string
+//!   form, hex and base64; codes also without dashes (and so in lower case).
 //! - **Positive control.** The same search, on a synthetic log holding the decrypted key
 //!   material, must find it; and every single encoding of every secret, embedded in noise,
 //!   must be found — so the test can fail.
@@ -122,6 +122,15 @@ fn text_secret(name: &str, text: &str) -> Secret {
         ),
         ("hex of text".to_owned(), hex(text.as_bytes()).into_bytes()),
     ];
+    // Hex-like secrets (the admin token) may be printed in either case.
+    for (k, v) in [
+        ("text in upper case", text.to_uppercase()),
+        ("text in lower case", text.to_lowercase()),
+    ] {
+        if v != text {
+            forms.push((k.to_owned(), v.into_bytes()));
+        }
+    }
     forms.extend(
         b64_all(text.as_bytes())
             .into_iter()
@@ -130,10 +139,6 @@ fn text_secret(name: &str, text: &str) -> Secret {
     if name.starts_with("enrollment code") {
         let bare = text.replace('-', "");
         forms.push(("code without dashes".into(), bare.clone().into_bytes()));
-        forms.push((
-            "code in lower case".into(),
-            text.to_lowercase().into_bytes(),
-        ));
         forms.push((
             "code without dashes, lower case".into(),
             bare.to_lowercase().into_bytes(),
