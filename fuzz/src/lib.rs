@@ -13,14 +13,25 @@ use netnym::{
 };
 use serde_json::Value;
 
-/// The issuer key of test-vectors/netnym-v1/keys/001.json.
+/// The issuer key of test-vectors/netnym-v1/keys/001.json (`cn-network-id/v1`, seed 1001).
 pub const KEYS_001: &str = include_str!("../../test-vectors/netnym-v1/keys/001.json");
+/// A second issuer key (keys/002.json, same schema, seed 1002).
+pub const KEYS_002: &str = include_str!("../../test-vectors/netnym-v1/keys/002.json");
+/// The blind issuance exchange (offer, request, response, credential) under keys/001.json.
+pub const ISSUANCE_001: &str = include_str!("../../test-vectors/netnym-v1/issuance/001.json");
+/// The `cn-network-id/v1` schema definition, digest and generators.
+pub const ENCODING_001: &str = include_str!("../../test-vectors/netnym-v1/encoding/001.json");
 /// Public range-proof parameters (base 16).
 pub const PARAMS_001: &str = include_str!("../../test-vectors/netnym-v1/params/001.json");
 /// Revocation registry over ids 1..=1000, epochs 0 and 1, a witness for id 42.
 pub const PARAMS_002: &str = include_str!("../../test-vectors/netnym-v1/params/002.json");
 /// A platform's keyed range verifier and its public parameters.
 pub const PARAMS_003: &str = include_str!("../../test-vectors/netnym-v1/params/003.json");
+
+/// The passphrase the `sealed_secret` seeds are sealed under (fuzz/examples/seed_corpora.rs).
+pub const SEALED_PASSPHRASE: &[u8] = b"fuzzing passphrase 1";
+/// The plaintext every `sealed_secret` seed holds.
+pub const SEALED_PLAINTEXT: &[u8] = b"{\"fuzz\":\"the sealed plaintext of every seed\"}";
 
 /// The ten positive presentation vectors.
 pub const PRESENTATIONS: [&str; 10] = [
@@ -42,6 +53,24 @@ fn parse(text: &str) -> Value {
 
 fn bytes(v: &Value) -> Vec<u8> {
     serde_json::to_vec(v).expect("JSON value serializes")
+}
+
+/// The compact JSON of the member `field` of the embedded vector `text`.
+#[must_use]
+pub fn field(text: &str, field: &str) -> Vec<u8> {
+    let v = parse(text);
+    assert!(v.get(field).is_some(), "vector has no field {field:?}");
+    bytes(&v[field])
+}
+
+/// The issuer keys of keys/001.json and keys/002.json (both `cn-network-id/v1`): the keys a
+/// verifier's policy is validated against.
+#[must_use]
+pub fn issuer_keys() -> Vec<IssuerPublicKey> {
+    [KEYS_001, KEYS_002]
+        .iter()
+        .map(|t| IssuerPublicKey::from_json(&field(t, "public_key")).expect("vector key"))
+        .collect()
 }
 
 /// The trusted issuer key (keys/001.json).
