@@ -144,8 +144,16 @@ impl Policy {
     /// 1..=86400, an empty epoch window.
     pub fn validate(self, trusted: &[IssuerPublicKey]) -> Result<LoadedPolicy, PolicyError> {
         let bad = |m: String| PolicyError::Invalid(m);
-        if self.verifier_id.is_empty() || self.verifier_id.len() > 128 {
-            return Err(bad("verifier_id must be 1..=128 bytes".to_owned()));
+        // The core's REQ-003 (printable ASCII, no spaces) within this service's 128 bytes
+        // (regression: `fuzz/regressions/policy_parse/crash-bad89683…` loaded a policy with a
+        // space in its id, whose every request then failed).
+        if self.verifier_id.is_empty()
+            || self.verifier_id.len() > 128
+            || !self.verifier_id.bytes().all(|c| (0x21..=0x7e).contains(&c))
+        {
+            return Err(bad(
+                "verifier_id must be 1..=128 printable ASCII characters without spaces".to_owned(),
+            ));
         }
         if !(1..=MAX_VALIDITY_SECONDS).contains(&self.validity_seconds) {
             return Err(bad(format!(
@@ -211,6 +219,12 @@ impl Policy {
         loaded
             .query(today, None)
             .map_err(|e| bad(format!("query: {e}")))?;
+        // And the whole request the service will make from it, so that nothing the core
+        // refuses survives validation (the nonce of this trial request is never used).
+        let mut trial = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::from_seed([7u8; 32]);
+        loaded
+            .request(&mut trial, netnym_store::unix_now(), None, None)
+            .map_err(|e| bad(format!("request: {e}")))?;
         Ok(loaded)
     }
 }

@@ -127,6 +127,18 @@ fn policies_are_validated_at_load() {
     assert!(invalid(&policy(r#", "validity_seconds": 0"#)).contains("validity_seconds"));
     assert!(invalid(&policy(r#", "validity_seconds": 86401"#)).contains("validity_seconds"));
     assert!(invalid(&policy(r#", "accepted_epochs": 0"#)).contains("accepted_epochs"));
+    // The core's verifier-id rule (found by the policy_parse fuzz target).
+    for id in ["sh aop.example", r"shop\u00e9", r"tab\there", ""] {
+        let text = format!(
+            r#"{{"verifier_id": "{id}", "issuer_key_ids": ["{}"]}}"#,
+            key().key_id()
+        );
+        assert_eq!(
+            invalid(&text),
+            "verifier_id must be 1..=128 printable ASCII characters without spaces",
+            "{id:?}"
+        );
+    }
     assert!(invalid(&policy(r#", "predicates": [{"age_at_least": "x"}]"#)).contains("predicate"));
     assert!(invalid(&policy(
         r#", "disclose": ["birth_date"], "predicates": [{"age_at_least": 18}]"#
