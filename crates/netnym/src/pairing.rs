@@ -18,6 +18,8 @@ use ark_ff::Zero;
 use ark_std::rand::{rngs::StdRng, RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 
+use crate::fixed_base::FixedBaseTable;
+
 type G2Prepared = <Bls12_381 as Pairing>::G2Prepared;
 
 /// Pairing equations collected with random weights, grouped by G2 point.
@@ -29,10 +31,14 @@ pub(crate) struct PairingBatch<'a> {
     /// one by one by the caller (the reference path).
     deferred: bool,
     /// Weighted Schnorr relations, `Σ scalar·point = 0`: bases shared by many relations
-    /// (generators) are merged; proof elements are appended.
-    fixed: Vec<(G1Affine, Fr)>,
+    /// (generators) are merged, with their fixed-base table when the verifier has one; proof
+    /// elements are appended.
+    fixed: Vec<(G1Affine, Fr, Option<&'a FixedBaseTable>)>,
     points: Vec<G1Affine>,
     scalars: Vec<Fr>,
+    /// Whether the first pairing equation / Schnorr relation (weight 1) was added.
+    paired: bool,
+    related: bool,
 }
 
 impl<'a> PairingBatch<'a> {
@@ -46,6 +52,8 @@ impl<'a> PairingBatch<'a> {
             fixed: Vec::new(),
             points: Vec::new(),
             scalars: Vec::new(),
+            paired: false,
+            related: false,
         }
     }
 
@@ -56,10 +64,21 @@ impl<'a> PairingBatch<'a> {
 
     /// Add `scalar·base` to the G1 sum, merging with an equal generator already there.
     pub(crate) fn fixed(&mut self, base: &G1Affine, scalar: Fr) {
+        self.fixed_with(base, None, scalar);
+    }
+
+    /// [`PairingBatch::fixed`] for a generator with a precomputed table.
+    pub(crate) fn fixed_with(
+        &mut self,
+        base: &G1Affine,
+        table: Option<&'a FixedBaseTable>,
+        scalar: Fr,
+    ) {
         if let Some(t) = self.fixed.iter_mut().find(|t| t.0 == *base) {
             t.1 += scalar;
+            t.2 = t.2.or(table);
         } else {
-            self.fixed.push((*base, scalar));
+            self.fixed.push((*base, scalar, table));
         }
     }
 
@@ -69,12 +88,15 @@ impl<'a> PairingBatch<'a> {
         self.scalars.push(scalar);
     }
 
-    /// Absorb a presentation's challenge before adding its equations.
-    pub(crate) fn absorb(&mut self, challenge: &Fr) {
+    /// Absorb a presentation's challenge and the digest of its whole proof (responses
+    /// included) before adding its equations: every weight is drawn after everything it
+    /// multiplies is fixed.
+    pub(crate) fn absorb(&mut self, challenge: &Fr, proof_digest: &[u8; 32]) {
         let mut h = Sha256::new();
         h.update(b"NetNym-v1:pairing-batch");
         h.update(self.chain);
         h.update(crate::encoding::fr_bytes(challenge));
+        h.update(proof_digest);
         self.chain = h.finalize().into();
         self.rng = StdRng::from_seed(self.chain);
     }
@@ -89,15 +111,32 @@ impl<'a> PairingBatch<'a> {
     }
 
     /// A fresh random 128-bit weight from the batch's stream.
-    pub(crate) fn weight(&mut self) -> Fr {
+    fn random_weight(&mut self) -> Fr {
         let mut bytes = [0u8; 16];
         self.rng.fill_bytes(&mut bytes);
         Fr::from(u128::from_le_bytes(bytes))
     }
 
-    /// Add `e(x, q) = e(y, q2)`.
+    /// The weight of the next Schnorr relation: 1 for the batch's first, then random. (One
+    /// weight of a random linear combination can be fixed: the sum of the others is still
+    /// nonzero when any relation fails, except with probability about `2^-128`.)
+    pub(crate) fn weight(&mut self) -> Fr {
+        if self.related {
+            self.random_weight()
+        } else {
+            self.related = true;
+            Fr::from(1u64)
+        }
+    }
+
+    /// Add `e(x, q) = e(y, q2)`; the batch's first equation has weight 1, the others random.
     pub(crate) fn add(&mut self, x: G1Affine, q: &'a G2Prepared, y: G1Affine, q2: &'a G2Prepared) {
-        let r = self.weight();
+        let r = if self.paired {
+            self.random_weight()
+        } else {
+            self.paired = true;
+            Fr::from(1u64)
+        };
         self.push(q, x, r);
         self.push(q2, y, -r);
     }
@@ -123,11 +162,16 @@ impl<'a> PairingBatch<'a> {
     /// pairing equations hold.
     pub(crate) fn verify(mut self) -> bool {
         if !self.fixed.is_empty() || !self.points.is_empty() {
-            for (b, s) in self.fixed.drain(..) {
-                self.points.push(b);
-                self.scalars.push(s);
+            let mut tabled = G1Projective::zero();
+            for (b, s, table) in self.fixed.drain(..) {
+                if let Some(t) = table {
+                    t.mul_add(&s, &mut tabled);
+                } else {
+                    self.points.push(b);
+                    self.scalars.push(s);
+                }
             }
-            if !small_msm(&self.points, &self.scalars).is_some_and(|p| p.is_zero()) {
+            if !small_msm(&self.points, &self.scalars).is_some_and(|p| (p + tabled).is_zero()) {
                 return false;
             }
         }
@@ -137,12 +181,13 @@ impl<'a> PairingBatch<'a> {
         let mut g1 = Vec::with_capacity(self.terms.len());
         let mut g2 = Vec::with_capacity(self.terms.len());
         for (q, points, weights) in self.terms {
-            match G1Projective::msm(&points, &weights) {
-                Ok(p) => g1.push(p.into_affine()),
-                Err(_) => return false,
+            match small_msm(&points, &weights) {
+                Some(p) => g1.push(p),
+                None => return false,
             }
             g2.push(q.clone());
         }
+        let g1 = G1Projective::normalize_batch(&g1);
         // PairingOutput is written additively: zero is 1 in GT.
         Bls12_381::multi_pairing(g1, g2).is_zero()
     }
