@@ -14,7 +14,7 @@
 
 use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective};
 use ark_ec::{pairing::Pairing, CurveGroup, VariableBaseMSM};
-use ark_ff::Zero;
+use ark_ff::{One, Zero};
 use ark_std::rand::{rngs::StdRng, RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 
@@ -88,6 +88,12 @@ impl<'a> PairingBatch<'a> {
         self.scalars.push(scalar);
     }
 
+    /// Add `−scalar·point` to the G1 sum, as `scalar·(−point)`: a weight stays short (128
+    /// bits) where its negation modulo `r` would be a full-width scalar.
+    pub(crate) fn neg_point(&mut self, point: G1Affine, scalar: Fr) {
+        self.point(-point, scalar);
+    }
+
     /// Absorb a presentation's challenge and the digest of its whole proof (responses
     /// included) before adding its equations: every weight is drawn after everything it
     /// multiplies is fixed.
@@ -138,7 +144,7 @@ impl<'a> PairingBatch<'a> {
             Fr::from(1u64)
         };
         self.push(q, x, r);
-        self.push(q2, y, -r);
+        self.push(q2, -y, r);
     }
 
     /// Defer the Schnorr relations of weak-BB signature proofs (range digits):
@@ -154,7 +160,7 @@ impl<'a> PairingBatch<'a> {
             self.fixed(g1, w * z1);
             self.point(*a_prime, -(w * z2));
             self.point(*a_bar, -(w * challenge));
-            self.point(*t, -w);
+            self.neg_point(*t, w);
         }
     }
 
@@ -207,29 +213,104 @@ pub(crate) fn small_msm(bases: &[G1Affine], scalars: &[Fr]) -> Option<G1Projecti
     if bases.len() > STRAUS_MAX {
         return G1Projective::msm(bases, scalars).ok();
     }
+    // A batch's first pairing equation has weight 1: nothing to multiply.
+    if let ([b], [s]) = (bases, scalars) {
+        if s.is_one() {
+            return Some(G1Projective::from(*b));
+        }
+    }
     Some(straus(bases, scalars))
+}
+
+/// `μ = z²` for BLS12-381's parameter `z = −0xd201000000010000`: the endomorphism
+/// `φ(x, y) = (β·x, y)` acts on G1 as multiplication by `μ − 1` or by `−μ` (the two roots of
+/// `λ² + λ + 1 = 0 mod r`, depending on which cube root of unity `β` is).
+const MU: u128 = 0xac45_a401_0001_a402_0000_0001_0000_0000;
+
+/// `μ·P` from the endomorphism: one addition or one negation instead of 128 doublings.
+fn mu_times(p: &G1Affine) -> G1Projective {
+    use ark_bls12_381::g1::endomorphism;
+    use std::sync::OnceLock;
+    // Which eigenvalue `ark_bls12_381::g1::BETA` gives, found once on the generator.
+    static PLUS_ONE: OnceLock<bool> = OnceLock::new();
+    let plus_one = *PLUS_ONE.get_or_init(|| {
+        use ark_ec::{AffineRepr, Group};
+        let g = G1Affine::generator();
+        let mu_g = G1Projective::generator().mul_bigint(halves(MU));
+        G1Projective::from(endomorphism(&g)) + g == mu_g
+    });
+    if plus_one {
+        G1Projective::from(endomorphism(p)) + p
+    } else {
+        -G1Projective::from(endomorphism(p))
+    }
+}
+
+/// `k = k1 + k2·μ` with `k1 < μ < 2^128` and `k2 < 2^128` (as `k < r < 2^255` and `μ > 2^127`),
+/// by binary long division.
+fn split(k: &Fr) -> (u128, u128) {
+    use ark_ff::PrimeField;
+    let limbs = k.into_bigint().0;
+    let (mut q, mut rem) = (0u128, 0u128);
+    for bit in (0..256).rev() {
+        let b = u128::from((limbs[bit / 64] >> (bit % 64)) & 1);
+        let overflow = rem >> 127 == 1;
+        let shifted = (rem << 1) | b;
+        q <<= 1;
+        if overflow || shifted >= MU {
+            // The true value is below 2·μ, so it minus μ fits in 128 bits.
+            rem = shifted.wrapping_sub(MU);
+            q |= 1;
+        } else {
+            rem = shifted;
+        }
+    }
+    (rem, q)
+}
+
+/// Width-5 non-adjacent form of a 128-bit value, least significant digit first.
+fn wnaf(v: u128) -> Vec<i64> {
+    use ark_ff::BigInteger;
+    let [lo, hi] = halves(v);
+    ark_ff::BigInt::<4>([lo, hi, 0, 0])
+        .find_wnaf(5)
+        .unwrap_or_default()
+}
+
+/// The low and high 64-bit limbs of `v`.
+fn halves(v: u128) -> [u64; 2] {
+    let b = v.to_le_bytes();
+    let mut lo = [0u8; 8];
+    let mut hi = [0u8; 8];
+    lo.copy_from_slice(&b[..8]);
+    hi.copy_from_slice(&b[8..]);
+    [u64::from_le_bytes(lo), u64::from_le_bytes(hi)]
 }
 
 fn straus(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
     use ark_ec::Group;
-    use ark_ff::{BigInteger, PrimeField};
     /// wNAF window: digits are odd in `(−2^(W−1), 2^(W−1))`, 2^(W−2) precomputed multiples.
     const W: usize = 5;
-    let mut tables: Vec<G1Projective> = Vec::with_capacity(bases.len() << (W - 2));
-    for b in bases {
-        let p = G1Projective::from(*b);
-        let double = p.double();
-        let mut cur = p;
-        for _ in 0..(1usize << (W - 2)) {
-            tables.push(cur);
-            cur += double;
+    // GLV: each `k·P` as `k1·P + k2·(μ·P)` with 128-bit halves, so the shared chain of
+    // doublings is half as long.
+    let mut tables: Vec<G1Projective> = Vec::with_capacity((2 * bases.len()) << (W - 2));
+    let mut nafs: Vec<Vec<i64>> = Vec::with_capacity(2 * bases.len());
+    for (b, s) in bases.iter().zip(scalars) {
+        let (k1, k2) = split(s);
+        for (p, k) in [(G1Projective::from(*b), k1), (mu_times(b), k2)] {
+            if k == 0 {
+                continue;
+            }
+            let double = p.double();
+            let mut cur = p;
+            for _ in 0..(1usize << (W - 2)) {
+                tables.push(cur);
+                cur += double;
+            }
+            nafs.push(wnaf(k));
         }
     }
     let tables = G1Projective::normalize_batch(&tables);
-    let nafs: Vec<Vec<i64>> = scalars
-        .iter()
-        .map(|s| s.into_bigint().find_wnaf(W).unwrap_or_default())
-        .collect();
     let len = nafs.iter().map(Vec::len).max().unwrap_or(0);
     let mut acc = G1Projective::zero();
     for i in (0..len).rev() {
@@ -288,5 +369,33 @@ mod tests {
             assert_eq!(super::straus(&bases, &scalars), expected, "n = {n}");
         }
         assert_eq!(super::small_msm(&[], &[Fr::from(1u64)]), None);
+    }
+
+    #[test]
+    fn glv_split_and_endomorphism() {
+        use ark_ec::CurveGroup;
+        use ark_ff::PrimeField;
+        let mut rng = StdRng::seed_from_u64(10);
+        let mu = Fr::from(super::MU);
+        let mut ks: Vec<Fr> = (0..200).map(|_| Fr::rand(&mut rng)).collect();
+        ks.extend([
+            Fr::from(0u64),
+            Fr::from(1u64),
+            -Fr::from(1u64),
+            mu,
+            mu - Fr::from(1u64),
+        ]);
+        for k in ks {
+            let (k1, k2) = super::split(&k);
+            assert!(k1 < super::MU);
+            assert_eq!(Fr::from(k1) + Fr::from(k2) * mu, k, "{k}");
+        }
+        for _ in 0..20 {
+            let p = G1Affine::rand(&mut rng);
+            assert_eq!(
+                super::mu_times(&p).into_affine(),
+                (p * Fr::from_bigint(mu.into_bigint()).unwrap()).into_affine()
+            );
+        }
     }
 }

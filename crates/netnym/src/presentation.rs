@@ -1637,7 +1637,7 @@ impl Verifier {
                     batch.point(value, w * partial.response1);
                     batch.point(mproof.0.A_prime, -(w * resp));
                     batch.point(mproof.0.A_bar, -(w * challenge));
-                    batch.point(partial.t, -w);
+                    batch.neg_point(partial.t, w);
                 } else {
                     mproof
                         .0
@@ -1664,7 +1664,7 @@ impl Verifier {
                     batch.fixed(&ck.g, w * resp);
                     batch.fixed(&ck.h, w * parts.z_r);
                     batch.point(parts.C, -(w * challenge));
-                    batch.point(parts.t, -w);
+                    batch.neg_point(parts.t, w);
                 } else {
                     let opening = Partial2PokPedersenCommitment {
                         t: parts.t,
@@ -1759,7 +1759,7 @@ impl Verifier {
                     let w = batch.weight();
                     batch.point(base, w * resp);
                     batch.point(nym.nym, -(w * challenge));
-                    batch.point(nym.t, -w);
+                    batch.neg_point(nym.t, w);
                 } else {
                     let proof = PartialPokDiscreteLog { t: nym.t };
                     if !proof.verify(&nym.nym, &base, &challenge, &resp) {
@@ -1830,8 +1830,8 @@ fn defer_bbs<'a>(
     );
     batch.point(proof.A_bar, -(w1 * c));
     batch.point(proof.d, w1 * c + w2 * z_d);
-    batch.point(proof.sc_resp_1.t, -w1);
-    batch.point(proof.T2, -w2);
+    batch.neg_point(proof.sc_resp_1.t, w1);
+    batch.neg_point(proof.T2, w2);
     batch.fixed_with(&params.g1, tables.map(|t| &t.g1), w2 * c);
     let mut k = 0;
     for (j, h) in params.h.iter().enumerate() {
