@@ -18,8 +18,6 @@ use ark_ff::{One, Zero};
 use ark_std::rand::{rngs::StdRng, RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 
-use crate::fixed_base::FixedBaseTable;
-
 type G2Prepared = <Bls12_381 as Pairing>::G2Prepared;
 
 /// Pairing equations collected with random weights, grouped by G2 point.
@@ -33,7 +31,7 @@ pub(crate) struct PairingBatch<'a> {
     /// Weighted Schnorr relations, `Σ scalar·point = 0`: bases shared by many relations
     /// (generators) are merged, with their fixed-base table when the verifier has one; proof
     /// elements are appended.
-    fixed: Vec<(G1Affine, Fr, Option<&'a FixedBaseTable>)>,
+    fixed: Vec<(G1Affine, Fr, Option<&'a WnafTable>)>,
     points: Vec<G1Affine>,
     scalars: Vec<Fr>,
     /// Whether the first pairing equation / Schnorr relation (weight 1) was added.
@@ -68,12 +66,7 @@ impl<'a> PairingBatch<'a> {
     }
 
     /// [`PairingBatch::fixed`] for a generator with a precomputed table.
-    pub(crate) fn fixed_with(
-        &mut self,
-        base: &G1Affine,
-        table: Option<&'a FixedBaseTable>,
-        scalar: Fr,
-    ) {
+    pub(crate) fn fixed_with(&mut self, base: &G1Affine, table: Option<&'a WnafTable>, scalar: Fr) {
         if let Some(t) = self.fixed.iter_mut().find(|t| t.0 == *base) {
             t.1 += scalar;
             t.2 = t.2.or(table);
@@ -168,16 +161,27 @@ impl<'a> PairingBatch<'a> {
     /// pairing equations hold.
     pub(crate) fn verify(mut self) -> bool {
         if !self.fixed.is_empty() || !self.points.is_empty() {
-            let mut tabled = G1Projective::zero();
+            let mut prepared = Vec::with_capacity(self.fixed.len());
             for (b, s, table) in self.fixed.drain(..) {
                 if let Some(t) = table {
-                    t.mul_add(&s, &mut tabled);
+                    prepared.push((t, s));
                 } else {
                     self.points.push(b);
                     self.scalars.push(s);
                 }
             }
-            if !small_msm(&self.points, &self.scalars).is_some_and(|p| (p + tabled).is_zero()) {
+            let sum = if self.points.len() + prepared.len() > STRAUS_MAX {
+                prepared.iter().for_each(|(t, s)| {
+                    self.points.push(t.0[0]);
+                    self.scalars.push(*s);
+                });
+                G1Projective::msm(&self.points, &self.scalars).ok()
+            } else if self.points.len() == self.scalars.len() {
+                Some(straus(&self.points, &self.scalars, &prepared))
+            } else {
+                None
+            };
+            if !sum.is_some_and(|p| p.is_zero()) {
                 return false;
             }
         }
@@ -219,7 +223,31 @@ pub(crate) fn small_msm(bases: &[G1Affine], scalars: &[Fr]) -> Option<G1Projecti
             return Some(G1Projective::from(*b));
         }
     }
-    Some(straus(bases, scalars))
+    Some(straus(bases, scalars, &[]))
+}
+
+/// Width-5 wNAF table of a fixed base `P`: `P, 3P, …, 15P` then `μP, 3μP, …, 15μP`, affine
+/// (16 points, 1.6 KiB), so that a verifier does not rebuild it for every multiplication by a
+/// generator.
+pub(crate) struct WnafTable(pub(crate) [G1Affine; 16]);
+
+impl WnafTable {
+    pub(crate) fn new(p: &G1Affine) -> Self {
+        use ark_ec::Group;
+        let mut proj = Vec::with_capacity(16);
+        for q in [G1Projective::from(*p), mu_times(p)] {
+            let double = q.double();
+            let mut cur = q;
+            for _ in 0..8 {
+                proj.push(cur);
+                cur += double;
+            }
+        }
+        let affine = G1Projective::normalize_batch(&proj);
+        let mut out = [G1Affine::default(); 16];
+        out.copy_from_slice(&affine);
+        Self(out)
+    }
 }
 
 /// `μ = z²` for BLS12-381's parameter `z = −0xd201000000010000`: the endomorphism
@@ -287,14 +315,15 @@ fn halves(v: u128) -> [u64; 2] {
     [u64::from_le_bytes(lo), u64::from_le_bytes(hi)]
 }
 
-fn straus(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
+fn straus(bases: &[G1Affine], scalars: &[Fr], prepared: &[(&WnafTable, Fr)]) -> G1Projective {
     use ark_ec::Group;
     /// wNAF window: digits are odd in `(−2^(W−1), 2^(W−1))`, 2^(W−2) precomputed multiples.
     const W: usize = 5;
+    const ODD: usize = 1 << (W - 2);
     // GLV: each `k·P` as `k1·P + k2·(μ·P)` with 128-bit halves, so the shared chain of
     // doublings is half as long.
-    let mut tables: Vec<G1Projective> = Vec::with_capacity((2 * bases.len()) << (W - 2));
-    let mut nafs: Vec<Vec<i64>> = Vec::with_capacity(2 * bases.len());
+    let mut proj: Vec<G1Projective> = Vec::with_capacity((2 * bases.len()) * ODD);
+    let mut nafs: Vec<Vec<i64>> = Vec::with_capacity(2 * (bases.len() + prepared.len()));
     for (b, s) in bases.iter().zip(scalars) {
         let (k1, k2) = split(s);
         for (p, k) in [(G1Projective::from(*b), k1), (mu_times(b), k2)] {
@@ -303,28 +332,37 @@ fn straus(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
             }
             let double = p.double();
             let mut cur = p;
-            for _ in 0..(1usize << (W - 2)) {
-                tables.push(cur);
+            for _ in 0..ODD {
+                proj.push(cur);
                 cur += double;
             }
             nafs.push(wnaf(k));
         }
     }
-    let tables = G1Projective::normalize_batch(&tables);
-    let len = nafs.iter().map(Vec::len).max().unwrap_or(0);
+    let computed = G1Projective::normalize_batch(&proj);
+    let mut lanes: Vec<(&[G1Affine], Vec<i64>)> = computed.chunks_exact(ODD).zip(nafs).collect();
+    for (table, s) in prepared {
+        let (k1, k2) = split(s);
+        for (half, k) in [(&table.0[..ODD], k1), (&table.0[ODD..], k2)] {
+            if k != 0 {
+                lanes.push((half, wnaf(k)));
+            }
+        }
+    }
+    let len = lanes.iter().map(|l| l.1.len()).max().unwrap_or(0);
     let mut acc = G1Projective::zero();
     for i in (0..len).rev() {
         acc.double_in_place();
-        for (k, naf) in nafs.iter().enumerate() {
+        for (table, naf) in &lanes {
             let Some(&d) = naf.get(i) else { continue };
             if d == 0 {
                 continue;
             }
-            let idx = (k << (W - 2)) + usize::try_from(d.unsigned_abs() / 2).unwrap_or(0);
+            let idx = usize::try_from(d.unsigned_abs() / 2).unwrap_or(0);
             if d > 0 {
-                acc += &tables[idx];
+                acc += &table[idx];
             } else {
-                acc -= &tables[idx];
+                acc -= &table[idx];
             }
         }
     }
@@ -366,7 +404,19 @@ mod tests {
                 Some(expected),
                 "n = {n}"
             );
-            assert_eq!(super::straus(&bases, &scalars), expected, "n = {n}");
+            assert_eq!(super::straus(&bases, &scalars, &[]), expected, "n = {n}");
+            // The same with the first half of the bases as prepared tables.
+            let tables: Vec<super::WnafTable> =
+                bases[..n / 2].iter().map(super::WnafTable::new).collect();
+            let prepared: Vec<_> = tables
+                .iter()
+                .zip(scalars[..n / 2].iter().copied())
+                .collect();
+            assert_eq!(
+                super::straus(&bases[n / 2..], &scalars[n / 2..], &prepared),
+                expected,
+                "n = {n}, prepared"
+            );
         }
         assert_eq!(super::small_msm(&[], &[Fr::from(1u64)]), None);
     }

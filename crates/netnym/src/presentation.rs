@@ -41,11 +41,12 @@ use crate::pairing::PairingBatch;
 use crate::predicate::{lower, Bound};
 use crate::pseudonym::{scope_base, Pseudonym};
 use crate::range::{
-    commitment_key, digit_count, KeyedRangeVerifier, RangeKind, RangeParams, RangeParts,
+    commitment_key, commitment_key_tables, digit_count, KeyedRangeVerifier, RangeKind, RangeParams,
+    RangeParts,
 };
 use crate::request::{CredentialQuery, NonRevocation, PresentationRequest, CLOCK_SKEW};
 use crate::revocation::{scalar_to_id, EpochEntry, MembershipWitness, RegistryPublicKey};
-use crate::schema::{AttributeType, AttributeValue, GeneratorTables, Schema};
+use crate::schema::{AttributeType, AttributeValue, GeneratorWnaf, Schema};
 
 mod prepared;
 pub use prepared::PreparedCredential;
@@ -1242,15 +1243,14 @@ impl Verifier {
         }
     }
 
-    /// Precompute fixed-base tables for the generators of every trusted key's schema
-    /// (spec/06-verification.md §Precomputation): about 0.4 MiB and 3 ms per generator, once
-    /// per schema (shared with every clone of the key), after which each verification's
-    /// generator terms cost table lookups instead of doublings. Worth it for a verifier that
-    /// lives longer than a few verifications; results are identical either way.
+    /// Build now the generator tables every trusted key's schema otherwise gets at its first
+    /// verification (spec/06-verification.md §Precomputation: 16 points per generator, about
+    /// 0.1 ms per schema, shared with every clone of the key), so that no request pays for
+    /// them. Results are identical either way.
     #[must_use]
     pub fn precompute(self) -> Self {
         for pk in self.issuers.values() {
-            pk.schema().tables();
+            pk.schema().wnaf_tables();
         }
         self
     }
@@ -1606,7 +1606,7 @@ impl Verifier {
                 .ok_or_else(|| Rejection::new("VER-010", format!("credential {i}: responses")))?;
             // VER-010: both Schnorr proofs under the recomputed challenge.
             if batch.deferred() {
-                let tables = pk.schema().tables_if_built();
+                let tables = pk.schema().wnaf_tables();
                 defer_bbs(batch, &proof, params, tables, &revealed, &z2, &challenge);
             } else {
                 proof
@@ -1661,8 +1661,9 @@ impl Verifier {
                 if batch.deferred() {
                     // `g·z_m + h·z_r − C·c − t = 0`.
                     let w = batch.weight();
-                    batch.fixed(&ck.g, w * resp);
-                    batch.fixed(&ck.h, w * parts.z_r);
+                    let [tg, th] = commitment_key_tables();
+                    batch.fixed_with(&ck.g, Some(tg), w * resp);
+                    batch.fixed_with(&ck.h, Some(th), w * parts.z_r);
                     batch.point(parts.C, -(w * challenge));
                     batch.neg_point(parts.t, w);
                 } else {
@@ -1814,7 +1815,7 @@ fn defer_bbs<'a>(
     batch: &mut PairingBatch<'a>,
     proof: &PoKOfSignatureG1Proof<Bls12_381>,
     params: &bbs_plus::setup::SignatureParamsG1<Bls12_381>,
-    tables: Option<&'a GeneratorTables>,
+    tables: &'a GeneratorWnaf,
     revealed: &BTreeMap<usize, Fr>,
     z: &[Fr],
     c: &Fr,
@@ -1825,17 +1826,17 @@ fn defer_bbs<'a>(
     batch.point(proof.A_prime, w1 * proof.sc_resp_1.response1);
     batch.fixed_with(
         &params.h_0,
-        tables.map(|t| &t.h_0),
+        Some(&tables.h_0),
         w1 * proof.sc_resp_1.response2 + w2 * z_h0,
     );
     batch.point(proof.A_bar, -(w1 * c));
     batch.point(proof.d, w1 * c + w2 * z_d);
     batch.neg_point(proof.sc_resp_1.t, w1);
     batch.neg_point(proof.T2, w2);
-    batch.fixed_with(&params.g1, tables.map(|t| &t.g1), w2 * c);
+    batch.fixed_with(&params.g1, Some(&tables.g1), w2 * c);
     let mut k = 0;
     for (j, h) in params.h.iter().enumerate() {
-        let table = tables.and_then(|t| t.h.get(j));
+        let table = tables.h.get(j);
         if let Some(m) = revealed.get(&j) {
             batch.fixed_with(h, table, w2 * c * m);
         } else {

@@ -59,6 +59,16 @@ pub(crate) fn commitment_key() -> &'static MemberCommitmentKey<G1Affine> {
     KEY.get_or_init(|| MemberCommitmentKey::new::<Blake2b512>(COMMITMENT_KEY_LABEL))
 }
 
+/// wNAF tables of the commitment key's `g` and `h` for the verifier (computed once).
+pub(crate) fn commitment_key_tables() -> &'static [crate::pairing::WnafTable; 2] {
+    use crate::pairing::WnafTable;
+    static TABLES: std::sync::OnceLock<[WnafTable; 2]> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let ck = commitment_key();
+        [WnafTable::new(&ck.g), WnafTable::new(&ck.h)]
+    })
+}
+
 /// Who verifies proofs made with some range parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
