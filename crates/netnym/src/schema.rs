@@ -113,7 +113,7 @@ struct SchemaInner {
 }
 
 /// wNAF tables of a schema's G1 generators for the verifier's Schnorr sum (spec/06-verification.md
-/// §Precomputation): 1.6 KiB per generator.
+/// §Precomputation): about 53 KiB per generator.
 pub(crate) struct GeneratorWnaf {
     pub(crate) g1: WnafTable,
     pub(crate) h_0: WnafTable,
@@ -389,8 +389,8 @@ impl Schema {
         self.0.tables.get()
     }
 
-    /// The generators' wNAF tables, built on the first call (about 0.1 ms) and shared by every
-    /// clone of this schema.
+    /// The generators' wNAF tables, built on the first call (about 0.4 ms per generator) and
+    /// shared by every clone of this schema.
     pub(crate) fn wnaf_tables(&self) -> &GeneratorWnaf {
         self.0.wnaf.get_or_init(|| {
             let p = &self.0.params;
