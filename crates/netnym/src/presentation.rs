@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use ark_bls12_381::{Bls12_381, Fr, G1Affine};
 use ark_ec::CurveGroup;
 use ark_ff::UniformRand;
-use ark_serialize::CanonicalSerialize;
 use bbs_plus::proof::{PoKOfSignatureG1Proof, PoKOfSignatureG1Protocol};
 use dock_crypto_utils::signature::MessageOrBlinding;
 use rand_core::{CryptoRng, RngCore};
@@ -41,8 +40,8 @@ use crate::pairing::PairingBatch;
 use crate::predicate::{lower, Bound};
 use crate::pseudonym::{scope_base, Pseudonym};
 use crate::range::{
-    commitment_key, commitment_key_tables, digit_count, KeyedRangeVerifier, RangeKind, RangeParams,
-    RangeParts,
+    commitment_key, commitment_key_tables, digit_count, DigitProof, KeyedRangeVerifier, RangeKind,
+    RangeParams, RangeParts,
 };
 use crate::request::{CredentialQuery, NonRevocation, PresentationRequest, CLOCK_SKEW};
 use crate::revocation::{scalar_to_id, EpochEntry, MembershipWitness, RegistryPublicKey};
@@ -600,16 +599,51 @@ impl RangeProver {
             .map_err(|_| ())
     }
 
+    /// The range proof as sent, taken field by field from the library's proof (every point
+    /// is our own, just computed: no decoding, no second subgroup check).
     fn finish(self, challenge: &Fr) -> Option<RangeParts> {
-        let mut canonical = Vec::new();
-        match self.cls {
-            ClsProtocol::Public(p) => p.gen_proof(challenge).serialize_compressed(&mut canonical),
-            ClsProtocol::Keyed(p) => p.gen_proof(challenge).serialize_compressed(&mut canonical),
-        }
-        .ok()?;
+        let digit = |A_prime: G1Affine,
+                     A_bar: G1Affine,
+                     sc: Option<&PokPedersenCommitment<G1Affine>>,
+                     partial: bool| {
+            let sc = sc.filter(|_| !partial)?;
+            Some(DigitProof {
+                A_prime,
+                A_bar,
+                t: sc.t,
+                r1: sc.response1,
+                r2: sc.response2,
+            })
+        };
+        let (digits, D, resp_r) = match self.cls {
+            ClsProtocol::Public(p) => {
+                let proof = p.gen_proof(challenge);
+                let digits = proof
+                    .pok_sigs
+                    .iter()
+                    .map(|s| digit(s.A_prime, s.A_bar, s.sc.as_ref(), s.sc_partial.is_some()))
+                    .collect::<Option<Vec<_>>>()?;
+                (digits, proof.D, proof.resp_r)
+            }
+            ClsProtocol::Keyed(p) => {
+                let proof = p.gen_proof(challenge);
+                let digits = proof
+                    .pok_sigs
+                    .iter()
+                    .map(|s| digit(s.A_prime, s.A_bar, s.sc.as_ref(), s.sc_partial.is_some()))
+                    .collect::<Option<Vec<_>>>()?;
+                (digits, proof.D, proof.resp_r)
+            }
+        };
         let opening = self.opening.gen_partial2_proof(challenge);
-        let parts = RangeParts::from_canonical(self.C, opening.t, opening.response2, &canonical)?;
-        Some(parts)
+        Some(RangeParts {
+            C: self.C,
+            t: opening.t,
+            z_r: opening.response2,
+            D,
+            resp_r,
+            digits,
+        })
     }
 }
 

@@ -535,60 +535,6 @@ impl RangeParts {
     pub(crate) fn kv_proof(&self, base: u16) -> Option<CLSRangeProofWithKV<G1Affine>> {
         CLSRangeProofWithKV::deserialize_compressed(&self.canonical(base)[..]).ok()
     }
-
-    /// From the library's proof (same layout for both kinds).
-    pub(crate) fn from_canonical(
-        C: G1Affine,
-        t: G1Affine,
-        z_r: Fr,
-        canonical: &[u8],
-    ) -> Option<Self> {
-        let mut r = canonical;
-        let take = |r: &mut &[u8], n: usize| -> Option<Vec<u8>> {
-            if r.len() < n {
-                return None;
-            }
-            let (a, b) = r.split_at(n);
-            *r = b;
-            Some(a.to_vec())
-        };
-        take(&mut r, 2)?;
-        let len_bytes: [u8; 8] = take(&mut r, 8)?.try_into().ok()?;
-        let n = usize::try_from(u64::from_le_bytes(len_bytes)).ok()?;
-        let mut digits = Vec::with_capacity(n.min(64));
-        for _ in 0..n {
-            let ap = take(&mut r, G1)?;
-            let ab = take(&mut r, G1)?;
-            if take(&mut r, 1)? != [1] {
-                return None;
-            }
-            let tt = take(&mut r, G1)?;
-            let r1 = take(&mut r, FR)?;
-            let r2 = take(&mut r, FR)?;
-            if take(&mut r, 1)? != [0] {
-                return None;
-            }
-            let g = |b: &[u8]| G1Affine::deserialize_compressed(b).ok();
-            let f = |b: &[u8]| Fr::deserialize_compressed(b).ok();
-            digits.push(DigitProof {
-                A_prime: g(&ap)?,
-                A_bar: g(&ab)?,
-                t: g(&tt)?,
-                r1: f(&r1)?,
-                r2: f(&r2)?,
-            });
-        }
-        let D = G1Affine::deserialize_compressed(&take(&mut r, G1)?[..]).ok()?;
-        let resp_r = Fr::deserialize_compressed(&take(&mut r, FR)?[..]).ok()?;
-        Some(Self {
-            C,
-            t,
-            z_r,
-            D,
-            resp_r,
-            digits,
-        })
-    }
 }
 
 #[cfg(test)]
