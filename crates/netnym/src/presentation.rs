@@ -1596,7 +1596,8 @@ impl Verifier {
                 .challenge_contribution(&revealed, schema.params(), &mut contribution)
                 .map_err(|e| Rejection::new("VER-010", format!("contribution: {e:?}")))?;
             append_statement(&mut tr, pk, &revealed, &bounds, &contribution);
-            let ranges = self.range_statement(&mut tr, i, request, c, &bounds)?;
+            let ranges =
+                self.range_statement(&mut tr, i, request, c, &bounds, !batch.deferred())?;
             let membership = self.membership_statement(&mut tr, i, query, c, schema, &wanted)?;
             disclosed.sort_by_key(|(idx, _, _)| *idx);
             verified.push(VerifiedCredential {
@@ -1715,7 +1716,34 @@ impl Verifier {
                 let max = b.max.saturating_add(1);
                 let bad = |e| Rejection::new("VER-022", format!("credential {i}: {e:?}"));
                 match (mode, cls) {
-                    (RangeCheck::Public(params), ClsProof::Public(cls)) => {
+                    // The fast path: the library's checks as weighted relations in the batch.
+                    (RangeCheck::Public(params), None) if batch.deferred() => {
+                        let rel = parts
+                            .sum_relation(params.base(), b.min, max, &challenge)
+                            .ok_or_else(|| bad("digit sum".to_owned()))?;
+                        let w = batch.weight();
+                        let [tg, th] = commitment_key_tables();
+                        batch.point(parts.C, w * rel.c);
+                        batch.fixed_with(&ck.g, Some(tg), w * rel.g);
+                        batch.fixed_with(&ck.h, Some(th), w * rel.h);
+                        batch.neg_point(parts.D, w);
+                        let g1 = params.prepared().bb_sig_params.g1;
+                        let digits: Vec<_> = parts
+                            .digits
+                            .iter()
+                            .map(|d| (d.A_prime, d.A_bar, d.t, d.r1, d.r2))
+                            .collect();
+                        batch.digit_schnorr(&g1, &challenge, &digits);
+                        for d in &parts.digits {
+                            batch.add(
+                                d.A_prime,
+                                params.prepared_pk(),
+                                d.A_bar,
+                                &params.prepared().bb_sig_params.g2_prepared,
+                            );
+                        }
+                    }
+                    (RangeCheck::Public(params), Some(ClsProof::Public(cls))) => {
                         cls.verify_except_pairings(
                             &parts.C,
                             &challenge,
@@ -1751,7 +1779,7 @@ impl Verifier {
                             items.push(PairingItem::Range(i, b, params, parts, cls, challenge));
                         }
                     }
-                    (RangeCheck::Keyed(k), ClsProof::Keyed(cls)) => {
+                    (RangeCheck::Keyed(k), Some(ClsProof::Keyed(cls))) => {
                         cls.verify(
                             &parts.C,
                             &challenge,
@@ -2008,7 +2036,8 @@ impl Verifier {
         request: &PresentationRequest,
         c: &PresentedCredential,
         bounds: &[Bound],
-    ) -> Result<Vec<(Bound, RangeParts, RangeCheck<'a>, ClsProof)>, Rejection> {
+        library: bool,
+    ) -> Result<Vec<(Bound, RangeParts, RangeCheck<'a>, Option<ClsProof>)>, Rejection> {
         let bad = |d: String| Rejection::new("VER-020", format!("credential {i}: {d}"));
         if bounds.is_empty() {
             if !c.ranges.is_empty() {
@@ -2041,15 +2070,21 @@ impl Verifier {
                 return Err(bad(format!("wrong digit count for attribute {}", b.index)));
             }
             let mut contribution = g1_bytes(&parts.C).to_vec();
-            // The library's proof object is built once here and reused by the checks.
+            // The library's proof object is built once here and reused by the checks, on the
+            // reference path and for keyed parameters; the fast path with public parameters
+            // works from the decoded parts.
             let cls = match &mode {
+                RangeCheck::Public(p) if !library => {
+                    parts.cls_contribution(&p.params().bb_sig_params.g1, &mut contribution);
+                    None
+                }
                 RangeCheck::Public(p) => {
                     let cls = parts
                         .cls_proof(base)
                         .ok_or_else(|| bad("encoding".to_owned()))?;
                     cls.challenge_contribution(&parts.C, ck, p.params(), &mut contribution)
                         .map_err(|e| bad(format!("{e:?}")))?;
-                    ClsProof::Public(cls)
+                    Some(ClsProof::Public(cls))
                 }
                 RangeCheck::Keyed(k) => {
                     let cls = parts
@@ -2062,7 +2097,7 @@ impl Verifier {
                         &mut contribution,
                     )
                     .map_err(|e| bad(format!("{e:?}")))?;
-                    ClsProof::Keyed(cls)
+                    Some(ClsProof::Keyed(cls))
                 }
             };
             PokPedersenCommitmentProtocol::compute_challenge_contribution(

@@ -422,6 +422,49 @@ pub(crate) fn digit_count(base: u16, min: u64, max: u64) -> usize {
     l
 }
 
+/// The sumset boundaries `G_1..G_l` of `[0, range]` in `base` (Theorem 2 of the CLS paper), as
+/// `smc_range_proof`'s private `find_number_of_digits` and `find_sumset_boundaries` compute
+/// them (ported: the library does not export them): `l = ⌈log_base(range + 1)⌉`; for base 2,
+/// `G_i = ⌊(range + 2^i) / 2^(i+1)⌋`; otherwise, with `h` the base-`base` digits of `range`,
+/// `G_i = ⌊range / base^(i+1)⌋ + ⌊(1 + h_i + (Σ_{j<i} h_j mod (base − 1))) / base⌋`.
+pub(crate) fn sumset_boundaries(range: u128, base: u16) -> Vec<u128> {
+    let b = u128::from(base);
+    // l = ⌈log_b(range + 1)⌉ (the library: `ilog`, plus one if not exact).
+    let mut l = 0u32;
+    let mut p = 1u128;
+    while p < range + 1 {
+        p = p.saturating_mul(b);
+        l += 1;
+    }
+    if base == 2 {
+        return (0..l).map(|i| (range + (1u128 << i)) >> (i + 1)).collect();
+    }
+    let mut h = Vec::new();
+    let mut v = range;
+    while v != 0 {
+        h.push(v % b);
+        v /= b;
+    }
+    let mut sum = 0u128;
+    (0..l)
+        .map(|i| {
+            let h_i = h.get(i as usize).copied().unwrap_or(0);
+            let h_hat = b.checked_pow(i + 1).map_or(0, |d| range / d);
+            let g = h_hat + (1 + h_i + (sum % (b - 1))) / b;
+            sum += h_i;
+            g
+        })
+        .collect()
+}
+
+/// Coefficients of a range proof's sum relation ([`RangeParts::sum_relation`]): the terms
+/// `C·c + g·g + h·h − D` sum to zero.
+pub(crate) struct SumRelation {
+    pub(crate) c: Fr,
+    pub(crate) g: Fr,
+    pub(crate) h: Fr,
+}
+
 /// One digit's proof of knowledge of a weak-BB signature, as sent.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) struct DigitProof {
@@ -526,6 +569,68 @@ impl RangeParts {
         b.extend_from_slice(&g1_bytes(&self.D));
         b.extend_from_slice(&fr_bytes(&self.resp_r));
         b
+    }
+
+    /// The challenge contribution of a CLS proof with public parameters, byte for byte the
+    /// library's (`CLSRangeProof::challenge_contribution`: per digit `A' ‖ Ā ‖ g1 ‖ t` — the
+    /// keyed variant writes `Ā` first — then `g ‖ h ‖ C ‖ D`), from the decoded parts: no
+    /// library object, so no second decoding of points our decoder already checked. `g1`: the
+    /// digit signatures' `g1`.
+    pub(crate) fn cls_contribution(&self, g1: &G1Affine, out: &mut Vec<u8>) {
+        let g1 = g1_bytes(g1);
+        for d in &self.digits {
+            out.extend_from_slice(&g1_bytes(&d.A_prime));
+            out.extend_from_slice(&g1_bytes(&d.A_bar));
+            out.extend_from_slice(&g1);
+            out.extend_from_slice(&g1_bytes(&d.t));
+        }
+        let ck = commitment_key();
+        for p in [&ck.g, &ck.h, &self.C, &self.D] {
+            out.extend_from_slice(&g1_bytes(p));
+        }
+    }
+
+    /// The CLS check of the digits' sum (the library's `check_commitment`) as coefficients of
+    /// one relation for the pairing batch:
+    /// `−C·(k·c) + g·(min·k·c + Σ z_i·G_i) + h·(k·resp_r) − D = 0`, with the sumset boundaries
+    /// `G_i` of the range and the randomness multiple `k` computed as the library does for
+    /// `min ≤ m < max` (`max` exclusive, as the library takes it); `z_i` are the digits' message
+    /// responses. `None` where the library would fail: `min ≥ max`, or a digit count other than
+    /// the range's.
+    pub(crate) fn sum_relation(
+        &self,
+        base: u16,
+        min: u64,
+        max: u64,
+        challenge: &Fr,
+    ) -> Option<SumRelation> {
+        if min >= max || base < 2 {
+            return None;
+        }
+        // The library's `get_range_and_randomness_multiple(base, min, max − 1)`.
+        let b1 = u128::from(base - 1);
+        let mut range = u128::from(max - 1 - min);
+        let mut multiple = 1u128;
+        if range % b1 != 0 {
+            range *= b1;
+            multiple = b1;
+        }
+        let boundaries = sumset_boundaries(range, base);
+        if boundaries.len() != self.digits.len() {
+            return None;
+        }
+        let k = Fr::from(multiple);
+        let weighted: Fr = self
+            .digits
+            .iter()
+            .zip(&boundaries)
+            .map(|(d, g)| d.r2 * Fr::from(*g))
+            .sum();
+        Some(SumRelation {
+            c: -(k * challenge),
+            g: Fr::from(u128::from(min) * multiple) * challenge + weighted,
+            h: k * self.resp_r,
+        })
     }
 
     pub(crate) fn cls_proof(&self, base: u16) -> Option<CLSRangeProof<Bls12_381>> {
