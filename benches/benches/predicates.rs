@@ -26,9 +26,10 @@ use std::hint::black_box;
 use criterion::{criterion_main, BatchSize, Criterion};
 use netnym::{
     AttributeValue, Attributes, BlindIssuanceRequest, CredentialQuery, Date, Holding,
-    InMemoryRevokedSet, IssuanceOffer, Issuer, IssuerSecretKey, KeyedRangeVerifier, LinkSecret,
-    NonRevocation, ParsedPresentation, Predicate, Presentation, PresentationRequest, RangeParams,
-    RevocationAuthority, Schema, Verifier,
+    InMemoryRevokedSet, IssuanceOffer, Issuer, IssuerPublicKey, IssuerSecretKey,
+    KeyedRangeVerifier, LinkSecret, NonRevocation, ParsedPresentation, Predicate,
+    PreparedCredential, Presentation, PresentationRequest, RangeParams, RevocationAuthority,
+    Schema, Verifier,
 };
 use netnym_benches::rng;
 
@@ -45,6 +46,11 @@ struct Case {
 
 struct Fixture {
     issuer: Issuer,
+    /// The credential prepared with the holder's own copy of the key (so the verifiers of
+    /// `verify/*` keep their untabled schema).
+    prepared: PreparedCredential,
+    /// A verifier with its own copy of the key, generator tables precomputed.
+    precomputed: Verifier,
     link_secret: LinkSecret,
     credential: netnym::Credential,
     witness: netnym::MembershipWitness,
@@ -101,6 +107,15 @@ fn fixture() -> Fixture {
         .with_registry(auth.public_key().clone());
     base_verifier.add_epoch(&genesis).expect("epoch");
     let kv_verifier = base_verifier.clone().with_keyed_range_verifier(kv16);
+    let own_key = || IssuerPublicKey::from_json(&pk.to_json()).expect("key");
+    let mut precomputed = Verifier::new([own_key()])
+        .precompute()
+        .with_range_params(b16.clone())
+        .with_range_params(b64.clone())
+        .with_registry(auth.public_key().clone());
+    precomputed.add_epoch(&genesis).expect("epoch");
+    let prepared =
+        PreparedCredential::new(&credential, &own_key(), &link_secret).expect("prepared");
 
     let disclose = || ["nationality".to_owned(), "document_type".to_owned()];
     let query = |preds: Vec<Predicate>, nonrev: bool| {
@@ -207,6 +222,8 @@ fn fixture() -> Fixture {
     add("full_b64", full(), Some(&b64), true, true, v);
     Fixture {
         issuer,
+        prepared,
+        precomputed,
         link_secret,
         credential,
         witness,
@@ -217,6 +234,16 @@ fn fixture() -> Fixture {
 fn present(f: &Fixture, case: &Case, rng: &mut rand_chacha::ChaCha20Rng) -> Presentation {
     let pk = f.issuer.public_key();
     let mut holding = Holding::new(&f.credential, pk);
+    if case.witness {
+        holding = holding.with_witness(&f.witness);
+    }
+    let params: Vec<&RangeParams> = case.params.iter().collect();
+    Presentation::create_with(rng, &case.request, &[holding], &f.link_secret, &params)
+        .expect("presentation")
+}
+
+fn present_prepared(f: &Fixture, case: &Case, rng: &mut rand_chacha::ChaCha20Rng) -> Presentation {
+    let mut holding = f.prepared.holding();
     if case.witness {
         holding = holding.with_witness(&f.witness);
     }
@@ -256,6 +283,25 @@ fn predicates(c: &mut Criterion) {
                 BatchSize::SmallInput,
             );
         });
+        if case.name.starts_with("full") || case.name == "disclose2" {
+            group.bench_function(format!("prove_prepared/{}", case.name), |b| {
+                b.iter(|| present_prepared(&f, black_box(case), &mut rng));
+            });
+            f.precomputed
+                .verify(&case.request, &parsed, NOW + 1)
+                .expect("verifies");
+            group.bench_function(format!("verify_precomputed/{}", case.name), |b| {
+                b.iter_batched(
+                    || parsed.clone(),
+                    |parsed| {
+                        f.precomputed
+                            .verify(black_box(&case.request), &parsed, NOW + 1)
+                            .expect("verifies")
+                    },
+                    BatchSize::SmallInput,
+                );
+            });
+        }
     }
     group.finish();
 }

@@ -10,11 +10,17 @@
 //!   10-attribute, 2-disclosed proof with NetNym's fast path (parsed input), with NetNym's
 //!   reference verifier (the libraries' own checks) and with `bbs_plus` alone (challenge
 //!   recomputation + `PoKOfSignatureG1Proof::verify`, key and params prepared once);
+//! - `sd10/netnym_verify_precomputed`: the fast path with the schema's generator tables
+//!   precomputed (`Verifier::precompute`), as a long-running verifier service runs it;
 //! - `sd10/netnym_prove`, `sd10/bbs_plus_prove`: the same proof made by NetNym
 //!   (`Presentation::create`, including its holder-side signature check) and by `bbs_plus`;
+//! - `sd10/netnym_prove_prepared`: NetNym's proof from a `PreparedCredential` (signature
+//!   checked and tables built once, when the wallet loads the credential);
+//!   `sd10/netnym_prepare`: that one-time preparation, for a fresh copy of the key (so it
+//!   includes the schema's generator tables);
 //! - `batch/{n}/one_by_one`, `batch/{n}/verify_batch`: `n` parsed presentations (10
 //!   attributes, 2 disclosed, each for its own request) verified with `Verifier::verify` in a
-//!   loop and with `Verifier::verify_batch`.
+//!   loop and with `Verifier::verify_batch`, both by a verifier with precomputed tables.
 //!
 //! Run: `cargo bench -p netnym-benches --bench verify -- --warm-up-time 1 --measurement-time 3`
 
@@ -24,7 +30,10 @@ use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::{pairing::Pairing, AffineRepr, VariableBaseMSM};
 use ark_std::UniformRand;
 use criterion::{criterion_main, BatchSize, BenchmarkId, Criterion};
-use netnym::{ParsedPresentation, Presentation, PresentationRequest, Verifier};
+use netnym::{
+    IssuerPublicKey, ParsedPresentation, PreparedCredential, Presentation, PresentationRequest,
+    Verifier,
+};
 use netnym_benches::{presentation_request, rng, RawBbs, World, DISCLOSED, VERIFY_AT};
 
 fn floor(c: &mut Criterion) {
@@ -81,10 +90,23 @@ fn sd10(c: &mut Criterion) {
     let (req, parsed) = presentations(&world, 1, 512).remove(0);
     let raw_proof = raw.prove(&mut rng(513));
     let mut rng = rng(514);
+    // Own copies of the key: tables built for one never reach `verifier`.
+    let own_key = || IssuerPublicKey::from_json(&world.pk().to_json()).expect("key");
+    let precomputed = Verifier::new([own_key()]).precompute();
+    let holder_key = own_key();
+    let prepared = PreparedCredential::new(&world.credential, &holder_key, &world.link_secret)
+        .expect("prepared");
     let mut group = c.benchmark_group("sd10");
     group.bench_function("netnym_verify", |b| {
         b.iter(|| {
             verifier
+                .verify(black_box(&req), black_box(&parsed), VERIFY_AT)
+                .expect("ok")
+        });
+    });
+    group.bench_function("netnym_verify_precomputed", |b| {
+        b.iter(|| {
+            precomputed
                 .verify(black_box(&req), black_box(&parsed), VERIFY_AT)
                 .expect("ok")
         });
@@ -110,6 +132,25 @@ fn sd10(c: &mut Criterion) {
             .expect("ok")
         });
     });
+    group.bench_function("netnym_prove_prepared", |b| {
+        b.iter(|| {
+            Presentation::create_with(
+                &mut rng,
+                black_box(&req),
+                &[prepared.holding()],
+                &world.link_secret,
+                &[],
+            )
+            .expect("ok")
+        });
+    });
+    group.bench_function("netnym_prepare", |b| {
+        b.iter_batched(
+            own_key,
+            |key| PreparedCredential::new(&world.credential, &key, &world.link_secret),
+            BatchSize::PerIteration,
+        );
+    });
     let mut rng2 = netnym_benches::rng(515);
     group.bench_function("bbs_plus_prove", |b| {
         b.iter(|| raw.prove(&mut rng2));
@@ -119,7 +160,7 @@ fn sd10(c: &mut Criterion) {
 
 fn batch(c: &mut Criterion) {
     let world = World::new(10, 520);
-    let verifier = Verifier::new([world.pk().clone()]);
+    let verifier = Verifier::new([world.pk().clone()]).precompute();
     let mut group = c.benchmark_group("batch");
     group.sample_size(10);
     for n in [100usize, 1000] {

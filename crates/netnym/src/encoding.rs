@@ -243,22 +243,24 @@ pub(crate) fn hex_array<const N: usize>(
     field: &'static str,
     text: &str,
 ) -> Result<[u8; N], DecodeError> {
-    if text.len() != 2 * N || text.bytes().any(|c| c.is_ascii_uppercase()) {
+    // Only `0-9a-f`: `u8::from_str_radix` alone would also take a leading `+` (found by the
+    // `text_parsers` fuzz target: "+7" parsed as 0x07, two spellings of one key id).
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    if text.len() != 2 * N || !text.bytes().all(|c| nibble(c).is_some()) {
         return Err(DecodeError::Encoding {
             field,
             encoding: "lowercase hex of the exact length",
         });
     }
     let mut out = [0u8; N];
-    for (i, chunk) in text.as_bytes().chunks(2).enumerate() {
-        let s = core::str::from_utf8(chunk).map_err(|_| DecodeError::Encoding {
-            field,
-            encoding: "lowercase hex",
-        })?;
-        out[i] = u8::from_str_radix(s, 16).map_err(|_| DecodeError::Encoding {
-            field,
-            encoding: "lowercase hex",
-        })?;
+    for (o, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+        if let (Some(hi), Some(lo)) = (nibble(pair[0]), nibble(pair[1])) {
+            *o = (hi << 4) | lo;
+        }
     }
     Ok(out)
 }
@@ -351,5 +353,31 @@ impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for StrictMap<V> {
             }
         }
         d.deserialize_map(Visitor(core::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex_array;
+    use crate::error::DecodeError;
+    use crate::keys::KeyId;
+
+    /// One spelling per value: exactly `2·N` characters of `0-9a-f` (regression: a leading `+`
+    /// in a pair was accepted, `fuzz/regressions/text_parsers/crash-908ac5b6…`).
+    #[test]
+    fn hex_is_canonical_lowercase_only() {
+        let id = "721357e6".repeat(8);
+        let key = KeyId::parse(&id).unwrap();
+        assert_eq!(key.to_string(), id);
+        let refused = DecodeError::Encoding {
+            field: "f",
+            encoding: "lowercase hex of the exact length",
+        };
+        for bad in ["+7", "7+", "-1", " 7", "7 ", "7A", "0x", "g0", "é"] {
+            assert_eq!(hex_array::<1>("f", bad), Err(refused.clone()), "{bad:?}");
+        }
+        assert!(KeyId::parse(&format!("+{}", &id[1..])).is_err());
+        assert_eq!(hex_array::<2>("f", "00ff"), Ok([0x00, 0xff]));
+        assert_eq!(hex_array::<1>("f", "a"), Err(refused));
     }
 }

@@ -81,6 +81,7 @@
 mod credential;
 mod encoding;
 mod error;
+mod fixed_base;
 mod issuance;
 mod keys;
 mod pairing;

@@ -14,7 +14,7 @@
 
 use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective};
 use ark_ec::{pairing::Pairing, CurveGroup, VariableBaseMSM};
-use ark_ff::Zero;
+use ark_ff::{One, Zero};
 use ark_std::rand::{rngs::StdRng, RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 
@@ -29,10 +29,14 @@ pub(crate) struct PairingBatch<'a> {
     /// one by one by the caller (the reference path).
     deferred: bool,
     /// Weighted Schnorr relations, `Σ scalar·point = 0`: bases shared by many relations
-    /// (generators) are merged; proof elements are appended.
-    fixed: Vec<(G1Affine, Fr)>,
+    /// (generators) are merged, with their fixed-base table when the verifier has one; proof
+    /// elements are appended.
+    fixed: Vec<(G1Affine, Fr, Option<&'a WnafTable>)>,
     points: Vec<G1Affine>,
     scalars: Vec<Fr>,
+    /// Whether the first pairing equation / Schnorr relation (weight 1) was added.
+    paired: bool,
+    related: bool,
 }
 
 impl<'a> PairingBatch<'a> {
@@ -46,6 +50,8 @@ impl<'a> PairingBatch<'a> {
             fixed: Vec::new(),
             points: Vec::new(),
             scalars: Vec::new(),
+            paired: false,
+            related: false,
         }
     }
 
@@ -56,10 +62,16 @@ impl<'a> PairingBatch<'a> {
 
     /// Add `scalar·base` to the G1 sum, merging with an equal generator already there.
     pub(crate) fn fixed(&mut self, base: &G1Affine, scalar: Fr) {
+        self.fixed_with(base, None, scalar);
+    }
+
+    /// [`PairingBatch::fixed`] for a generator with a precomputed table.
+    pub(crate) fn fixed_with(&mut self, base: &G1Affine, table: Option<&'a WnafTable>, scalar: Fr) {
         if let Some(t) = self.fixed.iter_mut().find(|t| t.0 == *base) {
             t.1 += scalar;
+            t.2 = t.2.or(table);
         } else {
-            self.fixed.push((*base, scalar));
+            self.fixed.push((*base, scalar, table));
         }
     }
 
@@ -69,12 +81,21 @@ impl<'a> PairingBatch<'a> {
         self.scalars.push(scalar);
     }
 
-    /// Absorb a presentation's challenge before adding its equations.
-    pub(crate) fn absorb(&mut self, challenge: &Fr) {
+    /// Add `−scalar·point` to the G1 sum, as `scalar·(−point)`: a weight stays short (128
+    /// bits) where its negation modulo `r` would be a full-width scalar.
+    pub(crate) fn neg_point(&mut self, point: G1Affine, scalar: Fr) {
+        self.point(-point, scalar);
+    }
+
+    /// Absorb a presentation's challenge and the digest of its whole proof (responses
+    /// included) before adding its equations: every weight is drawn after everything it
+    /// multiplies is fixed.
+    pub(crate) fn absorb(&mut self, challenge: &Fr, proof_digest: &[u8; 32]) {
         let mut h = Sha256::new();
         h.update(b"NetNym-v1:pairing-batch");
         h.update(self.chain);
         h.update(crate::encoding::fr_bytes(challenge));
+        h.update(proof_digest);
         self.chain = h.finalize().into();
         self.rng = StdRng::from_seed(self.chain);
     }
@@ -89,17 +110,34 @@ impl<'a> PairingBatch<'a> {
     }
 
     /// A fresh random 128-bit weight from the batch's stream.
-    pub(crate) fn weight(&mut self) -> Fr {
+    fn random_weight(&mut self) -> Fr {
         let mut bytes = [0u8; 16];
         self.rng.fill_bytes(&mut bytes);
         Fr::from(u128::from_le_bytes(bytes))
     }
 
-    /// Add `e(x, q) = e(y, q2)`.
+    /// The weight of the next Schnorr relation: 1 for the batch's first, then random. (One
+    /// weight of a random linear combination can be fixed: the sum of the others is still
+    /// nonzero when any relation fails, except with probability about `2^-128`.)
+    pub(crate) fn weight(&mut self) -> Fr {
+        if self.related {
+            self.random_weight()
+        } else {
+            self.related = true;
+            Fr::from(1u64)
+        }
+    }
+
+    /// Add `e(x, q) = e(y, q2)`; the batch's first equation has weight 1, the others random.
     pub(crate) fn add(&mut self, x: G1Affine, q: &'a G2Prepared, y: G1Affine, q2: &'a G2Prepared) {
-        let r = self.weight();
+        let r = if self.paired {
+            self.random_weight()
+        } else {
+            self.paired = true;
+            Fr::from(1u64)
+        };
         self.push(q, x, r);
-        self.push(q2, y, -r);
+        self.push(q2, -y, r);
     }
 
     /// Defer the Schnorr relations of weak-BB signature proofs (range digits):
@@ -115,7 +153,7 @@ impl<'a> PairingBatch<'a> {
             self.fixed(g1, w * z1);
             self.point(*a_prime, -(w * z2));
             self.point(*a_bar, -(w * challenge));
-            self.point(*t, -w);
+            self.neg_point(*t, w);
         }
     }
 
@@ -123,11 +161,27 @@ impl<'a> PairingBatch<'a> {
     /// pairing equations hold.
     pub(crate) fn verify(mut self) -> bool {
         if !self.fixed.is_empty() || !self.points.is_empty() {
-            for (b, s) in self.fixed.drain(..) {
-                self.points.push(b);
-                self.scalars.push(s);
+            let mut prepared = Vec::with_capacity(self.fixed.len());
+            for (b, s, table) in self.fixed.drain(..) {
+                if let Some(t) = table {
+                    prepared.push((t, s));
+                } else {
+                    self.points.push(b);
+                    self.scalars.push(s);
+                }
             }
-            if !small_msm(&self.points, &self.scalars).is_some_and(|p| p.is_zero()) {
+            let sum = if self.points.len() + prepared.len() > STRAUS_MAX {
+                prepared.iter().for_each(|(t, s)| {
+                    self.points.push(t.0[0]);
+                    self.scalars.push(*s);
+                });
+                G1Projective::msm(&self.points, &self.scalars).ok()
+            } else if self.points.len() == self.scalars.len() {
+                Some(straus(&self.points, &self.scalars, &prepared))
+            } else {
+                None
+            };
+            if !sum.is_some_and(|p| p.is_zero()) {
                 return false;
             }
         }
@@ -137,12 +191,13 @@ impl<'a> PairingBatch<'a> {
         let mut g1 = Vec::with_capacity(self.terms.len());
         let mut g2 = Vec::with_capacity(self.terms.len());
         for (q, points, weights) in self.terms {
-            match G1Projective::msm(&points, &weights) {
-                Ok(p) => g1.push(p.into_affine()),
-                Err(_) => return false,
+            match small_msm(&points, &weights) {
+                Some(p) => g1.push(p),
+                None => return false,
             }
             g2.push(q.clone());
         }
+        let g1 = G1Projective::normalize_batch(&g1);
         // PairingOutput is written additively: zero is 1 in GT.
         Bls12_381::multi_pairing(g1, g2).is_zero()
     }
@@ -162,47 +217,165 @@ pub(crate) fn small_msm(bases: &[G1Affine], scalars: &[Fr]) -> Option<G1Projecti
     if bases.len() > STRAUS_MAX {
         return G1Projective::msm(bases, scalars).ok();
     }
-    Some(straus(bases, scalars))
-}
-
-fn straus(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
-    use ark_ec::Group;
-    use ark_ff::{BigInteger, PrimeField};
-    /// wNAF window: digits are odd in `(−2^(W−1), 2^(W−1))`, 2^(W−2) precomputed multiples.
-    const W: usize = 5;
-    let mut tables: Vec<G1Projective> = Vec::with_capacity(bases.len() << (W - 2));
-    for b in bases {
-        let p = G1Projective::from(*b);
-        let double = p.double();
-        let mut cur = p;
-        for _ in 0..(1usize << (W - 2)) {
-            tables.push(cur);
-            cur += double;
+    // A batch's first pairing equation has weight 1: nothing to multiply.
+    if let ([b], [s]) = (bases, scalars) {
+        if s.is_one() {
+            return Some(G1Projective::from(*b));
         }
     }
-    let tables = G1Projective::normalize_batch(&tables);
-    let nafs: Vec<Vec<i64>> = scalars
-        .iter()
-        .map(|s| s.into_bigint().find_wnaf(W).unwrap_or_default())
-        .collect();
-    let len = nafs.iter().map(Vec::len).max().unwrap_or(0);
+    Some(straus(bases, scalars, &[]))
+}
+
+/// Window of the precomputed tables of fixed bases: wider than the per-call window, since the
+/// table is built once (a lane then costs about 129/11 additions instead of 129/6).
+const FIXED_W: usize = 10;
+/// Odd multiples per half of a fixed base's table.
+const FIXED_ODD: usize = 1 << (FIXED_W - 2);
+
+/// Width-10 wNAF table of a fixed base `P`: `P, 3P, …, 511P` then `μP, 3μP, …, 511μP`, affine
+/// (512 points, about 53 KiB), so that a verifier does not rebuild it for every multiplication
+/// by a generator.
+pub(crate) struct WnafTable(pub(crate) Vec<G1Affine>);
+
+impl WnafTable {
+    pub(crate) fn new(p: &G1Affine) -> Self {
+        use ark_ec::Group;
+        let mut proj = Vec::with_capacity(2 * FIXED_ODD);
+        for q in [G1Projective::from(*p), mu_times(p)] {
+            let double = q.double();
+            let mut cur = q;
+            for _ in 0..FIXED_ODD {
+                proj.push(cur);
+                cur += double;
+            }
+        }
+        Self(G1Projective::normalize_batch(&proj))
+    }
+}
+
+/// `μ = z²` for BLS12-381's parameter `z = −0xd201000000010000`: the endomorphism
+/// `φ(x, y) = (β·x, y)` acts on G1 as multiplication by `μ − 1` or by `−μ` (the two roots of
+/// `λ² + λ + 1 = 0 mod r`, depending on which cube root of unity `β` is).
+const MU: u128 = 0xac45_a401_0001_a402_0000_0001_0000_0000;
+
+/// `μ·P` from the endomorphism: one addition or one negation instead of 128 doublings.
+fn mu_times(p: &G1Affine) -> G1Projective {
+    use ark_bls12_381::g1::endomorphism;
+    use std::sync::OnceLock;
+    // Which eigenvalue `ark_bls12_381::g1::BETA` gives, found once on the generator.
+    static PLUS_ONE: OnceLock<bool> = OnceLock::new();
+    let plus_one = *PLUS_ONE.get_or_init(|| {
+        use ark_ec::{AffineRepr, Group};
+        let g = G1Affine::generator();
+        let mu_g = G1Projective::generator().mul_bigint(halves(MU));
+        G1Projective::from(endomorphism(&g)) + g == mu_g
+    });
+    if plus_one {
+        G1Projective::from(endomorphism(p)) + p
+    } else {
+        -G1Projective::from(endomorphism(p))
+    }
+}
+
+/// `k = k1 + k2·μ` with `k1 < μ < 2^128` and `k2 < 2^128` (as `k < r < 2^255` and `μ > 2^127`),
+/// by binary long division.
+fn split(k: &Fr) -> (u128, u128) {
+    use ark_ff::PrimeField;
+    let limbs = k.into_bigint().0;
+    let (mut q, mut rem) = (0u128, 0u128);
+    for bit in (0..256).rev() {
+        let b = u128::from((limbs[bit / 64] >> (bit % 64)) & 1);
+        let overflow = rem >> 127 == 1;
+        let shifted = (rem << 1) | b;
+        q <<= 1;
+        if overflow || shifted >= MU {
+            // The true value is below 2·μ, so it minus μ fits in 128 bits.
+            rem = shifted.wrapping_sub(MU);
+            q |= 1;
+        } else {
+            rem = shifted;
+        }
+    }
+    (rem, q)
+}
+
+/// Width-`w` non-adjacent form of a 128-bit value, least significant digit first.
+fn wnaf(v: u128, w: usize) -> Vec<i64> {
+    use ark_ff::BigInteger;
+    let [lo, hi] = halves(v);
+    ark_ff::BigInt::<4>([lo, hi, 0, 0])
+        .find_wnaf(w)
+        .unwrap_or_default()
+}
+
+/// The low and high 64-bit limbs of `v`.
+fn halves(v: u128) -> [u64; 2] {
+    let b = v.to_le_bytes();
+    let mut lo = [0u8; 8];
+    let mut hi = [0u8; 8];
+    lo.copy_from_slice(&b[..8]);
+    hi.copy_from_slice(&b[8..]);
+    [u64::from_le_bytes(lo), u64::from_le_bytes(hi)]
+}
+
+fn straus(bases: &[G1Affine], scalars: &[Fr], prepared: &[(&WnafTable, Fr)]) -> G1Projective {
+    use ark_ec::Group;
+    /// wNAF window: digits are odd in `(−2^(W−1), 2^(W−1))`, 2^(W−2) precomputed multiples.
+    const W: usize = 5;
+    const ODD: usize = 1 << (W - 2);
+    // GLV: each `k·P` as `k1·P + k2·(μ·P)` with 128-bit halves, so the shared chain of
+    // doublings is half as long.
+    let mut proj: Vec<G1Projective> = Vec::with_capacity((2 * bases.len()) * ODD);
+    let mut nafs: Vec<Vec<i64>> = Vec::with_capacity(2 * (bases.len() + prepared.len()));
+    // Terms with scalar 1 (a batch's first weight) are added as they are.
     let mut acc = G1Projective::zero();
+    for (b, s) in bases.iter().zip(scalars) {
+        if s.is_one() {
+            acc += b;
+            continue;
+        }
+        let (k1, k2) = split(s);
+        for (p, k) in [(G1Projective::from(*b), k1), (mu_times(b), k2)] {
+            if k == 0 {
+                continue;
+            }
+            let double = p.double();
+            let mut cur = p;
+            for _ in 0..ODD {
+                proj.push(cur);
+                cur += double;
+            }
+            nafs.push(wnaf(k, W));
+        }
+    }
+    let computed = G1Projective::normalize_batch(&proj);
+    let mut lanes: Vec<(&[G1Affine], Vec<i64>)> = computed.chunks_exact(ODD).zip(nafs).collect();
+    for (table, s) in prepared {
+        let (k1, k2) = split(s);
+        for (half, k) in [(&table.0[..FIXED_ODD], k1), (&table.0[FIXED_ODD..], k2)] {
+            if k != 0 {
+                lanes.push((half, wnaf(k, FIXED_W)));
+            }
+        }
+    }
+    let len = lanes.iter().map(|l| l.1.len()).max().unwrap_or(0);
+    let mut sum = G1Projective::zero();
     for i in (0..len).rev() {
-        acc.double_in_place();
-        for (k, naf) in nafs.iter().enumerate() {
+        sum.double_in_place();
+        for (table, naf) in &lanes {
             let Some(&d) = naf.get(i) else { continue };
             if d == 0 {
                 continue;
             }
-            let idx = (k << (W - 2)) + usize::try_from(d.unsigned_abs() / 2).unwrap_or(0);
+            let idx = usize::try_from(d.unsigned_abs() / 2).unwrap_or(0);
             if d > 0 {
-                acc += &tables[idx];
+                sum += &table[idx];
             } else {
-                acc -= &tables[idx];
+                sum -= &table[idx];
             }
         }
     }
-    acc
+    sum + acc
 }
 
 #[cfg(test)]
@@ -240,8 +413,48 @@ mod tests {
                 Some(expected),
                 "n = {n}"
             );
-            assert_eq!(super::straus(&bases, &scalars), expected, "n = {n}");
+            assert_eq!(super::straus(&bases, &scalars, &[]), expected, "n = {n}");
+            // The same with the first half of the bases as prepared tables.
+            let tables: Vec<super::WnafTable> =
+                bases[..n / 2].iter().map(super::WnafTable::new).collect();
+            let prepared: Vec<_> = tables
+                .iter()
+                .zip(scalars[..n / 2].iter().copied())
+                .collect();
+            assert_eq!(
+                super::straus(&bases[n / 2..], &scalars[n / 2..], &prepared),
+                expected,
+                "n = {n}, prepared"
+            );
         }
         assert_eq!(super::small_msm(&[], &[Fr::from(1u64)]), None);
+    }
+
+    #[test]
+    fn glv_split_and_endomorphism() {
+        use ark_ec::CurveGroup;
+        use ark_ff::PrimeField;
+        let mut rng = StdRng::seed_from_u64(10);
+        let mu = Fr::from(super::MU);
+        let mut ks: Vec<Fr> = (0..200).map(|_| Fr::rand(&mut rng)).collect();
+        ks.extend([
+            Fr::from(0u64),
+            Fr::from(1u64),
+            -Fr::from(1u64),
+            mu,
+            mu - Fr::from(1u64),
+        ]);
+        for k in ks {
+            let (k1, k2) = super::split(&k);
+            assert!(k1 < super::MU);
+            assert_eq!(Fr::from(k1) + Fr::from(k2) * mu, k, "{k}");
+        }
+        for _ in 0..20 {
+            let p = G1Affine::rand(&mut rng);
+            assert_eq!(
+                super::mu_times(&p).into_affine(),
+                (p * Fr::from_bigint(mu.into_bigint()).unwrap()).into_affine()
+            );
+        }
     }
 }

@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use ark_bls12_381::{Bls12_381, Fr, G1Affine};
 use ark_ec::CurveGroup;
 use ark_ff::UniformRand;
-use ark_serialize::CanonicalSerialize;
 use bbs_plus::proof::{PoKOfSignatureG1Proof, PoKOfSignatureG1Protocol};
 use dock_crypto_utils::signature::MessageOrBlinding;
 use rand_core::{CryptoRng, RngCore};
@@ -41,11 +40,16 @@ use crate::pairing::PairingBatch;
 use crate::predicate::{lower, Bound};
 use crate::pseudonym::{scope_base, Pseudonym};
 use crate::range::{
-    commitment_key, digit_count, KeyedRangeVerifier, RangeKind, RangeParams, RangeParts,
+    commitment_key, commitment_key_tables, digit_count, DigitProof, KeyedRangeVerifier, RangeKind,
+    RangeParams, RangeParts,
 };
 use crate::request::{CredentialQuery, NonRevocation, PresentationRequest, CLOCK_SKEW};
 use crate::revocation::{scalar_to_id, EpochEntry, MembershipWitness, RegistryPublicKey};
-use crate::schema::{AttributeType, AttributeValue, Schema};
+use crate::schema::{AttributeType, AttributeValue, GeneratorWnaf, Schema};
+
+mod prepared;
+pub use prepared::PreparedCredential;
+use prepared::PreparedPok;
 
 const PRESENTATION_TYPE: &str = "netnym-presentation";
 const CHALLENGE_DST: &[u8] = b"NETNYM-V1-PRESENTATION-CHALLENGE_XMD:SHA-256_";
@@ -165,6 +169,8 @@ pub struct Holding<'a> {
     pub public_key: &'a IssuerPublicKey,
     /// A witness for the credential's revocation id, at an epoch the request accepts.
     pub witness: Option<&'a MembershipWitness>,
+    /// Set by [`PreparedCredential::holding`]: prove with its tables.
+    prepared: Option<&'a PreparedCredential>,
 }
 
 impl<'a> Holding<'a> {
@@ -175,6 +181,7 @@ impl<'a> Holding<'a> {
             credential,
             public_key,
             witness: None,
+            prepared: None,
         }
     }
     /// Attach a membership witness.
@@ -465,7 +472,7 @@ type MembershipProtocol = MembershipProofProtocol<Bls12_381>;
 
 /// One credential's proof in progress.
 struct ProverState {
-    protocol: PoKOfSignatureG1Protocol<Bls12_381>,
+    protocol: PokProver,
     key_id: KeyId,
     schema_id: String,
     disclosed: StrictMap<serde_json::Value>,
@@ -473,6 +480,48 @@ struct ProverState {
     ls_index: usize,
     ranges: Vec<RangeProver>,
     membership: Option<(u64, MembershipProtocol)>,
+}
+
+/// A BBS+ proof of knowledge in progress: `bbs_plus`'s protocol, or the same protocol from a
+/// prepared credential's tables.
+enum PokProver {
+    Library(Box<PoKOfSignatureG1Protocol<Bls12_381>>),
+    Prepared(Box<PreparedPok>),
+}
+
+impl PokProver {
+    fn challenge_contribution(
+        &self,
+        revealed: &BTreeMap<usize, Fr>,
+        params: &bbs_plus::setup::SignatureParamsG1<Bls12_381>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ()> {
+        match self {
+            Self::Library(p) => p
+                .challenge_contribution(revealed, params, out)
+                .map_err(|_| ()),
+            Self::Prepared(p) => p.challenge_contribution(revealed, params, out),
+        }
+    }
+
+    /// Respond; `skip_ls`: leave out the link secret's response (carried by the first
+    /// credential's proof).
+    fn finish(
+        self,
+        challenge: &Fr,
+        reveal: &BTreeSet<usize>,
+        skip_ls: Option<usize>,
+    ) -> Result<PokParts, ()> {
+        match self {
+            Self::Library(p) => match skip_ls {
+                None => p.gen_proof(challenge),
+                Some(ls) => p.gen_partial_proof(challenge, reveal, &BTreeSet::from([ls])),
+            }
+            .map(|proof| PokParts::from_proof(&proof))
+            .map_err(|_| ()),
+            Self::Prepared(p) => Ok(p.finish(challenge, skip_ls)),
+        }
+    }
 }
 
 /// The CLS protocol of either kind.
@@ -550,16 +599,51 @@ impl RangeProver {
             .map_err(|_| ())
     }
 
+    /// The range proof as sent, taken field by field from the library's proof (every point
+    /// is our own, just computed: no decoding, no second subgroup check).
     fn finish(self, challenge: &Fr) -> Option<RangeParts> {
-        let mut canonical = Vec::new();
-        match self.cls {
-            ClsProtocol::Public(p) => p.gen_proof(challenge).serialize_compressed(&mut canonical),
-            ClsProtocol::Keyed(p) => p.gen_proof(challenge).serialize_compressed(&mut canonical),
-        }
-        .ok()?;
+        let digit = |A_prime: G1Affine,
+                     A_bar: G1Affine,
+                     sc: Option<&PokPedersenCommitment<G1Affine>>,
+                     partial: bool| {
+            let sc = sc.filter(|_| !partial)?;
+            Some(DigitProof {
+                A_prime,
+                A_bar,
+                t: sc.t,
+                r1: sc.response1,
+                r2: sc.response2,
+            })
+        };
+        let (digits, D, resp_r) = match self.cls {
+            ClsProtocol::Public(p) => {
+                let proof = p.gen_proof(challenge);
+                let digits = proof
+                    .pok_sigs
+                    .iter()
+                    .map(|s| digit(s.A_prime, s.A_bar, s.sc.as_ref(), s.sc_partial.is_some()))
+                    .collect::<Option<Vec<_>>>()?;
+                (digits, proof.D, proof.resp_r)
+            }
+            ClsProtocol::Keyed(p) => {
+                let proof = p.gen_proof(challenge);
+                let digits = proof
+                    .pok_sigs
+                    .iter()
+                    .map(|s| digit(s.A_prime, s.A_bar, s.sc.as_ref(), s.sc_partial.is_some()))
+                    .collect::<Option<Vec<_>>>()?;
+                (digits, proof.D, proof.resp_r)
+            }
+        };
         let opening = self.opening.gen_partial2_proof(challenge);
-        let parts = RangeParts::from_canonical(self.C, opening.t, opening.response2, &canonical)?;
-        Some(parts)
+        Some(RangeParts {
+            C: self.C,
+            t: opening.t,
+            z_r: opening.response2,
+            D,
+            resp_r,
+            digits,
+        })
     }
 }
 
@@ -691,12 +775,29 @@ impl Presentation {
                     index,
                     reason: e.to_string(),
                 })?;
-            // PRE-005: a wrong link secret would make an invalid proof; refuse up front.
-            if check_credentials {
-                cred.verify(pk, link_secret)
-                    .map_err(|_| PresentError::LinkSecretMismatch)?;
-            }
-            let messages = Zeroizing::new(cred.attributes().scalars(link_secret.scalar()));
+            // PRE-005: a wrong link secret would make an invalid proof; refuse up front. A
+            // prepared credential was checked when it was prepared: only the link secret is
+            // compared.
+            let prepared = match holding.prepared {
+                Some(p) if !p.is_for(holding) => {
+                    return Err(PresentError::Internal("prepared credential is another"))
+                }
+                Some(p) if !p.has_link_secret(link_secret, schema.holder_secret_index()) => {
+                    return Err(PresentError::LinkSecretMismatch)
+                }
+                Some(p) => Some(p),
+                None => {
+                    if check_credentials {
+                        cred.verify(pk, link_secret)
+                            .map_err(|_| PresentError::LinkSecretMismatch)?;
+                    }
+                    None
+                }
+            };
+            let messages = Zeroizing::new(match prepared {
+                Some(p) => p.messages().to_vec(),
+                None => cred.attributes().scalars(link_secret.scalar()),
+            });
             // PRE-007: a holder whose attributes break a predicate cannot prove it; say so.
             if check_credentials {
                 for b in &bounds {
@@ -755,26 +856,33 @@ impl Presentation {
             if !bounds.is_empty() && params.is_none() {
                 return Err(PresentError::RangeParams { index });
             }
-            let protocol = PoKOfSignatureG1Protocol::init(
-                rng,
-                cred.signature(),
-                schema.params(),
-                messages.iter().enumerate().map(|(i, m)| {
-                    if reveal.contains(&i) {
-                        MessageOrBlinding::RevealMessage(m)
-                    } else if let Some(blinding) = linked.get(&i) {
-                        MessageOrBlinding::blind_message_with(m, *blinding)
-                    } else {
-                        MessageOrBlinding::BlindMessageRandomly(m)
-                    }
-                }),
-            )
-            .map_err(|_| PresentError::Internal("bbs+ proof init"))?;
+            let protocol = match prepared {
+                Some(p) => {
+                    PokProver::Prepared(Box::new(PreparedPok::init(rng, p, &reveal, &linked)))
+                }
+                None => PokProver::Library(Box::new(
+                    PoKOfSignatureG1Protocol::init(
+                        rng,
+                        cred.signature(),
+                        schema.params(),
+                        messages.iter().enumerate().map(|(i, m)| {
+                            if reveal.contains(&i) {
+                                MessageOrBlinding::RevealMessage(m)
+                            } else if let Some(blinding) = linked.get(&i) {
+                                MessageOrBlinding::blind_message_with(m, *blinding)
+                            } else {
+                                MessageOrBlinding::BlindMessageRandomly(m)
+                            }
+                        }),
+                    )
+                    .map_err(|_| PresentError::Internal("bbs+ proof init"))?,
+                )),
+            };
             let revealed: BTreeMap<usize, Fr> = reveal.iter().map(|&i| (i, messages[i])).collect();
             let mut contribution = Vec::new();
             protocol
                 .challenge_contribution(&revealed, schema.params(), &mut contribution)
-                .map_err(|_| PresentError::Internal("bbs+ challenge contribution"))?;
+                .map_err(|()| PresentError::Internal("bbs+ challenge contribution"))?;
             append_statement(&mut tr, pk, &revealed, &bounds, &contribution);
             // RNG-003: one range proof per bound, over a commitment to the same hidden value.
             let mut ranges = Vec::with_capacity(bounds.len());
@@ -851,16 +959,10 @@ impl Presentation {
         let mut out = Vec::with_capacity(protocols.len());
         for (i, st) in protocols.into_iter().enumerate() {
             // The first credential carries the link secret's response; the others omit it.
-            let proof = if i == 0 {
-                st.protocol.gen_proof(&challenge)
-            } else {
-                st.protocol.gen_partial_proof(
-                    &challenge,
-                    &st.reveal,
-                    &BTreeSet::from([st.ls_index]),
-                )
-            }
-            .map_err(|_| PresentError::Internal("bbs+ proof generation"))?;
+            let proof = st
+                .protocol
+                .finish(&challenge, &st.reveal, (i > 0).then_some(st.ls_index))
+                .map_err(|()| PresentError::Internal("bbs+ proof generation"))?;
             let non_revoked = match st.membership {
                 None => None,
                 Some((epoch, proto)) => Some(
@@ -881,7 +983,7 @@ impl Presentation {
                 key_id: st.key_id,
                 schema_id: st.schema_id,
                 disclosed: st.disclosed,
-                proof: PokParts::from_proof(&proof),
+                proof,
                 ranges,
                 non_revoked,
             });
@@ -938,6 +1040,29 @@ impl Presentation {
             })
             .sum::<usize>()
             + self.pseudonym.map_or(0, |_| 2 * G1_LEN)
+    }
+
+    /// SHA-256 over every binary proof in wire order (BBS+ proofs, range proofs, membership
+    /// proofs, pseudonym): the pairing batch absorbs it so that its random weights are drawn
+    /// after the responses are fixed (spec/06-verification.md §Pairing batch).
+    fn proof_digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"NetNym-v1:proof-digest");
+        for c in &self.credentials {
+            h.update(c.proof.encode());
+            for r in &c.ranges {
+                h.update(r.encode());
+            }
+            if let Some(m) = &c.non_revoked {
+                h.update(m.encode());
+            }
+        }
+        if let Some(nym) = &self.pseudonym {
+            h.update(g1_bytes(&nym.nym));
+            h.update(g1_bytes(&nym.t));
+        }
+        h.finalize().into()
     }
 
     /// The pseudonym this presentation carries, if the request asked for one. Unverified:
@@ -1150,6 +1275,18 @@ impl Verifier {
             range_params: BTreeMap::new(),
             keyed_range: BTreeMap::new(),
         }
+    }
+
+    /// Build now the generator tables every trusted key's schema otherwise gets at its first
+    /// verification (spec/06-verification.md §Precomputation: 512 points, about 53 KiB, per
+    /// generator, shared with every clone of the key), so that no request pays for them.
+    /// Results are identical either way.
+    #[must_use]
+    pub fn precompute(self) -> Self {
+        for pk in self.issuers.values() {
+            pk.schema().wnaf_tables();
+        }
+        self
     }
 
     /// Accept range proofs made with public parameters (checked by [`RangeParams::from_json`]).
@@ -1459,7 +1596,8 @@ impl Verifier {
                 .challenge_contribution(&revealed, schema.params(), &mut contribution)
                 .map_err(|e| Rejection::new("VER-010", format!("contribution: {e:?}")))?;
             append_statement(&mut tr, pk, &revealed, &bounds, &contribution);
-            let ranges = self.range_statement(&mut tr, i, request, c, &bounds)?;
+            let ranges =
+                self.range_statement(&mut tr, i, request, c, &bounds, !batch.deferred())?;
             let membership = self.membership_statement(&mut tr, i, query, c, schema, &wanted)?;
             disclosed.sort_by_key(|(idx, _, _)| *idx);
             verified.push(VerifiedCredential {
@@ -1486,7 +1624,7 @@ impl Verifier {
         // Every pairing equation (signatures, membership, range digits) goes into `batch`,
         // weighted at random after the challenge fixed every paired element (VER-011,
         // VER-019, VER-022; spec/06-verification.md §Pairing batch).
-        batch.absorb(&challenge);
+        batch.absorb(&challenge, &p.proof_digest());
         // The link secret's response, from the first credential's proof.
         let mut ls_response = None;
         for (i, (pk, revealed, proof, skipped, ls_index, ranges, membership)) in
@@ -1503,7 +1641,8 @@ impl Verifier {
                 .ok_or_else(|| Rejection::new("VER-010", format!("credential {i}: responses")))?;
             // VER-010: both Schnorr proofs under the recomputed challenge.
             if batch.deferred() {
-                defer_bbs(batch, &proof, params, &revealed, &z2, &challenge);
+                let tables = pk.schema().wnaf_tables();
+                defer_bbs(batch, &proof, params, tables, &revealed, &z2, &challenge);
             } else {
                 proof
                     .verify_schnorr_proofs(
@@ -1533,7 +1672,7 @@ impl Verifier {
                     batch.point(value, w * partial.response1);
                     batch.point(mproof.0.A_prime, -(w * resp));
                     batch.point(mproof.0.A_bar, -(w * challenge));
-                    batch.point(partial.t, -w);
+                    batch.neg_point(partial.t, w);
                 } else {
                     mproof
                         .0
@@ -1557,10 +1696,11 @@ impl Verifier {
                 if batch.deferred() {
                     // `g·z_m + h·z_r − C·c − t = 0`.
                     let w = batch.weight();
-                    batch.fixed(&ck.g, w * resp);
-                    batch.fixed(&ck.h, w * parts.z_r);
+                    let [tg, th] = commitment_key_tables();
+                    batch.fixed_with(&ck.g, Some(tg), w * resp);
+                    batch.fixed_with(&ck.h, Some(th), w * parts.z_r);
                     batch.point(parts.C, -(w * challenge));
-                    batch.point(parts.t, -w);
+                    batch.neg_point(parts.t, w);
                 } else {
                     let opening = Partial2PokPedersenCommitment {
                         t: parts.t,
@@ -1576,7 +1716,34 @@ impl Verifier {
                 let max = b.max.saturating_add(1);
                 let bad = |e| Rejection::new("VER-022", format!("credential {i}: {e:?}"));
                 match (mode, cls) {
-                    (RangeCheck::Public(params), ClsProof::Public(cls)) => {
+                    // The fast path: the library's checks as weighted relations in the batch.
+                    (RangeCheck::Public(params), None) if batch.deferred() => {
+                        let rel = parts
+                            .sum_relation(params.base(), b.min, max, &challenge)
+                            .ok_or_else(|| bad("digit sum".to_owned()))?;
+                        let w = batch.weight();
+                        let [tg, th] = commitment_key_tables();
+                        batch.point(parts.C, w * rel.c);
+                        batch.fixed_with(&ck.g, Some(tg), w * rel.g);
+                        batch.fixed_with(&ck.h, Some(th), w * rel.h);
+                        batch.neg_point(parts.D, w);
+                        let g1 = params.prepared().bb_sig_params.g1;
+                        let digits: Vec<_> = parts
+                            .digits
+                            .iter()
+                            .map(|d| (d.A_prime, d.A_bar, d.t, d.r1, d.r2))
+                            .collect();
+                        batch.digit_schnorr(&g1, &challenge, &digits);
+                        for d in &parts.digits {
+                            batch.add(
+                                d.A_prime,
+                                params.prepared_pk(),
+                                d.A_bar,
+                                &params.prepared().bb_sig_params.g2_prepared,
+                            );
+                        }
+                    }
+                    (RangeCheck::Public(params), Some(ClsProof::Public(cls))) => {
                         cls.verify_except_pairings(
                             &parts.C,
                             &challenge,
@@ -1612,7 +1779,7 @@ impl Verifier {
                             items.push(PairingItem::Range(i, b, params, parts, cls, challenge));
                         }
                     }
-                    (RangeCheck::Keyed(k), ClsProof::Keyed(cls)) => {
+                    (RangeCheck::Keyed(k), Some(ClsProof::Keyed(cls))) => {
                         cls.verify(
                             &parts.C,
                             &challenge,
@@ -1655,7 +1822,7 @@ impl Verifier {
                     let w = batch.weight();
                     batch.point(base, w * resp);
                     batch.point(nym.nym, -(w * challenge));
-                    batch.point(nym.t, -w);
+                    batch.neg_point(nym.t, w);
                 } else {
                     let proof = PartialPokDiscreteLog { t: nym.t };
                     if !proof.verify(&nym.nym, &base, &challenge, &resp) {
@@ -1706,10 +1873,11 @@ fn full_responses(
 /// Defer both BBS+ Schnorr relations into the batch (spec/06-verification.md §Pairing batch):
 /// `A'·z1 + h_0·z2 − (Ā − d)·c − T1 = 0` and
 /// `Σ_hidden h_j·z_j + d·z_d + h_0·z_h0 + (g1 + Σ_revealed h_i·m_i)·c − T2 = 0`.
-fn defer_bbs(
-    batch: &mut PairingBatch<'_>,
+fn defer_bbs<'a>(
+    batch: &mut PairingBatch<'a>,
     proof: &PoKOfSignatureG1Proof<Bls12_381>,
     params: &bbs_plus::setup::SignatureParamsG1<Bls12_381>,
+    tables: &'a GeneratorWnaf,
     revealed: &BTreeMap<usize, Fr>,
     z: &[Fr],
     c: &Fr,
@@ -1718,18 +1886,23 @@ fn defer_bbs(
     let n = z.len();
     let (z_d, z_h0) = (z[n - 2], z[n - 1]);
     batch.point(proof.A_prime, w1 * proof.sc_resp_1.response1);
-    batch.fixed(&params.h_0, w1 * proof.sc_resp_1.response2 + w2 * z_h0);
+    batch.fixed_with(
+        &params.h_0,
+        Some(&tables.h_0),
+        w1 * proof.sc_resp_1.response2 + w2 * z_h0,
+    );
     batch.point(proof.A_bar, -(w1 * c));
     batch.point(proof.d, w1 * c + w2 * z_d);
-    batch.point(proof.sc_resp_1.t, -w1);
-    batch.point(proof.T2, -w2);
-    batch.fixed(&params.g1, w2 * c);
+    batch.neg_point(proof.sc_resp_1.t, w1);
+    batch.neg_point(proof.T2, w2);
+    batch.fixed_with(&params.g1, Some(&tables.g1), w2 * c);
     let mut k = 0;
     for (j, h) in params.h.iter().enumerate() {
+        let table = tables.h.get(j);
         if let Some(m) = revealed.get(&j) {
-            batch.fixed(h, w2 * c * m);
+            batch.fixed_with(h, table, w2 * c * m);
         } else {
-            batch.fixed(h, w2 * z[k]);
+            batch.fixed_with(h, table, w2 * z[k]);
             k += 1;
         }
     }
@@ -1863,7 +2036,8 @@ impl Verifier {
         request: &PresentationRequest,
         c: &PresentedCredential,
         bounds: &[Bound],
-    ) -> Result<Vec<(Bound, RangeParts, RangeCheck<'a>, ClsProof)>, Rejection> {
+        library: bool,
+    ) -> Result<Vec<(Bound, RangeParts, RangeCheck<'a>, Option<ClsProof>)>, Rejection> {
         let bad = |d: String| Rejection::new("VER-020", format!("credential {i}: {d}"));
         if bounds.is_empty() {
             if !c.ranges.is_empty() {
@@ -1896,15 +2070,21 @@ impl Verifier {
                 return Err(bad(format!("wrong digit count for attribute {}", b.index)));
             }
             let mut contribution = g1_bytes(&parts.C).to_vec();
-            // The library's proof object is built once here and reused by the checks.
+            // The library's proof object is built once here and reused by the checks, on the
+            // reference path and for keyed parameters; the fast path with public parameters
+            // works from the decoded parts.
             let cls = match &mode {
+                RangeCheck::Public(p) if !library => {
+                    parts.cls_contribution(&p.params().bb_sig_params.g1, &mut contribution);
+                    None
+                }
                 RangeCheck::Public(p) => {
                     let cls = parts
                         .cls_proof(base)
                         .ok_or_else(|| bad("encoding".to_owned()))?;
                     cls.challenge_contribution(&parts.C, ck, p.params(), &mut contribution)
                         .map_err(|e| bad(format!("{e:?}")))?;
-                    ClsProof::Public(cls)
+                    Some(ClsProof::Public(cls))
                 }
                 RangeCheck::Keyed(k) => {
                     let cls = parts
@@ -1917,7 +2097,7 @@ impl Verifier {
                         &mut contribution,
                     )
                     .map_err(|e| bad(format!("{e:?}")))?;
-                    ClsProof::Keyed(cls)
+                    Some(ClsProof::Keyed(cls))
                 }
             };
             PokPedersenCommitmentProtocol::compute_challenge_contribution(

@@ -59,6 +59,16 @@ pub(crate) fn commitment_key() -> &'static MemberCommitmentKey<G1Affine> {
     KEY.get_or_init(|| MemberCommitmentKey::new::<Blake2b512>(COMMITMENT_KEY_LABEL))
 }
 
+/// wNAF tables of the commitment key's `g` and `h` for the verifier (computed once).
+pub(crate) fn commitment_key_tables() -> &'static [crate::pairing::WnafTable; 2] {
+    use crate::pairing::WnafTable;
+    static TABLES: std::sync::OnceLock<[WnafTable; 2]> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let ck = commitment_key();
+        [WnafTable::new(&ck.g), WnafTable::new(&ck.h)]
+    })
+}
+
 /// Who verifies proofs made with some range parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -412,6 +422,49 @@ pub(crate) fn digit_count(base: u16, min: u64, max: u64) -> usize {
     l
 }
 
+/// The sumset boundaries `G_1..G_l` of `[0, range]` in `base` (Theorem 2 of the CLS paper), as
+/// `smc_range_proof`'s private `find_number_of_digits` and `find_sumset_boundaries` compute
+/// them (ported: the library does not export them): `l = ⌈log_base(range + 1)⌉`; for base 2,
+/// `G_i = ⌊(range + 2^i) / 2^(i+1)⌋`; otherwise, with `h` the base-`base` digits of `range`,
+/// `G_i = ⌊range / base^(i+1)⌋ + ⌊(1 + h_i + (Σ_{j<i} h_j mod (base − 1))) / base⌋`.
+pub(crate) fn sumset_boundaries(range: u128, base: u16) -> Vec<u128> {
+    let b = u128::from(base);
+    // l = ⌈log_b(range + 1)⌉ (the library: `ilog`, plus one if not exact).
+    let mut l = 0u32;
+    let mut p = 1u128;
+    while p < range + 1 {
+        p = p.saturating_mul(b);
+        l += 1;
+    }
+    if base == 2 {
+        return (0..l).map(|i| (range + (1u128 << i)) >> (i + 1)).collect();
+    }
+    let mut h = Vec::new();
+    let mut v = range;
+    while v != 0 {
+        h.push(v % b);
+        v /= b;
+    }
+    let mut sum = 0u128;
+    (0..l)
+        .map(|i| {
+            let h_i = h.get(i as usize).copied().unwrap_or(0);
+            let h_hat = b.checked_pow(i + 1).map_or(0, |d| range / d);
+            let g = h_hat + (1 + h_i + (sum % (b - 1))) / b;
+            sum += h_i;
+            g
+        })
+        .collect()
+}
+
+/// Coefficients of a range proof's sum relation ([`RangeParts::sum_relation`]): the terms
+/// `C·c + g·g + h·h − D` sum to zero.
+pub(crate) struct SumRelation {
+    pub(crate) c: Fr,
+    pub(crate) g: Fr,
+    pub(crate) h: Fr,
+}
+
 /// One digit's proof of knowledge of a weak-BB signature, as sent.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) struct DigitProof {
@@ -518,66 +571,74 @@ impl RangeParts {
         b
     }
 
+    /// The challenge contribution of a CLS proof with public parameters, byte for byte the
+    /// library's (`CLSRangeProof::challenge_contribution`: per digit `A' ‖ Ā ‖ g1 ‖ t` — the
+    /// keyed variant writes `Ā` first — then `g ‖ h ‖ C ‖ D`), from the decoded parts: no
+    /// library object, so no second decoding of points our decoder already checked. `g1`: the
+    /// digit signatures' `g1`.
+    pub(crate) fn cls_contribution(&self, g1: &G1Affine, out: &mut Vec<u8>) {
+        let g1 = g1_bytes(g1);
+        for d in &self.digits {
+            out.extend_from_slice(&g1_bytes(&d.A_prime));
+            out.extend_from_slice(&g1_bytes(&d.A_bar));
+            out.extend_from_slice(&g1);
+            out.extend_from_slice(&g1_bytes(&d.t));
+        }
+        let ck = commitment_key();
+        for p in [&ck.g, &ck.h, &self.C, &self.D] {
+            out.extend_from_slice(&g1_bytes(p));
+        }
+    }
+
+    /// The CLS check of the digits' sum (the library's `check_commitment`) as coefficients of
+    /// one relation for the pairing batch:
+    /// `−C·(k·c) + g·(min·k·c + Σ z_i·G_i) + h·(k·resp_r) − D = 0`, with the sumset boundaries
+    /// `G_i` of the range and the randomness multiple `k` computed as the library does for
+    /// `min ≤ m < max` (`max` exclusive, as the library takes it); `z_i` are the digits' message
+    /// responses. `None` where the library would fail: `min ≥ max`, or a digit count other than
+    /// the range's.
+    pub(crate) fn sum_relation(
+        &self,
+        base: u16,
+        min: u64,
+        max: u64,
+        challenge: &Fr,
+    ) -> Option<SumRelation> {
+        if min >= max || base < 2 {
+            return None;
+        }
+        // The library's `get_range_and_randomness_multiple(base, min, max − 1)`.
+        let b1 = u128::from(base - 1);
+        let mut range = u128::from(max - 1 - min);
+        let mut multiple = 1u128;
+        if range % b1 != 0 {
+            range *= b1;
+            multiple = b1;
+        }
+        let boundaries = sumset_boundaries(range, base);
+        if boundaries.len() != self.digits.len() {
+            return None;
+        }
+        let k = Fr::from(multiple);
+        let weighted: Fr = self
+            .digits
+            .iter()
+            .zip(&boundaries)
+            .map(|(d, g)| d.r2 * Fr::from(*g))
+            .sum();
+        Some(SumRelation {
+            c: -(k * challenge),
+            g: Fr::from(u128::from(min) * multiple) * challenge + weighted,
+            h: k * self.resp_r,
+        })
+    }
+
     pub(crate) fn cls_proof(&self, base: u16) -> Option<CLSRangeProof<Bls12_381>> {
         CLSRangeProof::deserialize_compressed(&self.canonical(base)[..]).ok()
     }
 
     pub(crate) fn kv_proof(&self, base: u16) -> Option<CLSRangeProofWithKV<G1Affine>> {
         CLSRangeProofWithKV::deserialize_compressed(&self.canonical(base)[..]).ok()
-    }
-
-    /// From the library's proof (same layout for both kinds).
-    pub(crate) fn from_canonical(
-        C: G1Affine,
-        t: G1Affine,
-        z_r: Fr,
-        canonical: &[u8],
-    ) -> Option<Self> {
-        let mut r = canonical;
-        let take = |r: &mut &[u8], n: usize| -> Option<Vec<u8>> {
-            if r.len() < n {
-                return None;
-            }
-            let (a, b) = r.split_at(n);
-            *r = b;
-            Some(a.to_vec())
-        };
-        take(&mut r, 2)?;
-        let len_bytes: [u8; 8] = take(&mut r, 8)?.try_into().ok()?;
-        let n = usize::try_from(u64::from_le_bytes(len_bytes)).ok()?;
-        let mut digits = Vec::with_capacity(n.min(64));
-        for _ in 0..n {
-            let ap = take(&mut r, G1)?;
-            let ab = take(&mut r, G1)?;
-            if take(&mut r, 1)? != [1] {
-                return None;
-            }
-            let tt = take(&mut r, G1)?;
-            let r1 = take(&mut r, FR)?;
-            let r2 = take(&mut r, FR)?;
-            if take(&mut r, 1)? != [0] {
-                return None;
-            }
-            let g = |b: &[u8]| G1Affine::deserialize_compressed(b).ok();
-            let f = |b: &[u8]| Fr::deserialize_compressed(b).ok();
-            digits.push(DigitProof {
-                A_prime: g(&ap)?,
-                A_bar: g(&ab)?,
-                t: g(&tt)?,
-                r1: f(&r1)?,
-                r2: f(&r2)?,
-            });
-        }
-        let D = G1Affine::deserialize_compressed(&take(&mut r, G1)?[..]).ok()?;
-        let resp_r = Fr::deserialize_compressed(&take(&mut r, FR)?[..]).ok()?;
-        Some(Self {
-            C,
-            t,
-            z_r,
-            D,
-            resp_r,
-            digits,
-        })
     }
 }
 

@@ -13,6 +13,8 @@ use zeroize::Zeroize;
 
 use crate::encoding::{hash_to_scalar, Transcript};
 use crate::error::{AttributeError, SchemaError};
+use crate::fixed_base::FixedBaseTable;
+use crate::pairing::WnafTable;
 
 /// Largest number of attributes in one schema (SCH-002).
 pub const MAX_ATTRIBUTES: usize = 64;
@@ -103,6 +105,25 @@ struct SchemaInner {
     attributes: Vec<AttributeSpec>,
     digest: [u8; 32],
     params: SignatureParamsG1<Bls12_381>,
+    /// Fixed-base tables of `h_0` and `h_1..h_n` (the prover's), built on first request
+    /// ([`Schema::tables`]) and shared by every clone.
+    tables: std::sync::OnceLock<GeneratorTables>,
+    /// The verifier's wNAF tables of the same generators ([`Schema::wnaf_tables`]).
+    wnaf: std::sync::OnceLock<GeneratorWnaf>,
+}
+
+/// wNAF tables of a schema's G1 generators for the verifier's Schnorr sum (spec/06-verification.md
+/// §Precomputation): about 53 KiB per generator.
+pub(crate) struct GeneratorWnaf {
+    pub(crate) g1: WnafTable,
+    pub(crate) h_0: WnafTable,
+    pub(crate) h: Vec<WnafTable>,
+}
+
+/// Fixed-base tables of a schema's G1 generators (spec/06-verification.md §Precomputation).
+pub(crate) struct GeneratorTables {
+    pub(crate) h_0: FixedBaseTable,
+    pub(crate) h: Vec<FixedBaseTable>,
 }
 
 /// A validated credential schema with its derived BBS+ generators. Cheap to clone.
@@ -200,6 +221,8 @@ impl Schema {
             attributes,
             digest,
             params,
+            tables: std::sync::OnceLock::new(),
+            wnaf: std::sync::OnceLock::new(),
         })))
     }
 
@@ -346,6 +369,37 @@ impl Schema {
 
     pub(crate) fn params(&self) -> &SignatureParamsG1<Bls12_381> {
         &self.0.params
+    }
+
+    /// The generators' fixed-base tables, built on the first call (about 0.4 MiB and a few
+    /// milliseconds per generator) and shared by every clone of this schema.
+    pub(crate) fn tables(&self) -> &GeneratorTables {
+        self.0.tables.get_or_init(|| {
+            let p = &self.0.params;
+            GeneratorTables {
+                h_0: FixedBaseTable::new(&p.h_0),
+                h: p.h.iter().map(FixedBaseTable::new).collect(),
+            }
+        })
+    }
+
+    /// The tables if [`Schema::tables`] was called before.
+    #[cfg(test)]
+    pub(crate) fn tables_if_built(&self) -> Option<&GeneratorTables> {
+        self.0.tables.get()
+    }
+
+    /// The generators' wNAF tables, built on the first call (about 0.4 ms per generator) and
+    /// shared by every clone of this schema.
+    pub(crate) fn wnaf_tables(&self) -> &GeneratorWnaf {
+        self.0.wnaf.get_or_init(|| {
+            let p = &self.0.params;
+            GeneratorWnaf {
+                g1: WnafTable::new(&p.g1),
+                h_0: WnafTable::new(&p.h_0),
+                h: p.h.iter().map(WnafTable::new).collect(),
+            }
+        })
     }
 }
 

@@ -1567,6 +1567,10 @@ mod batch_and_reference {
         world: World,
         params: RangeParams,
         verifier: Verifier,
+        /// The same trust, with its own copy of the key (so of the schema) and precomputed
+        /// generator tables.
+        tabled: Verifier,
+        prepared: PreparedCredential,
         witness: MembershipWitness,
         registry: KeyId,
     }
@@ -1584,11 +1588,25 @@ mod batch_and_reference {
             .with_range_params(params.clone())
             .with_registry(auth.public_key().clone());
         verifier.add_epoch(&genesis).unwrap();
+        let own_key = IssuerPublicKey::from_json(&world.pk().to_json()).unwrap();
+        let mut tabled = Verifier::new([own_key])
+            .precompute()
+            .with_range_params(params.clone())
+            .with_registry(auth.public_key().clone());
+        tabled.add_epoch(&genesis).unwrap();
+        // The prover's tables are for its own copy of the key too: `verifier` keeps the
+        // untabled path.
+        let holder_key = IssuerPublicKey::from_json(&world.pk().to_json()).unwrap();
+        let prepared =
+            PreparedCredential::new(&world.credential, &holder_key, &world.link_secret).unwrap();
+        assert!(world.pk().schema().tables_if_built().is_none());
         Env {
             rng,
             world,
             params,
             verifier,
+            tabled,
+            prepared,
             witness,
             registry: auth.public_key().id(),
         }
@@ -1635,23 +1653,43 @@ mod batch_and_reference {
         .unwrap()
     }
 
-    /// Fast (batched) and reference (each equation by the libraries' own verifiers, BBS+ by
-    /// `bbs_plus`'s complete verifier) agree on valid presentations and on every single-byte
-    /// mutation of every binary field.
+    /// The same, from the prepared credential's tables.
+    fn present_prepared(e: &mut Env, req: &PresentationRequest) -> Presentation {
+        let holding = e.prepared.holding().with_witness(&e.witness);
+        Presentation::create_with(
+            &mut e.rng,
+            req,
+            &[holding],
+            &e.world.link_secret,
+            &[&e.params],
+        )
+        .unwrap()
+    }
+
+    /// Fast (batched), fast with precomputed tables, and reference (each equation by the
+    /// libraries' own verifiers, BBS+ by `bbs_plus`'s complete verifier) agree on valid
+    /// presentations, from the library prover and from a prepared credential, and on every
+    /// single-byte mutation of every binary field.
     #[test]
     fn fast_and_reference_verifiers_agree_on_valid_and_mutated_proofs() {
         let mut e = env();
         let mut compared = 0;
         let mut rejected = 0;
-        for kind in 0..5 {
+        for (kind, prepared) in (0..5).flat_map(|k| [(k, false), (k, true)]) {
             let req = request(&mut e, kind);
-            let p = present(&mut e, &req);
+            let p = if prepared {
+                present_prepared(&mut e, &req)
+            } else {
+                present(&mut e, &req)
+            };
             let json: serde_json::Value = serde_json::from_slice(&p.to_json()).unwrap();
             let parsed = ParsedPresentation::from_json(&p.to_json()).unwrap();
             let fast = e.verifier.verify(&req, &parsed, NOW + 1);
             let reference = e.verifier.verify_reference(&req, &parsed, NOW + 1);
-            assert!(fast.is_ok());
+            let tabled = e.tabled.verify(&req, &parsed, NOW + 1);
+            assert!(fast.is_ok(), "kind {kind}, prepared {prepared}");
             assert_eq!(fast, reference);
+            assert_eq!(fast, tabled);
             // Every binary field of the presentation.
             let mut fields = vec![vec!["credentials".to_owned(), "0".into(), "proof".into()]];
             if let Some(r) = json["credentials"][0]["ranges"].as_array() {
@@ -1692,7 +1730,9 @@ mod batch_and_reference {
                     };
                     let fast = e.verifier.verify(&req, &parsed, NOW + 1);
                     let reference = e.verifier.verify_reference(&req, &parsed, NOW + 1);
+                    let tabled = e.tabled.verify(&req, &parsed, NOW + 1);
                     assert_eq!(fast, reference, "{ptr} byte {pos}");
+                    assert_eq!(fast, tabled, "{ptr} byte {pos}");
                     compared += 1;
                     rejected += usize::from(fast.is_err());
                 }
@@ -1710,7 +1750,11 @@ mod batch_and_reference {
         let mut pres = Vec::new();
         for k in 0..10 {
             let req = request(&mut e, k % 5);
-            let p = present(&mut e, &req);
+            let p = if k % 2 == 0 {
+                present(&mut e, &req)
+            } else {
+                present_prepared(&mut e, &req)
+            };
             reqs.push(req);
             pres.push(p);
         }
@@ -1743,6 +1787,7 @@ mod batch_and_reference {
         let items: Vec<(&PresentationRequest, &ParsedPresentation)> =
             reqs.iter().zip(&parsed).collect();
         let results = e.verifier.verify_batch(&items, NOW + 1);
+        assert_eq!(results, e.tabled.verify_batch(&items, NOW + 1));
         for (k, r) in results.iter().enumerate() {
             if k == 3 || k == 6 {
                 assert_eq!(r, &Err(VerifyError::InvalidPresentation), "{k}");
@@ -1767,5 +1812,128 @@ mod batch_and_reference {
             .verify_batch(&ok, NOW + 1)
             .iter()
             .all(Result::is_ok));
+    }
+}
+
+/// Prepared credentials (spec/05-presentation.md §Prepared credentials).
+mod prepared {
+    use super::*;
+    use crate::error::CredentialError;
+    use crate::testing::issue;
+
+    #[test]
+    fn pre_005_prepared_credential_is_checked_once_and_its_link_secret_every_time() {
+        let mut c = case();
+        let other_ls = LinkSecret::generate(&mut c.rng);
+        assert_eq!(
+            PreparedCredential::new(&c.world.credential, c.world.pk(), &other_ls).unwrap_err(),
+            CredentialError::InvalidSignature
+        );
+        let second = World::new(&mut c.rng);
+        assert_eq!(
+            PreparedCredential::new(&c.world.credential, second.pk(), &c.world.link_secret)
+                .unwrap_err(),
+            CredentialError::WrongIssuerKey
+        );
+        let p = PreparedCredential::new(&c.world.credential, c.world.pk(), &c.world.link_secret)
+            .unwrap();
+        assert_eq!(
+            Presentation::create_with(&mut c.rng, &c.request, &[p.holding()], &other_ls, &[])
+                .unwrap_err(),
+            PresentError::LinkSecretMismatch
+        );
+        // A holding pairing the tables with another credential is refused.
+        let cred2 = issue(&mut c.rng, &c.world.issuer, &c.world.link_secret);
+        let mut h = Holding::new(&cred2, c.world.pk());
+        h.prepared = Some(&p);
+        assert_eq!(
+            Presentation::create_with(&mut c.rng, &c.request, &[h], &c.world.link_secret, &[])
+                .unwrap_err(),
+            PresentError::Internal("prepared credential is another")
+        );
+        let ok = Presentation::create_with(
+            &mut c.rng,
+            &c.request,
+            &[p.holding()],
+            &c.world.link_secret,
+            &[],
+        )
+        .unwrap();
+        let parsed = ParsedPresentation::from_json(&ok.to_json()).unwrap();
+        let v = c.world.verifier();
+        assert!(v.verify(&c.request, &parsed, NOW + 1).is_ok());
+        assert!(v.verify_reference(&c.request, &parsed, NOW + 1).is_ok());
+        // Same shape as the library prover's proof.
+        assert_eq!(ok.proof_size(), c.presentation.proof_size());
+        assert_eq!(ok.to_json().len(), c.presentation.to_json().len());
+    }
+
+    /// Two issuers' credentials, prepared or not in every combination, with a pseudonym: the
+    /// second proof omits the link secret's response either way (VER-014), and both verifiers
+    /// accept.
+    #[test]
+    fn ver_014_prepared_and_library_proofs_combine() {
+        let mut c = case();
+        let second = World::new(&mut c.rng);
+        let cred2 = issue(&mut c.rng, &second.issuer, &c.world.link_secret);
+        let q1 = c.request.credentials()[0].clone();
+        let q2 = CredentialQuery::new(
+            second.pk().schema().id(),
+            [second.pk().key_id()],
+            ["nationality".to_owned()],
+        )
+        .unwrap();
+        let req = PresentationRequest::new(&mut c.rng, "bank.example", NOW, 600, vec![q1, q2])
+            .unwrap()
+            .with_pseudonym();
+        let p1 = PreparedCredential::new(&c.world.credential, c.world.pk(), &c.world.link_secret)
+            .unwrap();
+        let p2 = PreparedCredential::new(&cred2, second.pk(), &c.world.link_secret).unwrap();
+        let verifier = Verifier::new([c.world.pk().clone(), second.pk().clone()]);
+        let mut nyms = BTreeSet::new();
+        for (a, b) in [(false, true), (true, false), (true, true)] {
+            let h1 = if a {
+                p1.holding()
+            } else {
+                Holding::new(&c.world.credential, c.world.pk())
+            };
+            let h2 = if b {
+                p2.holding()
+            } else {
+                Holding::new(&cred2, second.pk())
+            };
+            let p =
+                Presentation::create_with(&mut c.rng, &req, &[h1, h2], &c.world.link_secret, &[])
+                    .unwrap();
+            assert_eq!(p.credentials[1].proof.responses.len(), 12 - 1);
+            let parsed = ParsedPresentation::from_json(&p.to_json()).unwrap();
+            let fast = verifier.verify(&req, &parsed, NOW + 1).unwrap();
+            let reference = verifier.verify_reference(&req, &parsed, NOW + 1).unwrap();
+            assert_eq!(fast, reference);
+            nyms.insert(g1_bytes(&fast.pseudonym().unwrap().0));
+            // A tampered response of the prepared proof is caught.
+            let mut bad = p.clone();
+            bad.parts_mut(1).0.r2 += Fr::from(1u64);
+            let parsed = ParsedPresentation::from_json(&bad.to_json()).unwrap();
+            assert_eq!(rule_of(&verifier, &req, &parsed), "VER-010");
+        }
+        assert_eq!(nyms.len(), 1, "same pseudonym whichever prover");
+    }
+
+    fn rule_of(v: &Verifier, req: &PresentationRequest, p: &ParsedPresentation) -> &'static str {
+        v.check(req, p, NOW + 1).unwrap_err().rule
+    }
+
+    #[test]
+    fn prepared_credential_debug_shows_only_the_key() {
+        let c = case();
+        let p = PreparedCredential::new(&c.world.credential, c.world.pk(), &c.world.link_secret)
+            .unwrap();
+        let dbg = format!("{p:?}");
+        assert!(dbg.starts_with("PreparedCredential { key_id: "), "{dbg}");
+        assert!(
+            !dbg.contains("messages") && !dbg.contains("credential:"),
+            "{dbg}"
+        );
     }
 }

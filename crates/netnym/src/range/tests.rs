@@ -102,6 +102,80 @@ fn digit_count_matches_the_library() {
                 digit_count(base, min, max),
                 "base {base} [{min}, {max}]"
             );
+            // The fast verifier's contribution and sum relation equal the library's.
+            let C = ck.commit(&Fr::from(v), &r);
+            let challenge = Fr::rand(&mut rng);
+            let proof = proto.gen_proof(&challenge);
+            let parts = RangeParts {
+                C,
+                t: ark_ec::AffineRepr::zero(),
+                z_r: Fr::zero(),
+                D: proof.D,
+                resp_r: proof.resp_r,
+                digits: proof
+                    .pok_sigs
+                    .iter()
+                    .map(|d| {
+                        let sc = d.sc.as_ref().unwrap();
+                        DigitProof {
+                            A_prime: d.A_prime,
+                            A_bar: d.A_bar,
+                            t: sc.t,
+                            r1: sc.response1,
+                            r2: sc.response2,
+                        }
+                    })
+                    .collect(),
+            };
+            let mut ours = Vec::new();
+            parts.cls_contribution(&p.params().bb_sig_params.g1, &mut ours);
+            let mut theirs = Vec::new();
+            proof
+                .challenge_contribution(&C, ck, p.params(), &mut theirs)
+                .unwrap();
+            assert_eq!(ours.len(), theirs.len(), "base {base} [{min}, {max}]");
+            let first = ours.iter().zip(&theirs).position(|(a, b)| a != b);
+            assert_eq!(first, None, "base {base} [{min}, {max}] of {}", ours.len());
+            proof
+                .verify_except_pairings(&C, &challenge, min, max + 1, ck, p.prepared())
+                .unwrap();
+            let rel = parts.sum_relation(base, min, max + 1, &challenge).unwrap();
+            let sum = C * rel.c + ck.g * rel.g + ck.h * rel.h - parts.D;
+            assert!(sum.is_zero(), "base {base} [{min}, {max}]");
+            // A wrong challenge, or bounds the proof is not for, break the relation.
+            let bad = parts.sum_relation(base, min, max + 1, &(challenge + Fr::from(1u64)));
+            let bad = bad.unwrap();
+            assert!(!(C * bad.c + ck.g * bad.g + ck.h * bad.h - parts.D).is_zero());
+            assert!(parts
+                .sum_relation(base, max + 1, max + 1, &challenge)
+                .is_none());
+        }
+    }
+}
+
+/// Every value of `[0, range]` is a sum `Σ d_i·G_i` with digits `d_i < base`, and no larger
+/// value is (the sumset property the CLS proof relies on), for the ported boundaries.
+#[test]
+fn sumset_boundaries_cover_exactly_the_range() {
+    for base in [2u16, 3, 4, 5, 16] {
+        for range in 0u128..=200 {
+            let b1 = u128::from(base - 1);
+            if range % b1 != 0 {
+                continue;
+            }
+            let g = sumset_boundaries(range, base);
+            let mut reachable = std::collections::BTreeSet::from([0u128]);
+            for gi in &g {
+                let mut next = std::collections::BTreeSet::new();
+                for r in &reachable {
+                    for d in 0..u128::from(base) {
+                        next.insert(r + d * gi);
+                    }
+                }
+                reachable = next;
+            }
+            let expected: std::collections::BTreeSet<u128> = (0..=range).collect();
+            assert_eq!(reachable, expected, "base {base}, range {range}, G {g:?}");
         }
     }
 }

@@ -1,0 +1,151 @@
+//! Fixed-base scalar multiplication in G1 with precomputed tables (spec/06-verification.md
+//! §Precomputation, spec/05-presentation.md §Prepared credentials).
+//!
+//! A table for a point `P` holds `j·2^(8i)·P` for every window `i < 32` and digit
+//! `1 ≤ j ≤ 128`, in affine form (4 096 points, about 420 KiB). A scalar is recoded into 32
+//! signed base-256 digits in `[−127, 128]`, so `k·P` costs at most 32 mixed additions and no
+//! doubling, against about 255 doublings and 50 additions for a variable-base multiplication.
+//! Tables pay off for points used in many multiplications: a schema's generators (every
+//! presentation and verification under the schema) and a holder's own signature values (every
+//! presentation from that credential).
+//!
+//! Not constant time: which table entry is read depends on the scalar. Neither is arkworks'
+//! variable-base multiplication that it replaces (`SECURITY.md` §Side channels).
+
+use ark_bls12_381::{Fr, G1Affine, G1Projective};
+use ark_ec::{CurveGroup, Group};
+use ark_ff::{PrimeField, Zero};
+use zeroize::Zeroize;
+
+/// Window width in bits.
+const W: usize = 8;
+/// Largest digit magnitude; the table holds digits `1..=HALF`.
+const HALF: usize = 1 << (W - 1);
+/// Windows covering a scalar below `2^255`: the top window holds bits 248..254 (at most 127)
+/// plus a carry, so its digit never exceeds `HALF` and no further window is needed.
+const WINDOWS: usize = 32;
+
+/// `j·2^(8i)·P` for `i < 32`, `1 ≤ j ≤ 128`. Zeroized on drop: a holder's tables are
+/// multiples of its signature, which must stay secret for unlinkability.
+pub(crate) struct FixedBaseTable {
+    entries: Vec<G1Affine>,
+}
+
+impl Drop for FixedBaseTable {
+    fn drop(&mut self) {
+        self.entries.zeroize();
+    }
+}
+
+impl FixedBaseTable {
+    /// Precompute the table of `base` (4 096 additions, 32 doublings, one batch inversion).
+    pub(crate) fn new(base: &G1Affine) -> Self {
+        let mut proj = Vec::with_capacity(WINDOWS * HALF);
+        let mut b = G1Projective::from(*base);
+        for _ in 0..WINDOWS {
+            let mut acc = b;
+            proj.push(acc);
+            for _ in 1..HALF {
+                acc += b;
+                proj.push(acc);
+            }
+            // 2^W·b = 2·(HALF·b).
+            b = acc.double();
+        }
+        let entries = G1Projective::normalize_batch(&proj);
+        proj.zeroize();
+        Self { entries }
+    }
+
+    /// `acc += scalar·P`.
+    pub(crate) fn mul_add(&self, scalar: &Fr, acc: &mut G1Projective) {
+        let limbs = scalar.into_bigint().0;
+        let mut carry = 0usize;
+        for i in 0..WINDOWS {
+            let bit = i * W;
+            let byte = (limbs[bit / 64] >> (bit % 64)) & 0xff;
+            // A byte is below 256, so the conversion is exact.
+            let mut d = usize::from(u8::try_from(byte).unwrap_or(u8::MAX)) + carry;
+            if d == 0 {
+                carry = 0;
+                continue;
+            }
+            if d > HALF {
+                // Negative digit d − 256, carried into the next window.
+                d = (1 << W) - d;
+                carry = 1;
+                if d != 0 {
+                    *acc -= &self.entries[i * HALF + d - 1];
+                }
+            } else {
+                carry = 0;
+                *acc += &self.entries[i * HALF + d - 1];
+            }
+        }
+        debug_assert_eq!(carry, 0, "scalars are below 2^255");
+    }
+
+    /// `scalar·P`.
+    pub(crate) fn mul(&self, scalar: &Fr) -> G1Projective {
+        let mut acc = G1Projective::zero();
+        self.mul_add(scalar, &mut acc);
+        acc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FixedBaseTable;
+    use ark_bls12_381::{Fr, G1Affine, G1Projective};
+    use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ff::{BigInteger, PrimeField};
+    use ark_std::{
+        rand::{rngs::StdRng, SeedableRng},
+        UniformRand,
+    };
+
+    #[test]
+    fn table_multiplication_equals_double_and_add() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let p = G1Affine::rand(&mut rng);
+        let t = FixedBaseTable::new(&p);
+        let mut edge: Vec<Fr> = vec![
+            Fr::from(0u64),
+            Fr::from(1u64),
+            -Fr::from(1u64),
+            Fr::from(128u64),
+            Fr::from(129u64),
+            Fr::from(255u64),
+            Fr::from(256u64),
+            Fr::from(u64::MAX),
+            Fr::from(u128::MAX),
+        ];
+        // Every byte 0x80 / 0xff (carry chains through all windows), and the modulus − 1.
+        let mut all_80 = <Fr as PrimeField>::BigInt::from(0u64);
+        let mut all_ff = <Fr as PrimeField>::BigInt::from(0u64);
+        for i in 0..4 {
+            all_80.0[i] = 0x8080_8080_8080_8080;
+            all_ff.0[i] = u64::MAX;
+        }
+        all_ff.0[3] >>= 2;
+        all_80.0[3] &= 0x3fff_ffff_ffff_ffff;
+        for b in [all_80, all_ff] {
+            if let Some(s) = Fr::from_bigint(b) {
+                edge.push(s);
+            }
+        }
+        let mut m = Fr::MODULUS;
+        m.sub_with_borrow(&<Fr as PrimeField>::BigInt::from(1u64));
+        edge.push(Fr::from_bigint(m).unwrap());
+        for _ in 0..50 {
+            edge.push(Fr::rand(&mut rng));
+        }
+        for s in edge {
+            let expected = p.mul_bigint(s.into_bigint());
+            assert_eq!(t.mul(&s).into_affine(), expected.into_affine(), "{s}");
+        }
+        let mut acc = G1Projective::from(p);
+        t.mul_add(&Fr::from(5u64), &mut acc);
+        assert_eq!(acc.into_affine(), p.mul_bigint([6u64]).into_affine());
+    }
+}
