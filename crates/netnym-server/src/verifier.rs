@@ -120,6 +120,8 @@ impl VerifierState {
         if let Some(r) = &config.revocation {
             verifier = verifier.with_registry(r.registry.clone());
         }
+        // Generator tables now, not at the first request (spec/06 §Precomputation).
+        let verifier = verifier.precompute();
         Ok(Self(Arc::new(Inner {
             store,
             policy: config.policy,
