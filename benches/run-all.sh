@@ -59,10 +59,16 @@ cargo bench -p netnym-benches --features peers --no-run >"$out/build.log" 2>&1 |
 }
 echo "uptime after build: $(uptime)" >>"$out/machine.txt"
 
+failed=""
 for b in $benches; do
     echo "=== bench $b: cargo bench -p netnym-benches --features peers --bench $b -- $*"
     echo "uptime before $b: $(uptime)" >>"$out/machine.txt"
-    cargo bench -p netnym-benches --features peers --bench "$b" -- "$@" 2>&1 | tee "$out/$b.log"
+    # A failing bench does not stop the others; its rows come out as "n/a" and the script
+    # exits non-zero at the end.
+    if ! cargo bench -p netnym-benches --features peers --bench "$b" -- "$@" 2>&1 | tee "$out/$b.log"; then
+        echo "bench $b FAILED (see $out/$b.log)" | tee -a "$out/machine.txt"
+        failed="$failed $b"
+    fi
 done
 
 {
@@ -73,3 +79,7 @@ done
 python3 benches/scripts/report.py "$target" "$out" --since "$start_epoch" >"$out/table.md"
 echo "=== table ($out/table.md)"
 cat "$out/table.md"
+if [ -n "$failed" ]; then
+    echo "failed benches:$failed" >&2
+    exit 1
+fi
