@@ -15,7 +15,8 @@
 #   BENCHES           the bench files to run (default: "credential predicates verify peers").
 #
 # Output in $BENCH_OUT: machine.txt (date, uptime, lscpu, rustc, git commit; start and end),
-# build.log, <bench>.log for each bench (stdout+stderr, also shown on the terminal), table.md
+# build.log, build.json and executables.txt (the bench binaries that were run), <bench>.log for
+# each bench (stdout+stderr, also shown on the terminal), table.md
 # (benches/scripts/report.py's output, also printed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,21 +52,34 @@ start_epoch="$(date -u +%s)"
 cat "$out/machine.txt"
 
 # Build everything first (bench profile: LTO, one codegen unit), so that build time and
-# compiler load do not overlap any measurement.
+# compiler load do not overlap any measurement, then run those exact executables: a commit
+# landing in the tree during the run cannot make later benches measure a different build.
 echo "=== build (cargo bench --no-run), log in $out/build.log"
-cargo bench -p netnym-benches --features peers --no-run >"$out/build.log" 2>&1 || {
+cargo bench -p netnym-benches --features peers --no-run --message-format=json-render-diagnostics \
+    >"$out/build.json" 2>"$out/build.log" || {
     tail -40 "$out/build.log"
     exit 1
 }
 echo "uptime after build: $(uptime)" >>"$out/machine.txt"
+echo "git commit after build: $(git rev-parse HEAD)" >>"$out/machine.txt"
+# Bench executables by target name, from cargo's JSON messages.
+python3 - "$out/build.json" >"$out/executables.txt" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and "bench" in m["target"]["kind"] and m.get("executable"):
+        print(m["target"]["name"], m["executable"])
+PY
+cat "$out/executables.txt" >>"$out/machine.txt"
 
 failed=""
 for b in $benches; do
-    echo "=== bench $b: cargo bench -p netnym-benches --features peers --bench $b -- $*"
+    exe="$(awk -v b="$b" '$1 == b { print $2 }' "$out/executables.txt")"
+    echo "=== bench $b: $exe --bench $*"
     echo "uptime before $b: $(uptime)" >>"$out/machine.txt"
-    # A failing bench does not stop the others; its rows come out as "n/a" and the script
-    # exits non-zero at the end.
-    if ! cargo bench -p netnym-benches --features peers --bench "$b" -- "$@" 2>&1 | tee "$out/$b.log"; then
+    # A failing (or unknown) bench does not stop the others; its rows come out as "n/a" and the
+    # script exits non-zero at the end. Run from benches/, as `cargo bench` does.
+    if [ -z "$exe" ] || ! (cd benches && "$exe" --bench "$@") 2>&1 | tee "$out/$b.log"; then
         echo "bench $b FAILED (see $out/$b.log)" | tee -a "$out/machine.txt"
         failed="$failed $b"
     fi
@@ -74,6 +88,7 @@ done
 {
     echo "end: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "uptime at end: $(uptime)"
+    echo "git commit at end: $(git rev-parse HEAD) (the benches ran the executables built above)"
 } >>"$out/machine.txt"
 
 python3 benches/scripts/report.py "$target" "$out" --since "$start_epoch" >"$out/table.md"
