@@ -1733,14 +1733,14 @@ impl Verifier {
                             .iter()
                             .map(|d| (d.A_prime, d.A_bar, d.t, d.r1, d.r2))
                             .collect();
-                        batch.digit_schnorr(&g1, &challenge, &digits);
-                        for d in &parts.digits {
-                            batch.add(
-                                d.A_prime,
-                                params.prepared_pk(),
-                                d.A_bar,
-                                &params.prepared().bb_sig_params.g2_prepared,
-                            );
+                        if !batch.digits(
+                            &g1,
+                            &challenge,
+                            &digits,
+                            params.prepared_pk(),
+                            &params.prepared().bb_sig_params.g2_prepared,
+                        ) {
+                            return Err(bad("digits".to_owned()));
                         }
                     }
                     (RangeCheck::Public(params), Some(ClsProof::Public(cls))) => {
