@@ -17,17 +17,14 @@ use ark_ec::{CurveGroup, Group};
 use ark_ff::{PrimeField, Zero};
 use zeroize::Zeroize;
 
-/// Window width in bits.
-const W: usize = 8;
-/// Largest digit magnitude; the table holds digits `1..=HALF`.
-const HALF: usize = 1 << (W - 1);
-/// Windows covering a scalar below `2^255`: the top window holds bits 248..254 (at most 127)
-/// plus a carry, so its digit never exceeds `HALF` and no further window is needed.
-const WINDOWS: usize = 32;
-
-/// `j·2^(8i)·P` for `i < 32`, `1 ≤ j ≤ 128`. Zeroized on drop: a holder's tables are
-/// multiples of its signature, which must stay secret for unlinkability.
+/// `j·2^(w·i)·P` for `i < 256/w`, `1 ≤ j ≤ 2^(w−1)`, for a window `w` of 8 (the default: 32
+/// additions per multiplication, 4 096 points) or 4 (64 additions, 512 points, for bases
+/// that are many, like the digit signatures of range parameters). With `w` dividing 64 and
+/// `255 mod w = w − 1`, the top window holds at most `2^(w−1) − 1` plus a carry, so its digit
+/// never exceeds `2^(w−1)` and no further window is needed. Zeroized on drop: a holder's
+/// tables are multiples of its signature, which must stay secret for unlinkability.
 pub(crate) struct FixedBaseTable {
+    w: usize,
     entries: Vec<G1Affine>,
 }
 
@@ -38,48 +35,59 @@ impl Drop for FixedBaseTable {
 }
 
 impl FixedBaseTable {
-    /// Precompute the table of `base` (4 096 additions, 32 doublings, one batch inversion).
+    /// Precompute the width-8 table of `base` (4 096 additions, 32 doublings, one batch
+    /// inversion).
     pub(crate) fn new(base: &G1Affine) -> Self {
-        let mut proj = Vec::with_capacity(WINDOWS * HALF);
+        Self::with_window(base, 8)
+    }
+
+    /// Precompute the table of `base` with window `w`, 4 or 8 (anything else is taken as 8).
+    pub(crate) fn with_window(base: &G1Affine, w: usize) -> Self {
+        let w = if w == 4 { 4 } else { 8 };
+        let (windows, half) = (256 / w, 1usize << (w - 1));
+        let mut proj = Vec::with_capacity(windows * half);
         let mut b = G1Projective::from(*base);
-        for _ in 0..WINDOWS {
+        for _ in 0..windows {
             let mut acc = b;
             proj.push(acc);
-            for _ in 1..HALF {
+            for _ in 1..half {
                 acc += b;
                 proj.push(acc);
             }
-            // 2^W·b = 2·(HALF·b).
+            // 2^w·b = 2·(half·b).
             b = acc.double();
         }
         let entries = G1Projective::normalize_batch(&proj);
         proj.zeroize();
-        Self { entries }
+        Self { w, entries }
     }
 
     /// `acc += scalar·P`.
     pub(crate) fn mul_add(&self, scalar: &Fr, acc: &mut G1Projective) {
+        let w = self.w;
+        let (windows, half) = (256 / w, 1usize << (w - 1));
+        let mask = (1u64 << w) - 1;
         let limbs = scalar.into_bigint().0;
         let mut carry = 0usize;
-        for i in 0..WINDOWS {
-            let bit = i * W;
-            let byte = (limbs[bit / 64] >> (bit % 64)) & 0xff;
-            // A byte is below 256, so the conversion is exact.
-            let mut d = usize::from(u8::try_from(byte).unwrap_or(u8::MAX)) + carry;
+        for i in 0..windows {
+            let bit = i * w;
+            let digit = (limbs[bit / 64] >> (bit % 64)) & mask;
+            // A digit is below 256, so the conversion is exact.
+            let mut d = usize::from(u8::try_from(digit).unwrap_or(u8::MAX)) + carry;
             if d == 0 {
                 carry = 0;
                 continue;
             }
-            if d > HALF {
-                // Negative digit d − 256, carried into the next window.
-                d = (1 << W) - d;
+            if d > half {
+                // Negative digit d − 2^w, carried into the next window.
+                d = (1 << w) - d;
                 carry = 1;
                 if d != 0 {
-                    *acc -= &self.entries[i * HALF + d - 1];
+                    *acc -= &self.entries[i * half + d - 1];
                 }
             } else {
                 carry = 0;
-                *acc += &self.entries[i * HALF + d - 1];
+                *acc += &self.entries[i * half + d - 1];
             }
         }
         debug_assert_eq!(carry, 0, "scalars are below 2^255");
@@ -109,6 +117,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(3);
         let p = G1Affine::rand(&mut rng);
         let t = FixedBaseTable::new(&p);
+        let t4 = FixedBaseTable::with_window(&p, 4);
         let mut edge: Vec<Fr> = vec![
             Fr::from(0u64),
             Fr::from(1u64),
@@ -143,6 +152,11 @@ mod tests {
         for s in edge {
             let expected = p.mul_bigint(s.into_bigint());
             assert_eq!(t.mul(&s).into_affine(), expected.into_affine(), "{s}");
+            assert_eq!(
+                t4.mul(&s).into_affine(),
+                expected.into_affine(),
+                "w = 4, {s}"
+            );
         }
         let mut acc = G1Projective::from(p);
         t.mul_add(&Fr::from(5u64), &mut acc);

@@ -40,8 +40,8 @@ use crate::pairing::PairingBatch;
 use crate::predicate::{lower, Bound};
 use crate::pseudonym::{scope_base, Pseudonym};
 use crate::range::{
-    commitment_key, commitment_key_tables, digit_count, DigitProof, KeyedRangeVerifier, RangeKind,
-    RangeParams, RangeParts,
+    commitment_key, commitment_key_tables, digit_count, prover as range_prover, prover::TabledCls,
+    DigitProof, KeyedRangeVerifier, RangeKind, RangeParams, RangeParts,
 };
 use crate::request::{CredentialQuery, NonRevocation, PresentationRequest, CLOCK_SKEW};
 use crate::revocation::{scalar_to_id, EpochEntry, MembershipWitness, RegistryPublicKey};
@@ -524,20 +524,34 @@ impl PokProver {
     }
 }
 
-/// The CLS protocol of either kind.
+/// The CLS protocol of either kind, by the library or (public parameters, prepared
+/// credentials) from the parameters' tables.
 enum ClsProtocol {
-    Public(CLSRangeProofProtocol<Bls12_381>),
-    Keyed(CLSRangeProofWithKVProtocol<G1Affine>),
+    Public(Box<CLSRangeProofProtocol<Bls12_381>>),
+    Keyed(Box<CLSRangeProofWithKVProtocol<G1Affine>>),
+    Tabled(Box<TabledCls>),
+}
+
+/// The opening proof of `C = g·m + h·r` (the response for `m` is the BBS+ proof's): by the
+/// library, or by table as `t = g·β + h·ρ`, response `ρ + c·r`.
+enum Opening {
+    Library(PokPedersenCommitmentProtocol<G1Affine>),
+    Tabled {
+        t: G1Affine,
+        secrets: Zeroizing<[Fr; 2]>,
+    },
 }
 
 /// One bound's range proof in progress.
 struct RangeProver {
     C: G1Affine,
     cls: ClsProtocol,
-    opening: PokPedersenCommitmentProtocol<G1Affine>,
+    opening: Opening,
 }
 
 impl RangeProver {
+    /// `tabled`: prove from the parameters' tables (built on first use), for holders that
+    /// present often (prepared credentials).
     fn init(
         rng: &mut (impl RngCore + CryptoRng),
         params: &RangeParams,
@@ -545,13 +559,28 @@ impl RangeProver {
         m: Fr,
         value: u64,
         blinding: Fr,
+        tabled: bool,
     ) -> Result<Self, ()> {
         let ck = commitment_key();
         let r = Fr::rand(rng);
-        let C = ck.commit(&m, &r);
         let max = b.max.checked_add(1).ok_or(())?;
+        if let Some(tables) = params.prover_tables().filter(|_| tabled) {
+            let C = range_prover::commit(&m, &r).into_affine();
+            let cls = TabledCls::init(rng, tables, params.base(), value, r, b.min, max).ok_or(())?;
+            let rho = Fr::rand(rng);
+            let t = range_prover::commit(&blinding, &rho).into_affine();
+            return Ok(Self {
+                C,
+                cls: ClsProtocol::Tabled(Box::new(cls)),
+                opening: Opening::Tabled {
+                    t,
+                    secrets: Zeroizing::new([rho, r]),
+                },
+            });
+        }
+        let C = ck.commit(&m, &r);
         let cls = match params.kind() {
-            RangeKind::Public => ClsProtocol::Public(
+            RangeKind::Public => ClsProtocol::Public(Box::new(
                 CLSRangeProofProtocol::init_given_base(
                     rng,
                     value,
@@ -563,8 +592,8 @@ impl RangeProver {
                     params.params(),
                 )
                 .map_err(|_| ())?,
-            ),
-            RangeKind::Keyed => ClsProtocol::Keyed(
+            )),
+            RangeKind::Keyed => ClsProtocol::Keyed(Box::new(
                 CLSRangeProofWithKVProtocol::init_given_base(
                     rng,
                     value,
@@ -576,10 +605,16 @@ impl RangeProver {
                     params.kv(),
                 )
                 .map_err(|_| ())?,
-            ),
+            )),
         };
-        let opening =
-            PokPedersenCommitmentProtocol::init(m, blinding, &ck.g, r, Fr::rand(rng), &ck.h);
+        let opening = Opening::Library(PokPedersenCommitmentProtocol::init(
+            m,
+            blinding,
+            &ck.g,
+            r,
+            Fr::rand(rng),
+            &ck.h,
+        ));
         Ok(Self { C, cls, opening })
     }
 
@@ -593,10 +628,21 @@ impl RangeProver {
             ClsProtocol::Keyed(p) => p
                 .challenge_contribution(&self.C, ck, params.kv(), &mut *out)
                 .map_err(|_| ())?,
+            ClsProtocol::Tabled(p) => {
+                p.contribution(&self.C, &params.params().bb_sig_params.g1, out);
+            }
         }
-        self.opening
-            .challenge_contribution(&ck.g, &ck.h, &self.C, &mut *out)
-            .map_err(|_| ())
+        match &self.opening {
+            Opening::Library(o) => o
+                .challenge_contribution(&ck.g, &ck.h, &self.C, &mut *out)
+                .map_err(|_| ()),
+            Opening::Tabled { t, .. } => {
+                PokPedersenCommitmentProtocol::compute_challenge_contribution(
+                    &ck.g, &ck.h, &self.C, t, &mut *out,
+                )
+                .map_err(|_| ())
+            }
+        }
     }
 
     /// The range proof as sent, taken field by field from the library's proof (every point
@@ -615,7 +661,18 @@ impl RangeProver {
                 r2: sc.response2,
             })
         };
+        let (t, z_r) = match self.opening {
+            Opening::Library(o) => {
+                let opening = o.gen_partial2_proof(challenge);
+                (opening.t, opening.response2)
+            }
+            Opening::Tabled { t, secrets } => (t, secrets[0] + secrets[1] * challenge),
+        };
         let (digits, D, resp_r) = match self.cls {
+            ClsProtocol::Tabled(p) => {
+                let parts = p.parts(self.C, challenge);
+                (parts.digits, parts.D, parts.resp_r)
+            }
             ClsProtocol::Public(p) => {
                 let proof = p.gen_proof(challenge);
                 let digits = proof
@@ -635,11 +692,10 @@ impl RangeProver {
                 (digits, proof.D, proof.resp_r)
             }
         };
-        let opening = self.opening.gen_partial2_proof(challenge);
         Some(RangeParts {
             C: self.C,
-            t: opening.t,
-            z_r: opening.response2,
+            t,
+            z_r,
             D,
             resp_r,
             digits,
@@ -894,11 +950,19 @@ impl Presentation {
                         index,
                         attribute: schema.attributes()[b.index].name().to_owned(),
                     })?;
-                    let st = RangeProver::init(rng, params, b, m, value, linked[&b.index])
-                        .map_err(|()| PresentError::PredicateNotSatisfied {
-                            index,
-                            attribute: schema.attributes()[b.index].name().to_owned(),
-                        })?;
+                    let st = RangeProver::init(
+                        rng,
+                        params,
+                        b,
+                        m,
+                        value,
+                        linked[&b.index],
+                        prepared.is_some(),
+                    )
+                    .map_err(|()| PresentError::PredicateNotSatisfied {
+                        index,
+                        attribute: schema.attributes()[b.index].name().to_owned(),
+                    })?;
                     let mut c = Vec::new();
                     st.contribution(params, &mut c)
                         .map_err(|()| PresentError::Internal("range contribution"))?;
@@ -1733,14 +1797,14 @@ impl Verifier {
                             .iter()
                             .map(|d| (d.A_prime, d.A_bar, d.t, d.r1, d.r2))
                             .collect();
-                        batch.digit_schnorr(&g1, &challenge, &digits);
-                        for d in &parts.digits {
-                            batch.add(
-                                d.A_prime,
-                                params.prepared_pk(),
-                                d.A_bar,
-                                &params.prepared().bb_sig_params.g2_prepared,
-                            );
+                        if !batch.digits(
+                            &g1,
+                            &challenge,
+                            &digits,
+                            params.prepared_pk(),
+                            &params.prepared().bb_sig_params.g2_prepared,
+                        ) {
+                            return Err(bad("digits".to_owned()));
                         }
                     }
                     (RangeCheck::Public(params), Some(ClsProof::Public(cls))) => {

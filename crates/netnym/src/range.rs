@@ -88,6 +88,8 @@ pub struct RangeParams {
     prepared_pk: <Bls12_381 as Pairing>::G2Prepared,
     kv: SetMembershipCheckParamsKV<G1Affine>,
     id: KeyId,
+    /// The prover's fixed-base tables ([`RangeParams::prover_tables`]), shared by clones.
+    tables: std::sync::Arc<std::sync::OnceLock<Option<prover::ProverTables>>>,
 }
 
 impl core::fmt::Debug for RangeParams {
@@ -166,6 +168,7 @@ impl RangeParams {
             params,
             kv,
             id: KeyId(t.digest()),
+            tables: std::sync::Arc::default(),
         }
     }
 
@@ -198,6 +201,17 @@ impl RangeParams {
     }
     pub(crate) fn kv(&self) -> &SetMembershipCheckParamsKV<G1Affine> {
         &self.kv
+    }
+
+    /// The prover's tables (public parameters only), built on the first call: a width-4
+    /// table per digit signature (53 KiB each) and a width-8 one for `g1` (0.4 MiB).
+    pub(crate) fn prover_tables(&self) -> Option<&prover::ProverTables> {
+        if self.kind != RangeKind::Public {
+            return None;
+        }
+        self.tables
+            .get_or_init(|| prover::ProverTables::new(self))
+            .as_ref()
     }
 
     /// JSON form.
@@ -642,5 +656,6 @@ impl RangeParts {
     }
 }
 
+pub(crate) mod prover;
 #[cfg(test)]
 mod tests;

@@ -203,3 +203,53 @@ fn rng_004_keyed_secret_without_digit_signatures_refused() {
         );
     }
 }
+
+/// The tabled prover's proofs are the library's: its own verifier accepts them, for several
+/// bases and bounds, at both ends of each range; a value outside is refused.
+#[test]
+fn tabled_prover_proofs_pass_the_library_verifier() {
+    use ark_ec::CurveGroup;
+    use ark_ff::UniformRand;
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let ck = commitment_key();
+    for base in [2u16, 3, 16, 64] {
+        let p = RangeParams::generate(&mut rng, base).unwrap();
+        let tables = p.prover_tables().unwrap();
+        for (min, max) in [
+            (0u64, 45_000u64),
+            (310_000, 319_999),
+            (5, 5),
+            (7, 8),
+            (0, 1 << 40),
+        ] {
+            for v in [min, max, min + (max - min) / 3] {
+                let r = Fr::rand(&mut rng);
+                let C = prover::commit(&Fr::from(v), &r).into_affine();
+                assert_eq!(C, ck.commit(&Fr::from(v), &r));
+                let proto =
+                    prover::TabledCls::init(&mut rng, tables, base, v, r, min, max + 1).unwrap();
+                let mut contribution = Vec::new();
+                proto.contribution(&C, &p.params().bb_sig_params.g1, &mut contribution);
+                let challenge = Fr::rand(&mut rng);
+                let parts = proto.parts(C, &challenge);
+                let mut lib = Vec::new();
+                let proof = parts.cls_proof(base).unwrap();
+                proof
+                    .challenge_contribution(&C, ck, p.params(), &mut lib)
+                    .unwrap();
+                assert_eq!(contribution, lib, "base {base} {v} in [{min}, {max}]");
+                proof
+                    .verify(&C, &challenge, min, max + 1, ck, p.prepared().clone())
+                    .unwrap();
+                assert_eq!(parts.digits.len(), digit_count(base, min, max));
+            }
+            let r = Fr::rand(&mut rng);
+            assert!(
+                prover::TabledCls::init(&mut rng, tables, base, max + 1, r, min, max + 1).is_none()
+            );
+        }
+    }
+    // Keyed parameters have no prover tables.
+    let kv = KeyedRangeVerifier::generate(&mut rng, 16).unwrap();
+    assert!(kv.public_params().prover_tables().is_none());
+}

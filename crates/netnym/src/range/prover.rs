@@ -1,0 +1,181 @@
+//! The CLS range prover with fixed-base tables, for public parameters (spec/10-predicates.md
+//! §Prover).
+//!
+//! `smc_range_proof`'s `CLSRangeProofProtocol::init_given_base` does four variable-base
+//! multiplications per digit: for the signature `A_d` of digit `d`, randomizer `r` and blindings
+//! `b1`, `b2`,
+//!
+//! ```text
+//! A' = r·A_d        Ā = r·g1 − d·A'        t = b1·g1 − b2·A'
+//! ```
+//!
+//! Since `A' = r·A_d`, every product is a multiple of `g1` or of `A_d`, both fixed by the
+//! parameters: `Ā = r·g1 − (r·d)·A_d`, `t = b1·g1 − (r·b2)·A_d`. With a table per digit signature
+//! (window 4: 53 KiB each) and one for `g1`, a digit costs five table multiplications. `D` and
+//! the commitment use the commitment key's tables. The proof is the library's, value for value
+//! (same sumset decomposition, same relations, responses `blinding + c·witness`), taken apart
+//! into [`RangeParts`]; tests check it with the library's own verifier.
+
+use ark_bls12_381::{Fr, G1Affine, G1Projective};
+use ark_ec::CurveGroup;
+use ark_ff::UniformRand;
+use rand_core::{CryptoRng, RngCore};
+use zeroize::Zeroizing;
+
+use super::{commitment_key, sumset_boundaries, DigitProof, RangeParams, RangeParts};
+use crate::fixed_base::FixedBaseTable;
+
+/// Tables of public range parameters for the prover: `g1` of the digit signatures, each digit's
+/// signature (indexed by digit), and the commitment key `g`, `h`.
+pub(crate) struct ProverTables {
+    g1: FixedBaseTable,
+    sigs: Vec<FixedBaseTable>,
+}
+
+impl ProverTables {
+    /// `None` if some digit `0..base` has no signature (not for parameters that decoded).
+    pub(crate) fn new(params: &RangeParams) -> Option<Self> {
+        let p = params.params();
+        let sigs = (0..params.base())
+            .map(|d| {
+                let i = p.set.iter().position(|m| *m == Fr::from(d))?;
+                Some(FixedBaseTable::with_window(&p.sigs.get(i)?.0, 4))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self {
+            g1: FixedBaseTable::new(&p.bb_sig_params.g1),
+            sigs,
+        })
+    }
+}
+
+/// The commitment key's tables (computed once).
+fn key_tables() -> &'static [FixedBaseTable; 2] {
+    static TABLES: std::sync::OnceLock<[FixedBaseTable; 2]> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let ck = commitment_key();
+        [FixedBaseTable::new(&ck.g), FixedBaseTable::new(&ck.h)]
+    })
+}
+
+/// `scalar_a·g + scalar_b·h` over the commitment key, by table.
+pub(crate) fn commit(a: &Fr, b: &Fr) -> G1Projective {
+    let [g, h] = key_tables();
+    let mut acc = g.mul(a);
+    h.mul_add(b, &mut acc);
+    acc
+}
+
+/// A range proof in progress.
+pub(crate) struct TabledCls {
+    D: G1Affine,
+    /// `A'`, `Ā`, `t` per digit.
+    points: Vec<[G1Affine; 3]>,
+    /// Secrets per digit: `[r, b1, d, b2]`; then `[m, commitment randomness]`.
+    secrets: Zeroizing<Vec<Fr>>,
+    last: Zeroizing<[Fr; 2]>,
+}
+
+impl TabledCls {
+    /// The library's `init_given_base(rng, value, randomness, min, max, base, ..)` for
+    /// `min ≤ value < max`; `None` outside the range.
+    pub(crate) fn init(
+        rng: &mut (impl RngCore + CryptoRng),
+        tables: &ProverTables,
+        base: u16,
+        value: u64,
+        randomness: Fr,
+        min: u64,
+        max: u64,
+    ) -> Option<Self> {
+        if value < min || value >= max || base < 2 {
+            return None;
+        }
+        // The library's `get_sumset_parameters`: the range `[0, max − 1 − min]`, made a
+        // multiple of `base − 1` if it is not, and the value shifted and scaled alike.
+        let b1 = u128::from(base - 1);
+        let mut range = u128::from(max - 1 - min);
+        let mut v = u128::from(value - min);
+        let mut multiple = 1u128;
+        if range % b1 != 0 {
+            range *= b1;
+            v *= b1;
+            multiple = b1;
+        }
+        let boundaries = sumset_boundaries(range, base);
+        // The library's `decompose_for_sumset`: greedy, largest digit first.
+        let mut digits = Vec::with_capacity(boundaries.len());
+        for g in &boundaries {
+            let d = (1..u128::from(base))
+                .rev()
+                .find(|u| v >= g * u)
+                .unwrap_or(0);
+            v -= g * d;
+            digits.push(u16::try_from(d).ok()?);
+        }
+        if v != 0 {
+            return None;
+        }
+        let m = Fr::rand(rng);
+        let blindings: Vec<Fr> = (0..digits.len()).map(|_| Fr::rand(rng)).collect();
+        let weighted: Fr = blindings
+            .iter()
+            .zip(&boundaries)
+            .map(|(b, g)| *b * Fr::from(*g))
+            .sum();
+        let D = commit(&weighted, &(m * Fr::from(multiple))).into_affine();
+        let mut proj = Vec::with_capacity(3 * digits.len());
+        let mut secrets = Zeroizing::new(Vec::with_capacity(4 * digits.len()));
+        for (d, b2) in digits.iter().zip(blindings) {
+            let sig = tables.sigs.get(usize::from(*d))?;
+            let (r, b1) = (Fr::rand(rng), Fr::rand(rng));
+            let d = Fr::from(*d);
+            let a_prime = sig.mul(&r);
+            let mut a_bar = tables.g1.mul(&r);
+            sig.mul_add(&-(r * d), &mut a_bar);
+            let mut t = tables.g1.mul(&b1);
+            sig.mul_add(&-(r * b2), &mut t);
+            proj.extend([a_prime, a_bar, t]);
+            secrets.extend([r, b1, d, b2]);
+        }
+        let affine = G1Projective::normalize_batch(&proj);
+        let points = affine.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+        Some(Self {
+            D,
+            points,
+            secrets,
+            last: Zeroizing::new([m, randomness]),
+        })
+    }
+
+    /// The library's challenge contribution for commitment `C` (`g1`: the parameters').
+    pub(crate) fn contribution(&self, C: &G1Affine, g1: &G1Affine, out: &mut Vec<u8>) {
+        let parts = self.parts(*C, &Fr::from(0u64));
+        parts.cls_contribution(g1, out);
+    }
+
+    /// The proof for `challenge`, with the commitment `C` (the opening proof's fields are
+    /// filled in by the caller).
+    pub(crate) fn parts(&self, C: G1Affine, challenge: &Fr) -> RangeParts {
+        let digits = self
+            .points
+            .iter()
+            .zip(self.secrets.chunks_exact(4))
+            .map(|(p, s)| DigitProof {
+                A_prime: p[0],
+                A_bar: p[1],
+                t: p[2],
+                r1: s[1] + s[0] * challenge,
+                r2: s[3] + s[2] * challenge,
+            })
+            .collect();
+        RangeParts {
+            C,
+            t: G1Affine::default(),
+            z_r: Fr::from(0u64),
+            D: self.D,
+            resp_r: self.last[0] + self.last[1] * challenge,
+            digits,
+        }
+    }
+}
