@@ -19,8 +19,9 @@
 //!   [`PendingIssuance`], [`LinkSecret`] (spec/04-issuance.md)
 //! - credential: [`Credential`]
 //! - request: [`PresentationRequest`], [`CredentialQuery`] (spec/05-presentation.md)
-//! - presentation: [`Presentation`], [`ParsedPresentation`], [`Verifier`],
-//!   [`VerifiedPresentation`] (spec/06-verification.md)
+//! - presentation: [`Presentation`], [`Holding`], [`PreparedCredential`],
+//!   [`ParsedPresentation`], [`Verifier`], [`VerifiedPresentation`] (spec/05-presentation.md,
+//!   spec/06-verification.md)
 //! - error: one error enum per operation
 //!
 //! # Example
@@ -71,6 +72,14 @@
 //! );
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Performance
+//! A wallet that presents a credential more than once prepares it
+//! ([`PreparedCredential::new`]: the signature is checked once and fixed-base tables are built,
+//! about 50 ms and a few MiB per credential and schema) and presents from
+//! [`PreparedCredential::holding`]; proofs are identical in form, several times cheaper to make
+//! (benches/README.md). A long-running verifier calls [`Verifier::precompute`] once. Both are
+//! optional: results are the same without them.
 //!
 //! # Security
 //! Not independently audited. Arithmetic comes from arkworks 0.4, which does not promise
