@@ -211,7 +211,7 @@ impl<'a> PairingBatch<'a> {
             }
             let sum = if self.points.len() + prepared.len() > STRAUS_MAX {
                 prepared.iter().for_each(|(t, s)| {
-                    self.points.push(t.0[0]);
+                    self.points.push(t.base());
                     self.scalars.push(*s);
                 });
                 G1Projective::msm(&self.points, &self.scalars).ok()
@@ -265,30 +265,43 @@ pub(crate) fn small_msm(bases: &[G1Affine], scalars: &[Fr]) -> Option<G1Projecti
     Some(straus(bases, scalars, &[]))
 }
 
-/// Window of the precomputed tables of fixed bases: wider than the per-call window, since the
-/// table is built once (a lane then costs about 129/11 additions instead of 129/6).
-const FIXED_W: usize = 10;
-/// Odd multiples per half of a fixed base's table.
-const FIXED_ODD: usize = 1 << (FIXED_W - 2);
+/// Window of the fixed bases' tables built on demand (a lane then costs about 129/11
+/// additions instead of 129/6): 512 points, 53 KiB, about 0.2 ms per base.
+pub(crate) const LAZY_W: usize = 10;
+/// Window of the tables [`crate::Verifier::precompute`] builds: about 129/15 additions per
+/// lane; 8 192 points, 0.85 MiB, a few milliseconds per base.
+pub(crate) const PRECOMPUTED_W: usize = 14;
 
-/// Width-10 wNAF table of a fixed base `P`: `P, 3P, …, 511P` then `μP, 3μP, …, 511μP`, affine
-/// (512 points, about 53 KiB), so that a verifier does not rebuild it for every multiplication
-/// by a generator.
-pub(crate) struct WnafTable(pub(crate) Vec<G1Affine>);
+/// wNAF table of a fixed base `P` for window `w`: `P, 3P, …, (2^(w−1) − 1)P` then the same for
+/// `λP` (the endomorphism's images), affine, so that a verifier does not rebuild it for every
+/// multiplication by a generator.
+pub(crate) struct WnafTable {
+    w: usize,
+    points: Vec<G1Affine>,
+}
 
 impl WnafTable {
-    pub(crate) fn new(p: &G1Affine) -> Self {
+    pub(crate) fn new(p: &G1Affine, w: usize) -> Self {
         use ark_ec::Group;
-        let mut proj = Vec::with_capacity(2 * FIXED_ODD);
-        for q in [G1Projective::from(*p), mu_times(p)] {
-            let double = q.double();
-            let mut cur = q;
-            for _ in 0..FIXED_ODD {
-                proj.push(cur);
-                cur += double;
-            }
+        let w = w.clamp(3, 16);
+        let odd = 1usize << (w - 2);
+        let mut proj = Vec::with_capacity(odd);
+        let q = G1Projective::from(*p);
+        let double = q.double();
+        let mut cur = q;
+        for _ in 0..odd {
+            proj.push(cur);
+            cur += double;
         }
-        Self(G1Projective::normalize_batch(&proj))
+        let mut points = G1Projective::normalize_batch(&proj);
+        let lambda: Vec<G1Affine> = points.iter().map(lambda_times).collect();
+        points.extend(lambda);
+        Self { w, points }
+    }
+
+    /// The base itself.
+    pub(crate) fn base(&self) -> G1Affine {
+        self.points[0]
     }
 }
 
@@ -297,29 +310,40 @@ impl WnafTable {
 /// `λ² + λ + 1 = 0 mod r`, depending on which cube root of unity `β` is).
 const MU: u128 = 0xac45_a401_0001_a402_0000_0001_0000_0000;
 
-/// `μ·P` from the endomorphism: one addition or one negation instead of 128 doublings.
-fn mu_times(p: &G1Affine) -> G1Projective {
-    use ark_bls12_381::g1::endomorphism;
+/// The GLV decomposition base `λ` and whether `λ·P` is `−φ(P)` (else `φ(P)`): with ark's `β`,
+/// `φ` multiplies by `μ − 1` (then `λ = μ − 1`, `λ·P = φ(P)`) or by `−μ` (then `λ = μ`,
+/// `λ·P = −φ(P)`); decided once on the generator. Either way `λ > 2^127`.
+fn glv() -> (u128, bool) {
     use std::sync::OnceLock;
-    // Which eigenvalue `ark_bls12_381::g1::BETA` gives, found once on the generator.
-    static PLUS_ONE: OnceLock<bool> = OnceLock::new();
-    let plus_one = *PLUS_ONE.get_or_init(|| {
+    static GLV: OnceLock<(u128, bool)> = OnceLock::new();
+    *GLV.get_or_init(|| {
+        use ark_bls12_381::g1::endomorphism;
         use ark_ec::{AffineRepr, Group};
         let g = G1Affine::generator();
         let mu_g = G1Projective::generator().mul_bigint(halves(MU));
-        G1Projective::from(endomorphism(&g)) + g == mu_g
-    });
-    if plus_one {
-        G1Projective::from(endomorphism(p)) + p
+        if G1Projective::from(endomorphism(&g)) + g == mu_g {
+            (MU - 1, false)
+        } else {
+            (MU, true)
+        }
+    })
+}
+
+/// `λ·P`: one multiplication of `x` by `β` (and a negation of `y`), no group operation.
+fn lambda_times(p: &G1Affine) -> G1Affine {
+    let e = ark_bls12_381::g1::endomorphism(p);
+    if glv().1 {
+        -e
     } else {
-        -G1Projective::from(endomorphism(p))
+        e
     }
 }
 
-/// `k = k1 + k2·μ` with `k1 < μ < 2^128` and `k2 < 2^128` (as `k < r < 2^255` and `μ > 2^127`),
+/// `k = k1 + k2·λ` with `k1 < λ < 2^128` and `k2 < 2^128` (as `k < r < 2^255` and `λ > 2^127`),
 /// by binary long division.
 fn split(k: &Fr) -> (u128, u128) {
     use ark_ff::PrimeField;
+    let lambda = glv().0;
     let limbs = k.into_bigint().0;
     let (mut q, mut rem) = (0u128, 0u128);
     for bit in (0..256).rev() {
@@ -327,9 +351,9 @@ fn split(k: &Fr) -> (u128, u128) {
         let overflow = rem >> 127 == 1;
         let shifted = (rem << 1) | b;
         q <<= 1;
-        if overflow || shifted >= MU {
-            // The true value is below 2·μ, so it minus μ fits in 128 bits.
-            rem = shifted.wrapping_sub(MU);
+        if overflow || shifted >= lambda {
+            // The true value is below 2·λ, so it minus λ fits in 128 bits.
+            rem = shifted.wrapping_sub(lambda);
             q |= 1;
         } else {
             rem = shifted;
@@ -362,10 +386,10 @@ fn straus(bases: &[G1Affine], scalars: &[Fr], prepared: &[(&WnafTable, Fr)]) -> 
     /// wNAF window: digits are odd in `(−2^(W−1), 2^(W−1))`, 2^(W−2) precomputed multiples.
     const W: usize = 5;
     const ODD: usize = 1 << (W - 2);
-    // GLV: each `k·P` as `k1·P + k2·(μ·P)` with 128-bit halves, so the shared chain of
-    // doublings is half as long.
-    let mut proj: Vec<G1Projective> = Vec::with_capacity((2 * bases.len()) * ODD);
-    let mut nafs: Vec<Vec<i64>> = Vec::with_capacity(2 * (bases.len() + prepared.len()));
+    // GLV: each `k·P` as `k1·P + k2·(λ·P)` with 128-bit halves, so the shared chain of
+    // doublings is half as long; the table of `λ·P` is the image of `P`'s by the endomorphism.
+    let mut proj: Vec<G1Projective> = Vec::with_capacity(bases.len() * ODD);
+    let mut halves_k: Vec<(u128, u128)> = Vec::with_capacity(bases.len());
     // Terms with scalar 1 (a batch's first weight) are added as they are.
     let mut acc = G1Projective::zero();
     for (b, s) in bases.iter().zip(scalars) {
@@ -374,26 +398,40 @@ fn straus(bases: &[G1Affine], scalars: &[Fr], prepared: &[(&WnafTable, Fr)]) -> 
             continue;
         }
         let (k1, k2) = split(s);
-        for (p, k) in [(G1Projective::from(*b), k1), (mu_times(b), k2)] {
-            if k == 0 {
-                continue;
-            }
-            let double = p.double();
-            let mut cur = p;
-            for _ in 0..ODD {
-                proj.push(cur);
-                cur += double;
-            }
-            nafs.push(wnaf(k, W));
+        if k1 == 0 && k2 == 0 {
+            continue;
         }
+        let p = G1Projective::from(*b);
+        let double = p.double();
+        let mut cur = p;
+        for _ in 0..ODD {
+            proj.push(cur);
+            cur += double;
+        }
+        halves_k.push((k1, k2));
     }
     let computed = G1Projective::normalize_batch(&proj);
-    let mut lanes: Vec<(&[G1Affine], Vec<i64>)> = computed.chunks_exact(ODD).zip(nafs).collect();
+    let images: Vec<G1Affine> = computed.iter().map(lambda_times).collect();
+    let mut lanes: Vec<(&[G1Affine], Vec<i64>)> =
+        Vec::with_capacity(2 * (halves_k.len() + prepared.len()));
+    for ((table, image), (k1, k2)) in computed
+        .chunks_exact(ODD)
+        .zip(images.chunks_exact(ODD))
+        .zip(halves_k)
+    {
+        if k1 != 0 {
+            lanes.push((table, wnaf(k1, W)));
+        }
+        if k2 != 0 {
+            lanes.push((image, wnaf(k2, W)));
+        }
+    }
     for (table, s) in prepared {
         let (k1, k2) = split(s);
-        for (half, k) in [(&table.0[..FIXED_ODD], k1), (&table.0[FIXED_ODD..], k2)] {
+        let odd = 1usize << (table.w - 2);
+        for (half, k) in [(&table.points[..odd], k1), (&table.points[odd..], k2)] {
             if k != 0 {
-                lanes.push((half, wnaf(k, FIXED_W)));
+                lanes.push((half, wnaf(k, table.w)));
             }
         }
     }
@@ -454,8 +492,10 @@ mod tests {
             );
             assert_eq!(super::straus(&bases, &scalars, &[]), expected, "n = {n}");
             // The same with the first half of the bases as prepared tables.
-            let tables: Vec<super::WnafTable> =
-                bases[..n / 2].iter().map(super::WnafTable::new).collect();
+            let tables: Vec<super::WnafTable> = bases[..n / 2]
+                .iter()
+                .map(|b| super::WnafTable::new(b, 10))
+                .collect();
             let prepared: Vec<_> = tables
                 .iter()
                 .zip(scalars[..n / 2].iter().copied())
@@ -472,28 +512,26 @@ mod tests {
     #[test]
     fn glv_split_and_endomorphism() {
         use ark_ec::CurveGroup;
-        use ark_ff::PrimeField;
         let mut rng = StdRng::seed_from_u64(10);
-        let mu = Fr::from(super::MU);
+        let (lambda_u, _) = super::glv();
+        let lambda = Fr::from(lambda_u);
         let mut ks: Vec<Fr> = (0..200).map(|_| Fr::rand(&mut rng)).collect();
         ks.extend([
             Fr::from(0u64),
             Fr::from(1u64),
             -Fr::from(1u64),
-            mu,
-            mu - Fr::from(1u64),
+            lambda,
+            lambda - Fr::from(1u64),
+            Fr::from(super::MU),
         ]);
         for k in ks {
             let (k1, k2) = super::split(&k);
-            assert!(k1 < super::MU);
-            assert_eq!(Fr::from(k1) + Fr::from(k2) * mu, k, "{k}");
+            assert!(k1 < lambda_u);
+            assert_eq!(Fr::from(k1) + Fr::from(k2) * lambda, k, "{k}");
         }
         for _ in 0..20 {
             let p = G1Affine::rand(&mut rng);
-            assert_eq!(
-                super::mu_times(&p).into_affine(),
-                (p * Fr::from_bigint(mu.into_bigint()).unwrap()).into_affine()
-            );
+            assert_eq!(super::lambda_times(&p), (p * lambda).into_affine());
         }
     }
 }

@@ -65,7 +65,10 @@ pub(crate) fn commitment_key_tables() -> &'static [crate::pairing::WnafTable; 2]
     static TABLES: std::sync::OnceLock<[WnafTable; 2]> = std::sync::OnceLock::new();
     TABLES.get_or_init(|| {
         let ck = commitment_key();
-        [WnafTable::new(&ck.g), WnafTable::new(&ck.h)]
+        [
+            WnafTable::new(&ck.g, crate::pairing::LAZY_W),
+            WnafTable::new(&ck.h, crate::pairing::LAZY_W),
+        ]
     })
 }
 

@@ -113,7 +113,7 @@ struct SchemaInner {
 }
 
 /// wNAF tables of a schema's G1 generators for the verifier's Schnorr sum (spec/06-verification.md
-/// §Precomputation): about 53 KiB per generator.
+/// §Precomputation).
 pub(crate) struct GeneratorWnaf {
     pub(crate) g1: WnafTable,
     pub(crate) h_0: WnafTable,
@@ -389,15 +389,17 @@ impl Schema {
         self.0.tables.get()
     }
 
-    /// The generators' wNAF tables, built on the first call (about 0.4 ms per generator) and
-    /// shared by every clone of this schema.
-    pub(crate) fn wnaf_tables(&self) -> &GeneratorWnaf {
+    /// The generators' wNAF tables, shared by every clone of this schema: built on the first
+    /// call, with window `w` (`pairing::LAZY_W` on a first verification, about 0.2 ms per
+    /// generator; `pairing::PRECOMPUTED_W` from `Verifier::precompute`); later calls get the
+    /// tables already built, whatever their `w`.
+    pub(crate) fn wnaf_tables(&self, w: usize) -> &GeneratorWnaf {
         self.0.wnaf.get_or_init(|| {
             let p = &self.0.params;
             GeneratorWnaf {
-                g1: WnafTable::new(&p.g1),
-                h_0: WnafTable::new(&p.h_0),
-                h: p.h.iter().map(WnafTable::new).collect(),
+                g1: WnafTable::new(&p.g1, w),
+                h_0: WnafTable::new(&p.h_0, w),
+                h: p.h.iter().map(|h| WnafTable::new(h, w)).collect(),
             }
         })
     }
