@@ -76,7 +76,7 @@
 //! # Performance
 //! A wallet that presents a credential more than once prepares it
 //! ([`PreparedCredential::new`]: the signature is checked once and fixed-base tables are built,
-//! about 50 ms and a few MiB per credential and schema) and presents from
+//! about 70 ms and a few MiB for the first credential of a schema) and presents from
 //! [`PreparedCredential::holding`]; proofs are identical in form, several times cheaper to make
 //! (benches/README.md). A long-running verifier calls [`Verifier::precompute`] once. Both are
 //! optional: results are the same without them.
