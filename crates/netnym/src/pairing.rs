@@ -140,23 +140,6 @@ impl<'a> PairingBatch<'a> {
         self.push(q2, -y, r);
     }
 
-    /// Defer the Schnorr relations of weak-BB signature proofs (range digits):
-    /// `g1·z1 − A'·z2 − Ā·c − t = 0` for every `(A', Ā, t, z1, z2)`.
-    pub(crate) fn digit_schnorr(
-        &mut self,
-        g1: &G1Affine,
-        challenge: &Fr,
-        digits: &[(G1Affine, G1Affine, G1Affine, Fr, Fr)],
-    ) {
-        for (a_prime, a_bar, t, z1, z2) in digits {
-            let w = self.weight();
-            self.fixed(g1, w * z1);
-            self.point(*a_prime, -(w * z2));
-            self.point(*a_bar, -(w * challenge));
-            self.neg_point(*t, w);
-        }
-    }
-
     /// Defer a range proof's digits, Schnorr relations and pairing equations together: digit
     /// `d` gets one random weight `w_d` for both its relation `g1·z1 − A'·z2 − Ā·c − t = 0`
     /// and its equation `e(A', pk) = e(Ā, g2)`. Each of the two batched checks is still a

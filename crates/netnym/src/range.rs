@@ -422,21 +422,36 @@ impl RangeParams {
     }
 }
 
-/// Number of digits of a CLS proof for `min <= m <= max` in `base` (the sumset size `l`).
-pub(crate) fn digit_count(base: u16, min: u64, max: u64) -> usize {
+/// The range a CLS proof for `min <= m <= max` works on and its randomness multiple `k`: the
+/// library's `get_range_and_randomness_multiple` — `max − min`, times `k = base − 1` when not
+/// already a multiple of it (`k = 1` otherwise). `base >= 2`, `min <= max`.
+pub(crate) fn sumset_range(base: u16, min: u64, max: u64) -> (u128, u128) {
     let b1 = u128::from(base - 1);
-    let mut range = u128::from(max - min);
-    if range % b1 != 0 {
-        range *= b1;
+    let range = u128::from(max - min);
+    if range % b1 == 0 {
+        (range, 1)
+    } else {
+        (range * b1, b1)
     }
+}
+
+/// `l = ⌈log_base(range + 1)⌉`, the number of sumset digits (the library's
+/// `find_number_of_digits`: `ilog`, plus one if not exact).
+fn sumset_len(range: u128, base: u16) -> u32 {
     let b = u128::from(base);
-    let mut l = 0usize;
+    let mut l = 0u32;
     let mut p = 1u128;
     while p < range + 1 {
         p = p.saturating_mul(b);
         l += 1;
     }
     l
+}
+
+/// Number of digits of a CLS proof for `min <= m <= max` in `base` (the sumset size `l`).
+pub(crate) fn digit_count(base: u16, min: u64, max: u64) -> usize {
+    let l = sumset_len(sumset_range(base, min, max).0, base);
+    usize::try_from(l).unwrap_or(usize::MAX)
 }
 
 /// The sumset boundaries `G_1..G_l` of `[0, range]` in `base` (Theorem 2 of the CLS paper), as
@@ -446,13 +461,7 @@ pub(crate) fn digit_count(base: u16, min: u64, max: u64) -> usize {
 /// `G_i = ⌊range / base^(i+1)⌋ + ⌊(1 + h_i + (Σ_{j<i} h_j mod (base − 1))) / base⌋`.
 pub(crate) fn sumset_boundaries(range: u128, base: u16) -> Vec<u128> {
     let b = u128::from(base);
-    // l = ⌈log_b(range + 1)⌉ (the library: `ilog`, plus one if not exact).
-    let mut l = 0u32;
-    let mut p = 1u128;
-    while p < range + 1 {
-        p = p.saturating_mul(b);
-        l += 1;
-    }
+    let l = sumset_len(range, base);
     if base == 2 {
         return (0..l).map(|i| (range + (1u128 << i)) >> (i + 1)).collect();
     }
@@ -472,6 +481,28 @@ pub(crate) fn sumset_boundaries(range: u128, base: u16) -> Vec<u128> {
             g
         })
         .collect()
+}
+
+/// The library's CLS challenge contribution (public parameters) from the digits' `A'`, `Ā`,
+/// `t`, the commitment `C` and `D` ([`RangeParts::cls_contribution`]).
+pub(crate) fn cls_contribution<'p>(
+    digits: impl Iterator<Item = [&'p G1Affine; 3]>,
+    g1: &G1Affine,
+    C: &G1Affine,
+    D: &G1Affine,
+    out: &mut Vec<u8>,
+) {
+    let g1 = g1_bytes(g1);
+    for [a_prime, a_bar, t] in digits {
+        out.extend_from_slice(&g1_bytes(a_prime));
+        out.extend_from_slice(&g1_bytes(a_bar));
+        out.extend_from_slice(&g1);
+        out.extend_from_slice(&g1_bytes(t));
+    }
+    let ck = commitment_key();
+    for p in [&ck.g, &ck.h, C, D] {
+        out.extend_from_slice(&g1_bytes(p));
+    }
 }
 
 /// Coefficients of a range proof's sum relation ([`RangeParts::sum_relation`]): the terms
@@ -594,17 +625,8 @@ impl RangeParts {
     /// library object, so no second decoding of points our decoder already checked. `g1`: the
     /// digit signatures' `g1`.
     pub(crate) fn cls_contribution(&self, g1: &G1Affine, out: &mut Vec<u8>) {
-        let g1 = g1_bytes(g1);
-        for d in &self.digits {
-            out.extend_from_slice(&g1_bytes(&d.A_prime));
-            out.extend_from_slice(&g1_bytes(&d.A_bar));
-            out.extend_from_slice(&g1);
-            out.extend_from_slice(&g1_bytes(&d.t));
-        }
-        let ck = commitment_key();
-        for p in [&ck.g, &ck.h, &self.C, &self.D] {
-            out.extend_from_slice(&g1_bytes(p));
-        }
+        let digits = self.digits.iter().map(|d| [&d.A_prime, &d.A_bar, &d.t]);
+        cls_contribution(digits, g1, &self.C, &self.D, out);
     }
 
     /// The CLS check of the digits' sum (the library's `check_commitment`) as coefficients of
@@ -624,14 +646,7 @@ impl RangeParts {
         if min >= max || base < 2 {
             return None;
         }
-        // The library's `get_range_and_randomness_multiple(base, min, max − 1)`.
-        let b1 = u128::from(base - 1);
-        let mut range = u128::from(max - 1 - min);
-        let mut multiple = 1u128;
-        if range % b1 != 0 {
-            range *= b1;
-            multiple = b1;
-        }
+        let (range, multiple) = sumset_range(base, min, max - 1);
         let boundaries = sumset_boundaries(range, base);
         if boundaries.len() != self.digits.len() {
             return None;

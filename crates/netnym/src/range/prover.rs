@@ -22,7 +22,10 @@ use ark_ff::UniformRand;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
-use super::{commitment_key, sumset_boundaries, DigitProof, RangeParams, RangeParts};
+use super::{
+    cls_contribution, commitment_key, sumset_boundaries, sumset_range, DigitProof, RangeParams,
+    RangeParts,
+};
 use crate::fixed_base::FixedBaseTable;
 
 /// Tables of public range parameters for the prover: `g1` of the digit signatures, each digit's
@@ -93,15 +96,8 @@ impl TabledCls {
         }
         // The library's `get_sumset_parameters`: the range `[0, max − 1 − min]`, made a
         // multiple of `base − 1` if it is not, and the value shifted and scaled alike.
-        let b1 = u128::from(base - 1);
-        let mut range = u128::from(max - 1 - min);
-        let mut v = u128::from(value - min);
-        let mut multiple = 1u128;
-        if range % b1 != 0 {
-            range *= b1;
-            v *= b1;
-            multiple = b1;
-        }
+        let (range, multiple) = sumset_range(base, min, max - 1);
+        let mut v = u128::from(value - min) * multiple;
         let boundaries = sumset_boundaries(range, base);
         // The library's `decompose_for_sumset`: greedy, largest digit first.
         let mut digits = Vec::with_capacity(boundaries.len());
@@ -150,8 +146,8 @@ impl TabledCls {
 
     /// The library's challenge contribution for commitment `C` (`g1`: the parameters').
     pub(crate) fn contribution(&self, C: &G1Affine, g1: &G1Affine, out: &mut Vec<u8>) {
-        let parts = self.parts(*C, &Fr::from(0u64));
-        parts.cls_contribution(g1, out);
+        let digits = self.points.iter().map(|[a, b, t]| [a, b, t]);
+        cls_contribution(digits, g1, C, &self.D, out);
     }
 
     /// The proof for `challenge`, with the commitment `C` (the opening proof's fields are
