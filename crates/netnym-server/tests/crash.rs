@@ -16,6 +16,10 @@ use netnym_store::*;
 use rand::SeedableRng;
 use serde_json::Value;
 
+#[path = "support/db.rs"]
+mod db;
+use db::Db;
+
 const PASS: &str = "crash test passphrase";
 const TOKEN: &str = "crash-test-admin-token";
 const ENROLL: usize = 24;
@@ -39,45 +43,6 @@ impl Drop for Server {
     // A failing test must not leave an authority process behind.
     fn drop(&mut self) {
         self.kill();
-    }
-}
-
-/// Where the authority keeps its data: a SQLite data dir, or a PostgreSQL schema.
-enum Db {
-    Sqlite(std::path::PathBuf),
-    Postgres { url: String, schema: String },
-}
-
-impl Db {
-    fn open(&self) -> Box<dyn Store> {
-        match self {
-            Self::Sqlite(dir) => Box::new(SqliteStore::open_in_data_dir(dir).unwrap()),
-            Self::Postgres { url, schema } => {
-                Box::new(PgStore::connect_in_schema(url, schema).unwrap())
-            }
-        }
-    }
-
-    fn args(&self) -> Vec<String> {
-        match self {
-            Self::Sqlite(dir) => vec!["--data-dir".into(), dir.to_str().unwrap().into()],
-            Self::Postgres { url, schema } => vec![
-                "--postgres".into(),
-                url.clone(),
-                "--pg-schema".into(),
-                schema.clone(),
-            ],
-        }
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Self::Postgres { url, schema } = self {
-            if let Ok(mut c) = ::postgres::Client::connect(url, ::postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-            }
-        }
     }
 }
 

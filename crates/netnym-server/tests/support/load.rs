@@ -96,60 +96,9 @@ impl Fleet {
     }
 }
 
-/// Where a verifier process keeps its data.
-pub enum VerifierDb {
-    Sqlite(PathBuf),
-    Postgres { url: String, schema: String },
-}
-
-impl VerifierDb {
-    /// A fresh PostgreSQL schema on `url` (dropped with the value).
-    pub fn fresh_pg(url: &str, prefix: &str) -> Self {
-        use rand::RngCore;
-        Self::Postgres {
-            url: url.to_owned(),
-            schema: format!("{prefix}_{:012x}", rand::rngs::OsRng.next_u64() >> 16),
-        }
-    }
-
-    pub fn open(&self) -> Box<dyn Store> {
-        match self {
-            Self::Sqlite(dir) => Box::new(SqliteStore::open_in_data_dir(dir).unwrap()),
-            Self::Postgres { url, schema } => {
-                Box::new(PgStore::connect_in_schema(url, schema).unwrap())
-            }
-        }
-    }
-
-    fn args(&self) -> Vec<String> {
-        match self {
-            Self::Sqlite(dir) => vec!["--data-dir".into(), dir.to_str().unwrap().into()],
-            Self::Postgres { url, schema } => vec![
-                "--postgres".into(),
-                url.clone(),
-                "--pg-schema".into(),
-                schema.clone(),
-            ],
-        }
-    }
-
-    pub fn backend(&self) -> &'static str {
-        match self {
-            Self::Sqlite(_) => "sqlite",
-            Self::Postgres { .. } => "postgres",
-        }
-    }
-}
-
-impl Drop for VerifierDb {
-    fn drop(&mut self) {
-        if let Self::Postgres { url, schema } = self {
-            if let Ok(mut c) = ::postgres::Client::connect(url, ::postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-            }
-        }
-    }
-}
+#[path = "db.rs"]
+mod db;
+pub use db::Db as VerifierDb;
 
 /// A verifier process; SIGKILLed when dropped.
 pub struct VerifierProc {
