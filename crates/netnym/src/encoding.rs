@@ -70,6 +70,11 @@ pub(crate) fn g1_from(
     }
     let p =
         G1Affine::deserialize_compressed(bytes).map_err(|_| DecodeError::InvalidPoint { field })?;
+    // WIRE-007: one encoding per point. arkworks 0.4 reads every string with the identity flag
+    // as the identity, whatever its other bits; only the re-encoding (`0xC0` and zeros) passes.
+    if g1_bytes(&p)[..] != *bytes {
+        return Err(DecodeError::InvalidPoint { field });
+    }
     if !allow_identity && p.is_zero() {
         return Err(DecodeError::IdentityPoint { field });
     }
@@ -91,6 +96,10 @@ pub(crate) fn g2_from(
     }
     let p =
         G2Affine::deserialize_compressed(bytes).map_err(|_| DecodeError::InvalidPoint { field })?;
+    // WIRE-007: one encoding per point, as for G1.
+    if g2_bytes(&p)[..] != *bytes {
+        return Err(DecodeError::InvalidPoint { field });
+    }
     if !allow_identity && p.is_zero() {
         return Err(DecodeError::IdentityPoint { field });
     }
@@ -106,7 +115,12 @@ pub(crate) fn fr_from(field: &'static str, bytes: &[u8]) -> Result<Fr, DecodeErr
             actual: bytes.len(),
         });
     }
-    Fr::deserialize_compressed(bytes).map_err(|_| DecodeError::InvalidScalar { field })
+    let s = Fr::deserialize_compressed(bytes).map_err(|_| DecodeError::InvalidScalar { field })?;
+    // WIRE-009: arkworks already refuses values `>= r`; the re-encoding keeps that explicit.
+    if fr_bytes(&s)[..] != *bytes {
+        return Err(DecodeError::InvalidScalar { field });
+    }
+    Ok(s)
 }
 
 /// A cursor over a fixed-layout byte string; every read is length checked and the caller must
