@@ -29,7 +29,8 @@ use rand_core::{CryptoRng, RngCore};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{Holding, PokParts};
+use super::wire::PokParts;
+use super::Holding;
 use crate::credential::Credential;
 use crate::encoding::fr_bytes;
 use crate::error::CredentialError;
