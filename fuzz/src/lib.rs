@@ -1,5 +1,5 @@
 //! Fixed inputs shared by the fuzz targets: the repository's deterministic test vectors
-//! (test-vectors/netnym-v1, built by `crates/netnym/src/vectors.rs` from fixed
+//! (test-vectors/netnym-v1, built by `crates/netnym/tests/vectors/` from fixed
 //! `ChaCha20Rng::seed_from_u64` seeds), embedded at compile time so a target never reads files.
 //!
 //! The verification target needs a trusted issuer key, a request and a valid presentation:

@@ -377,7 +377,7 @@ impl BlindIssuanceRequest {
         self
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "test-support"))]
     pub(crate) fn parts_mut(&mut self) -> (&mut G1Affine, &mut G1Affine, &mut Vec<Fr>) {
         (&mut self.commitment, &mut self.t, &mut self.responses)
     }

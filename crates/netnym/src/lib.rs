@@ -101,10 +101,11 @@ mod range;
 mod request;
 mod revocation;
 mod schema;
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub mod test_support;
 #[cfg(test)]
 mod testing;
-#[cfg(test)]
-mod vectors;
 
 pub use crate::credential::*;
 pub use crate::error::*;

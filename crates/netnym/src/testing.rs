@@ -1,24 +1,9 @@
 //! Shared fixtures for the crate's unit tests and test vectors.
 
 use rand_chacha::ChaCha20Rng;
-use rand_core::SeedableRng;
 
+pub(crate) use crate::test_support::{citizen_json, rng, NOW};
 use crate::*;
-
-pub(crate) const NOW: u64 = 1_764_000_000; // 2025-11-24T16:00:00Z
-
-pub(crate) fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
-
-pub(crate) fn citizen_json() -> serde_json::Value {
-    serde_json::json!({
-        "revocation_id": 42, "document_type": "01", "document_number": "310115199001011234",
-        "family_name": "Zhang", "given_name": "Wei", "birth_date": "1990-01-01",
-        "region": "310115", "nationality": "CHN", "issued_on": "2020-05-01",
-        "expires_on": "2030-05-01"
-    })
-}
 
 pub(crate) fn citizen(schema: &Schema) -> Attributes {
     Attributes::from_json(schema, &citizen_json()).expect("fixture attributes are valid")

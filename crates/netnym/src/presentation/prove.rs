@@ -302,7 +302,7 @@ impl Presentation {
     }
 
     /// Test support: [`Presentation::build`] from credential and key pairs.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "test-support"))]
     pub(crate) fn build_pairs(
         rng: &mut (impl RngCore + CryptoRng),
         request: &PresentationRequest,

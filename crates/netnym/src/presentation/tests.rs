@@ -11,6 +11,7 @@ use crate::encoding::{FR_LEN, G1_LEN};
 use crate::error::Rejection;
 use crate::pseudonym::scope_base;
 use crate::request::CLOCK_SKEW;
+use crate::test_support::non_subgroup_g1;
 use crate::testing::{request_for, rng, World, NOW};
 use crate::*;
 
@@ -344,26 +345,6 @@ fn wire_008_identity_points_rejected() {
             DecodeError::IdentityPoint { field: "proof" },
             "{name}"
         );
-    }
-}
-
-/// A compressed encoding of a point on the curve but outside the prime-order subgroup.
-///
-/// Test support only: `get_point_from_x_unchecked` is used on purpose, on constants we choose,
-/// to build the invalid point the decoders must reject (WIRE-007); no untrusted data.
-pub(crate) fn non_subgroup_g1() -> [u8; G1_LEN] {
-    use ark_bls12_381::Fq;
-    use ark_serialize::CanonicalSerialize;
-    let mut x = Fq::from(1u64);
-    loop {
-        if let Some(p) = G1Affine::get_point_from_x_unchecked(x, true) {
-            if !p.is_in_correct_subgroup_assuming_on_curve() {
-                let mut out = [0u8; G1_LEN];
-                p.serialize_compressed(&mut out[..]).unwrap();
-                return out;
-            }
-        }
-        x += Fq::from(1u64);
     }
 }
 
