@@ -47,7 +47,7 @@ pub enum AuthorityKeyError {
     /// Wrong passphrase.
     #[error("wrong passphrase for the authority keys")]
     WrongPassphrase,
-    /// A revocation domain outside 1..=2^24, or smaller than the citizens already registered.
+    /// A revocation domain outside 1..=2^31, or smaller than the citizens already registered.
     #[error("invalid revocation domain: {0}")]
     Domain(String),
     /// The sealed keys or the epoch log are unreadable.

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use ark_bls12_381::{Bls12_381, Fr, G1Affine, G2Affine};
+use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::{pairing::Pairing, CurveGroup};
 use ark_ff::{BigInteger, One, PrimeField, UniformRand, Zero};
 use blake2::Blake2b512;
@@ -41,8 +41,11 @@ const REGISTRY_KEY_TYPE: &str = "netnym-registry-public-key";
 const REGISTRY_SECRET_TYPE: &str = "netnym-registry-secret-key";
 const EPOCH_TYPE: &str = "netnym-revocation-epoch";
 const WITNESS_TYPE: &str = "netnym-membership-witness";
-/// Largest revocation domain (REV-001): ids `1..=N` with `N <= 2^24`.
-pub const MAX_DOMAIN: u64 = 1 << 24;
+/// Largest revocation domain (REV-001): ids `1..=N` with `N <= 2^31`, enough for one id per
+/// person of a 1.4-billion-person country with room for re-enrollments. The genesis value
+/// costs one field multiplication per id (spec/09-revocation.md §Scale); nothing else grows
+/// with the domain.
+pub const MAX_DOMAIN: u64 = 1 << 31;
 /// Most ids revoked in one epoch (REV-004).
 pub const MAX_REVOKED_PER_EPOCH: usize = 1024;
 /// Largest epoch entry JSON accepted, in bytes.
@@ -201,7 +204,7 @@ impl RegistryPublicKey {
         .unwrap_or_default()
     }
 
-    /// Parse and validate (REV-001: valid non-identity G2 point, domain `1..=2^24`, id matches).
+    /// Parse and validate (REV-001: valid non-identity G2 point, domain `1..=2^31`, id matches).
     ///
     /// # Errors
     /// [`DecodeError`] naming the field at fault.
@@ -662,6 +665,74 @@ impl MembershipWitness {
         self.c = updated.0;
         self.epoch = entry.epoch;
         self.accumulator = entry.accumulator;
+        Ok(())
+    }
+
+    /// Move the witness through several consecutive entries at once (REV-007 for each: same
+    /// registry, epochs following each other from this witness's, this id revoked in none).
+    /// The result equals [`MembershipWitness::update`] applied entry by entry; the per-entry
+    /// updates `C_{t+1} = s_t·(C_t + Σ_i y^i·Ω_{t,i})`, `s_t = 1/Π_{r∈D_t}(r − y)`, are unrolled
+    /// into one multi-scalar multiplication over every entry's `Ω` (spec/09-revocation.md
+    /// §Scale), instead of one per entry. On error the witness is unchanged.
+    ///
+    /// # Errors
+    /// As [`MembershipWitness::update`], for the first entry at fault.
+    pub fn update_all(&mut self, entries: &[EpochEntry]) -> Result<(), RevocationError> {
+        use ark_ec::VariableBaseMSM;
+        let Some(last) = entries.last() else {
+            return Ok(());
+        };
+        let mut epoch = self.epoch;
+        for entry in entries {
+            if entry.registry != self.registry {
+                return Err(RevocationError::WrongRegistry);
+            }
+            if Some(entry.epoch) != epoch.checked_add(1) {
+                return Err(RevocationError::EpochGap {
+                    have: epoch,
+                    got: entry.epoch,
+                });
+            }
+            if entry.revoked.binary_search(&self.id).is_ok() {
+                return Err(RevocationError::Revoked(self.id));
+            }
+            epoch = entry.epoch;
+        }
+        let y = Fr::from(self.id);
+        // s_t = 1/d_t with d_t = Π_{r∈D_t} (r − y), non-zero as y is in no D_t.
+        let mut s: Vec<Fr> = entries
+            .iter()
+            .map(|e| e.revoked.iter().fold(Fr::one(), |d, &r| d * (Fr::from(r) - y)))
+            .collect();
+        if s.iter().any(Zero::is_zero) {
+            return Err(RevocationError::Internal("witness update"));
+        }
+        ark_ff::batch_inversion(&mut s);
+        // Suffix products: entry t's terms are scaled by Π_{u≥t} s_u.
+        let mut scale = Fr::one();
+        let mut suffix = vec![Fr::zero(); s.len()];
+        for (t, st) in s.iter().enumerate().rev() {
+            scale *= st;
+            suffix[t] = scale;
+        }
+        let points = 1 + entries.iter().map(|e| e.omega.len()).sum::<usize>();
+        let mut bases = Vec::with_capacity(points);
+        let mut scalars = Vec::with_capacity(points);
+        bases.push(self.c);
+        scalars.push(suffix[0]);
+        for (entry, factor) in entries.iter().zip(&suffix) {
+            let mut coefficient = *factor;
+            for omega in &entry.omega {
+                bases.push(*omega);
+                scalars.push(coefficient);
+                coefficient *= y;
+            }
+        }
+        let c = G1Projective::msm(&bases, &scalars)
+            .map_err(|_| RevocationError::Internal("witness update"))?;
+        self.c = c.into_affine();
+        self.epoch = last.epoch;
+        self.accumulator = last.accumulator;
         Ok(())
     }
 

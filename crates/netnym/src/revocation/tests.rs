@@ -203,3 +203,57 @@ fn rev_001_imported_secret_key_rechecked() {
         }
     );
 }
+
+#[test]
+fn rev_007_update_all_equals_entry_by_entry_updates() {
+    let (auth, genesis, mut set) = registry(200);
+    let start = auth.witness(200, &genesis, &set).unwrap();
+    let mut entries = Vec::new();
+    let mut current = genesis;
+    // Batches of different sizes, including single ids.
+    for ids in [vec![1u64], (2..40).collect(), vec![77], (100..164).collect::<Vec<u64>>()] {
+        current = auth.revoke(&current, &ids, &mut set).unwrap();
+        entries.push(current.clone());
+    }
+    for n in 0..=entries.len() {
+        let mut one_by_one = start.clone();
+        for e in &entries[..n] {
+            one_by_one.update(e).unwrap();
+        }
+        let mut at_once = start.clone();
+        at_once.update_all(&entries[..n]).unwrap();
+        assert_eq!(at_once, one_by_one, "after {n} entries");
+        assert!(at_once.verify(auth.public_key()));
+    }
+}
+
+#[test]
+fn rev_007_update_all_checks_every_entry_and_leaves_the_witness_on_error() {
+    let (auth, genesis, mut set) = registry(50);
+    let start = auth.witness(10, &genesis, &set).unwrap();
+    let e1 = auth.revoke(&genesis, &[1, 2], &mut set).unwrap();
+    let e2 = auth.revoke(&e1, &[10], &mut set).unwrap();
+    let e3 = auth.revoke(&e2, &[3], &mut set).unwrap();
+    let mut w = start.clone();
+    assert_eq!(
+        w.update_all(&[e1.clone(), e2]).unwrap_err(),
+        RevocationError::Revoked(10)
+    );
+    assert_eq!(w, start);
+    assert_eq!(
+        w.update_all(&[e1.clone(), e3]).unwrap_err(),
+        RevocationError::EpochGap { have: 1, got: 3 }
+    );
+    assert_eq!(w, start);
+    let (other, other_genesis) =
+        RevocationAuthority::generate(&mut ChaCha20Rng::seed_from_u64(100), 50).unwrap();
+    let mut other_set = InMemoryRevokedSet::default();
+    let foreign = other.revoke(&other_genesis, &[4], &mut other_set).unwrap();
+    assert_eq!(
+        w.update_all(&[foreign]).unwrap_err(),
+        RevocationError::WrongRegistry
+    );
+    assert_eq!(w, start);
+    w.update_all(&[]).unwrap();
+    assert_eq!(w, start);
+}
