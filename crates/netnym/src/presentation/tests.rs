@@ -653,3 +653,7 @@ mod batch_and_reference;
 
 /// Prepared credentials (spec/05-presentation.md §Prepared credentials).
 mod prepared;
+
+mod forgeries;
+
+mod review;
