@@ -304,3 +304,5 @@ fn key_json_round_trips_and_secret_key_is_checked() {
         })
     );
 }
+
+mod review;

@@ -634,3 +634,7 @@ mod batch_and_reference;
 
 /// Prepared credentials (spec/05-presentation.md §Prepared credentials).
 mod prepared;
+
+mod forgeries;
+
+mod review;

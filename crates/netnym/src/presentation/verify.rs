@@ -69,7 +69,7 @@ impl Verifier {
         }
         // VER-023: no degenerate point, whatever built the presentation (the decoder refuses
         // them too, WIRE-008; this check does not rely on it).
-        if let Some(field) = degenerate_point(p) {
+        if let Some(field) = degenerate_point(p).filter(|_| ver_023_enforced()) {
             return Err(Rejection::new(
                 "VER-023",
                 format!("{field} is the identity"),
@@ -606,6 +606,25 @@ impl Verifier {
             )),
         }
     }
+}
+
+/// VER-023 applies: always, except on a test thread that switched it off (`SKIP_VER_023`).
+#[cfg(not(test))]
+fn ver_023_enforced() -> bool {
+    true
+}
+
+#[cfg(test)]
+fn ver_023_enforced() -> bool {
+    !SKIP_VER_023.with(std::cell::Cell::get)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Test support only (absent from the library): set on a test's own thread, VER-023 is
+    /// skipped there, so that presentation/tests/forgeries.rs can show the forgeries it stops
+    /// would otherwise pass the fast path.
+    pub(super) static SKIP_VER_023: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The first point of `p` that must not be the identity but is (VER-023): a BBS+ proof's `A'`

@@ -291,3 +291,5 @@ fn attribute_debug_never_shows_values() {
     let d = format!("{attrs:?}");
     assert!(!d.contains("DOC123") && !d.contains("Zhang"), "{d}");
 }
+
+mod review;
