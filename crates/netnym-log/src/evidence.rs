@@ -179,3 +179,6 @@ impl EquivocationEvidence {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -105,6 +105,8 @@ mod checkpoint;
 mod entry;
 mod error;
 mod evidence;
+#[cfg(test)]
+mod fixture;
 mod hash;
 mod keys;
 mod log;

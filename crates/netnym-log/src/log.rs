@@ -111,17 +111,22 @@ impl<S: LogStorage> Log<S> {
     /// # Errors
     /// [`LogError::Storage`] (nothing appended), [`LogError::Corrupt`].
     pub fn append(&mut self, entry: &LogEntry) -> Result<u64, LogError<S::Error>> {
-        let bytes = entry.encode();
+        self.append_encoded(&entry.encode())
+    }
+
+    /// Append already-encoded leaf data. Private: the log only holds canonical entries; the
+    /// tests use it to rebuild the published RFC 6962 trees from their raw leaves.
+    fn append_encoded(&mut self, bytes: &[u8]) -> Result<u64, LogError<S::Error>> {
         let index = self.size()?;
         let hashes = {
             let reader = Reader::new(&self.storage);
-            tlog_tiles::stored_hashes_for_record_hash(index, leaf_hash(&bytes).to_tlog(), &reader)
+            tlog_tiles::stored_hashes_for_record_hash(index, leaf_hash(bytes).to_tlog(), &reader)
                 .map_err(|e| reader.fail(&e))?
         };
         let hashes: Vec<TreeHash> = hashes.into_iter().map(TreeHash::from_tlog).collect();
         let first = tlog_tiles::stored_hash_index(0, index);
         self.storage
-            .append(index, &bytes, first, &hashes)
+            .append(index, bytes, first, &hashes)
             .map_err(LogError::Storage)?;
         Ok(index)
     }
@@ -249,3 +254,6 @@ impl<S: LogStorage> Log<S> {
         .map_err(|e| LogError::Corrupt(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests;

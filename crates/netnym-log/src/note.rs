@@ -142,3 +142,6 @@ impl Verifiers for KnownKeys {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

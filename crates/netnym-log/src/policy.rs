@@ -134,3 +134,6 @@ impl WitnessPolicy {
         self.max_age
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -310,3 +310,6 @@ fn quorum_deadline(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -347,3 +347,6 @@ impl LogView {
             .map_err(|_| NamedCheckpointError::Contradicts)
     }
 }
+
+#[cfg(test)]
+mod tests;

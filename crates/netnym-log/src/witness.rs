@@ -124,3 +124,6 @@ impl Witness {
         Ok(cosigned)
     }
 }
+
+#[cfg(test)]
+mod tests;
