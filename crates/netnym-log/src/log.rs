@@ -1,5 +1,5 @@
-//! The authority's append-only log (LOG-019..LOG-021): entries, tree hashes, proofs and signed
-//! checkpoints over a [`LogStorage`].
+//! The authority's append-only log (LOG-003, LOG-012, LOG-013, LOG-021): entries, tree hashes,
+//! proofs and signed checkpoints over a [`LogStorage`].
 
 use std::cell::RefCell;
 

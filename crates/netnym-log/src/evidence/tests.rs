@@ -65,8 +65,7 @@ fn log_019_judging_evidence() {
     let six = log_of(6, false);
     let four = cosigned(&log_of(4, false), &[], NOW);
     let good = six.consistency_proof(4, 6).expect("proof");
-    let claim =
-        EquivocationEvidence::inconsistent(four.clone(), cosigned(&six, &[], NOW), good.clone());
+    let claim = EquivocationEvidence::inconsistent(four, cosigned(&six, &[], NOW), good.clone());
     assert_eq!(
         claim.verify(log_key().verifying_key()),
         Err(EvidenceError::NotConflicting)

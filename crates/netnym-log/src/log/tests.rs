@@ -165,16 +165,16 @@ fn log_012_published_inclusion_proofs_are_produced_and_verify() {
         let proof = log.inclusion_proof(index, size).expect("proof");
         let expected: Vec<TreeHash> = path.iter().map(|p| b(p)).collect();
         assert_eq!(proof.hashes(), expected.as_slice(), "({index}, {size})");
-        let root = h(ROOT_HASHES[size as usize]);
-        let leaf = h(LEAF_HASHES[index as usize]);
+        let root = h(ROOT_HASHES[usize::try_from(size).expect("small")]);
+        let leaf = h(LEAF_HASHES[usize::try_from(index).expect("small")]);
         proof.verify(&leaf, &root).expect("verifies");
         // A different leaf, or the root of another size, fails.
-        let other = h(LEAF_HASHES[(index as usize + 1) % 8]);
+        let other = h(LEAF_HASHES[(usize::try_from(index).expect("small") + 1) % 8]);
         assert_eq!(
             proof.verify(&other, &root),
             Err(InclusionProofError::Mismatch)
         );
-        let wrong_root = h(ROOT_HASHES[size as usize - 1]);
+        let wrong_root = h(ROOT_HASHES[usize::try_from(size).expect("small") - 1]);
         assert_eq!(
             proof.verify(&leaf, &wrong_root),
             Err(InclusionProofError::Mismatch)
@@ -189,7 +189,10 @@ fn log_013_published_consistency_proofs_are_produced_and_verify() {
         let proof = log.consistency_proof(old, new).expect("proof");
         let expected: Vec<TreeHash> = path.iter().map(|p| b(p)).collect();
         assert_eq!(proof.hashes(), expected.as_slice(), "({old}, {new})");
-        let (r1, r2) = (h(ROOT_HASHES[old as usize]), h(ROOT_HASHES[new as usize]));
+        let (r1, r2) = (
+            h(ROOT_HASHES[usize::try_from(old).expect("small")]),
+            h(ROOT_HASHES[usize::try_from(new).expect("small")]),
+        );
         proof.verify(&r1, &r2).expect("verifies");
         if old != new {
             assert_eq!(proof.verify(&r2, &r1), Err(ConsistencyProofError::Mismatch));
@@ -219,10 +222,10 @@ fn log_012_log_013_every_proof_of_small_trees_verifies_and_every_bit_flip_fails(
         );
     }
     for size in 1..=33u64 {
-        let root = mth(&leaves[..size as usize]);
+        let root = mth(&leaves[..usize::try_from(size).expect("small")]);
         for index in 0..size {
             let proof = log.inclusion_proof(index, size).expect("proof");
-            let leaf = leaves[index as usize];
+            let leaf = leaves[usize::try_from(index).expect("small")];
             proof.verify(&leaf, &root).expect("verifies");
             for (j, _) in proof.hashes().iter().enumerate() {
                 let mut hashes = proof.hashes().to_vec();
@@ -244,7 +247,7 @@ fn log_012_log_013_every_proof_of_small_trees_verifies_and_every_bit_flip_fails(
         }
         for old in 1..=size {
             let proof = log.consistency_proof(old, size).expect("proof");
-            let old_root = mth(&leaves[..old as usize]);
+            let old_root = mth(&leaves[..usize::try_from(old).expect("small")]);
             proof.verify(&old_root, &root).expect("verifies");
             for j in 0..proof.hashes().len() {
                 let mut hashes = proof.hashes().to_vec();

@@ -119,7 +119,7 @@ fn log_004_hash_text_is_canonical_padded_base64() {
         "unpadded"
     );
     // Last character with non-zero trailing bits: decodes leniently elsewhere, not here.
-    let mut bad = text.clone().into_bytes();
+    let mut bad = text.into_bytes();
     bad[42] = b'v'; // 'q' (…101010) → 'v' (…101111): the low 2 bits must be zero
     assert!(TreeHash::from_base64(std::str::from_utf8(&bad).expect("ascii")).is_err());
     assert!(

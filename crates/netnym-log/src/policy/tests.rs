@@ -52,7 +52,7 @@ fn log_009_policy_validity() {
             .rule(),
         "LOG-009"
     );
-    let many: Vec<_> = (0..=MAX_WITNESSES as u8)
+    let many: Vec<_> = (0..=u8::try_from(MAX_WITNESSES).expect("small"))
         .map(|i| {
             WitnessSigningKey::from_seed(&format!("m{i}"), &[100 + i; 32])
                 .expect("key")
@@ -85,7 +85,7 @@ fn log_009_policy_json_uses_vkeys_and_is_validated() {
 fn log_006_vkeys_are_checked() {
     let log = log_key().verifying_key().clone();
     let vkey = log.to_vkey();
-    assert_eq!(LogVerifyingKey::from_vkey(&vkey), Ok(log.clone()));
+    assert_eq!(LogVerifyingKey::from_vkey(&vkey), Ok(log));
     // A log key is not a witness key, and the other way round.
     assert!(matches!(
         WitnessVerifyingKey::from_vkey(&vkey),

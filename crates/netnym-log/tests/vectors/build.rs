@@ -177,7 +177,10 @@ pub(crate) fn forged_epoch() -> LogEntry {
 
 pub(crate) fn honest_log(n: u64) -> Log<MemoryStorage> {
     let mut log = Log::new(ORIGIN, MemoryStorage::new()).expect("log");
-    for (e, _) in entries().into_iter().take(n as usize) {
+    for (e, _) in entries()
+        .into_iter()
+        .take(usize::try_from(n).expect("small"))
+    {
         log.append(&e).expect("append");
     }
     log
@@ -185,7 +188,11 @@ pub(crate) fn honest_log(n: u64) -> Log<MemoryStorage> {
 
 pub(crate) fn forked_log(n: u64) -> Log<MemoryStorage> {
     let mut log = Log::new(ORIGIN, MemoryStorage::new()).expect("log");
-    for (i, (e, _)) in entries().into_iter().take(n as usize).enumerate() {
+    for (i, (e, _)) in entries()
+        .into_iter()
+        .take(usize::try_from(n).expect("small"))
+        .enumerate()
+    {
         let e = if i as u64 == FORK_AT {
             forged_epoch()
         } else {

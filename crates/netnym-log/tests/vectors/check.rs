@@ -69,10 +69,10 @@ pub(crate) fn check_positive() {
 
     // LOG-012, LOG-013: proofs.
     let proofs: ProofsFile = load("log/proofs.json");
-    let root = |n: u64| hash(&cps.roots[n as usize]);
+    let root = |n: u64| hash(&cps.roots[usize::try_from(n).expect("small")]);
     for p in &proofs.inclusion {
         p.verify(
-            &leaf_hash(&encoded[p.leaf_index() as usize]),
+            &leaf_hash(&encoded[usize::try_from(p.leaf_index()).expect("small")]),
             &root(p.tree_size()),
         )
         .expect("inclusion");
@@ -108,7 +108,7 @@ pub(crate) fn check_positive() {
         .expect("6 → 8");
     for p in proofs.inclusion.iter().filter(|p| p.tree_size() == 8) {
         let e = view
-            .verify_entry(&encoded[p.leaf_index() as usize], p)
+            .verify_entry(&encoded[usize::try_from(p.leaf_index()).expect("small")], p)
             .expect("included");
         assert_eq!(e.index(), p.leaf_index());
     }

@@ -268,7 +268,7 @@ pub(crate) fn negatives() -> Vec<NegativeFile> {
         "checkpoint 8 with its size written 08",
         "update",
         accepted(6, NOW),
-        update(cp8.replacen("\n8\n", "\n08\n", 1), Some(proof_6_8.clone())),
+        update(cp8.replacen("\n8\n", "\n08\n", 1), Some(proof_6_8)),
     ));
     v.push(neg(
         "missing-consistency-proof",
@@ -276,7 +276,7 @@ pub(crate) fn negatives() -> Vec<NegativeFile> {
         "checkpoint 8 offered to a view at 6 without a consistency proof",
         "update",
         accepted(6, NOW),
-        update(cp8.clone(), None),
+        update(cp8, None),
     ));
     v.push(neg(
         "proof-for-another-size",
@@ -302,7 +302,7 @@ pub(crate) fn negatives() -> Vec<NegativeFile> {
             ..NegativeInput::default()
         },
     ));
-    let mut unknown = retired.clone();
+    let mut unknown = retired;
     unknown[1] = 0x07;
     v.push(neg(
         "entry-unknown-type",
