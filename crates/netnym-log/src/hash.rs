@@ -52,9 +52,9 @@ impl TreeHash {
     }
 }
 
-/// A text that is not a canonical base64 SHA-256 value.
+/// A text that is not a canonical base64 SHA-256 value (LOG-004).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("not a standard padded base64 encoding of 32 bytes")]
+#[error("LOG-004: not a standard padded base64 encoding of 32 bytes")]
 pub struct HashParseError;
 
 impl core::fmt::Display for TreeHash {

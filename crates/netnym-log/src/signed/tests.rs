@@ -220,3 +220,31 @@ fn log_011_freshness_window_and_deadline() {
         .verify(&p, NOW)
         .is_ok());
 }
+
+mod tamper {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any one-byte change to a cosigned note is rejected, or (a change the note syntax
+        /// absorbs, none known) still yields exactly the original checkpoint: tampering never
+        /// produces another accepted checkpoint, and never panics.
+        #[test]
+        fn log_007_log_008_tampered_notes_never_verify_as_another_checkpoint(
+            pos in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+        ) {
+            let good = cosigned(&log_of(5, false), &[1, 2], NOW);
+            let mut bytes = good.as_bytes().to_vec();
+            let i = pos.index(bytes.len());
+            prop_assume!(bytes[i] != byte);
+            bytes[i] = byte;
+            if let Ok(v) = SignedCheckpoint::parse(&bytes).and_then(|s| s.verify(&policy(), NOW)) {
+                prop_assert_eq!(v.checkpoint(), good.checkpoint());
+            }
+        }
+    }
+}
