@@ -702,7 +702,11 @@ impl MembershipWitness {
         // s_t = 1/d_t with d_t = Π_{r∈D_t} (r − y), non-zero as y is in no D_t.
         let mut s: Vec<Fr> = entries
             .iter()
-            .map(|e| e.revoked.iter().fold(Fr::one(), |d, &r| d * (Fr::from(r) - y)))
+            .map(|e| {
+                e.revoked
+                    .iter()
+                    .fold(Fr::one(), |d, &r| d * (Fr::from(r) - y))
+            })
             .collect();
         if s.iter().any(Zero::is_zero) {
             return Err(RevocationError::Internal("witness update"));

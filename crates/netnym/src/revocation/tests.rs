@@ -211,7 +211,12 @@ fn rev_007_update_all_equals_entry_by_entry_updates() {
     let mut entries = Vec::new();
     let mut current = genesis;
     // Batches of different sizes, including single ids.
-    for ids in [vec![1u64], (2..40).collect(), vec![77], (100..164).collect::<Vec<u64>>()] {
+    for ids in [
+        vec![1u64],
+        (2..40).collect(),
+        vec![77],
+        (100..164).collect::<Vec<u64>>(),
+    ] {
         current = auth.revoke(&current, &ids, &mut set).unwrap();
         entries.push(current.clone());
     }
