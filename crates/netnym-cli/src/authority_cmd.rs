@@ -28,9 +28,9 @@ use thiserror::Error;
 
 use crate::bundle::IssuerBundle;
 use crate::cli::{AuthorityCommand, StoreArgs, VerifierServeArgs};
+use crate::clock::now;
 use crate::http::{Client, HttpEpochSource, HttpError};
 use crate::verify::read_limited;
-use crate::wallet_cmd::now;
 
 /// Environment variable holding the authority's passphrase.
 pub(crate) const PASSPHRASE_ENV: &str = "NETNYM_AUTHORITY_PASSPHRASE";

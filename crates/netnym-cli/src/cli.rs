@@ -28,7 +28,7 @@ pub(crate) enum Command {
     /// input is unreadable or malformed.
     Verify(VerifyArgs),
     /// The whole system in one process: authority, two platforms, three citizens, revocation.
-    Demo(crate::demo::DemoArgs),
+    Demo(DemoArgs),
     /// Unlinkability lab: experiments, collusion simulation, privacy linter, reports.
     #[command(subcommand)]
     Lab(netnym_lab::cli::LabCommand),
@@ -50,6 +50,23 @@ pub(crate) struct VerifyArgs {
     /// Verification time, Unix seconds (default: now). The request must be valid then.
     #[arg(long)]
     pub(crate) now: Option<u64>,
+}
+
+/// `netnym demo` options.
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Also write issuer.json, request.json and presentation.json here for `netnym verify`.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// INSECURE, for tests: cheap Argon2 for the wallets and the authority's sealed keys.
+    #[arg(long)]
+    pub(crate) insecure_fast_kdf: bool,
+    /// TEST ONLY (hidden): work in DIR instead of a temporary directory and keep it (databases,
+    /// sealed authority keys, wallets), and write DIR/test-secrets.json (mode 0600) with the
+    /// secrets the demo otherwise never stores (recovery phrases, enrollment codes, admin
+    /// token, passphrases), so the secrets-in-logs test can look for their real values.
+    #[arg(long, hide = true, value_name = "DIR")]
+    pub(crate) keep_data_for_test: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

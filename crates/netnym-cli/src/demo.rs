@@ -34,8 +34,9 @@ use serde_json::json;
 use thiserror::Error;
 
 use crate::bundle::IssuerBundle;
+use crate::cli::DemoArgs;
+use crate::clock::now;
 use crate::http::{self, Client, ExchangeError, HttpEpochSource, HttpError};
-use crate::wallet_cmd::now;
 
 /// Revocation ids of the demo registry (small: the authority's work per witness is linear).
 const DEMO_DOMAIN: u64 = 1024;
@@ -45,23 +46,6 @@ const AUTHORITY_PASSPHRASE: &str = "demo authority passphrase";
 /// The password of a demo citizen's wallet.
 fn wallet_password(citizen_id: &str) -> String {
     format!("demo password of {citizen_id}")
-}
-
-/// `netnym demo` options.
-#[derive(Debug, clap::Args)]
-pub(crate) struct DemoArgs {
-    /// Also write issuer.json, request.json and presentation.json here for `netnym verify`.
-    #[arg(long)]
-    pub(crate) out: Option<PathBuf>,
-    /// INSECURE, for tests: cheap Argon2 for the wallets and the authority's sealed keys.
-    #[arg(long)]
-    pub(crate) insecure_fast_kdf: bool,
-    /// TEST ONLY (hidden): work in DIR instead of a temporary directory and keep it (databases,
-    /// sealed authority keys, wallets), and write DIR/test-secrets.json (mode 0600) with the
-    /// secrets the demo otherwise never stores (recovery phrases, enrollment codes, admin
-    /// token, passphrases), so the secrets-in-logs test can look for their real values.
-    #[arg(long, hide = true, value_name = "DIR")]
-    pub(crate) keep_data_for_test: Option<PathBuf>,
 }
 
 /// Errors of `netnym demo`.

@@ -14,6 +14,7 @@
 mod authority_cmd;
 mod bundle;
 mod cli;
+mod clock;
 mod demo;
 mod http;
 mod verify;
@@ -64,7 +65,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         .map_err(|e| CliError::Rng(e.to_string()))?;
     match cli.command {
         Command::Verify(a) => {
-            let now = a.now.unwrap_or_else(wallet_cmd::now);
+            let now = a.now.unwrap_or_else(clock::now);
             let claims = verify::verify_files(&a.issuer, &a.request, &a.presentation, now)?;
             println!(
                 "{}",

@@ -15,6 +15,7 @@ use rand::{CryptoRng, RngCore};
 use thiserror::Error;
 
 use crate::cli::{WalletCommand, WalletEnrollArgs, WalletInitArgs, WalletPresentArgs};
+use crate::clock::now;
 use crate::http::{self, Client, ExchangeError, HttpError};
 use crate::verify::read_limited;
 
@@ -114,12 +115,6 @@ fn read_phrase() -> Result<RecoveryPhrase, WalletCmdError> {
     let p = rpassword::prompt_password("Recovery phrase (24 words): ")
         .map_err(WalletCmdError::Prompt)?;
     Ok(RecoveryPhrase::parse(&p)?)
-}
-
-pub(crate) fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 fn kdf(fast: bool) -> KdfParams {

@@ -18,6 +18,8 @@ use crate::population::Population;
 use crate::report;
 use crate::unlinkability::{self, UnlinkabilityConfig};
 
+pub use crate::report::{collusion_table, unlinkability_table};
+
 /// The lab's subcommands.
 #[derive(Debug, Subcommand)]
 #[non_exhaustive]
@@ -304,60 +306,6 @@ fn run_collusion(a: &CollusionArgs) -> Result<(), LabError> {
     report::render(&a.out)?;
     println!("wrote {}", a.out.join("report.md").display());
     Ok(())
-}
-
-/// The collusion results as a markdown table (linked fraction per design and coalition size).
-#[must_use]
-pub fn collusion_table(r: &collusion::CollusionResults) -> String {
-    let ks = r.designs.first().map_or(0, |d| d.coalitions.len());
-    let mut s = String::from("| design |");
-    for k in 0..ks {
-        s += &format!(" k={k} |");
-    }
-    s += "\n|---|";
-    s += &"---|".repeat(ks);
-    s += "\n";
-    for d in &r.designs {
-        s += &format!("| {} linked |", d.design);
-        for c in &d.coalitions {
-            s += &format!(" {:.3} |", c.linked_fraction);
-        }
-        s += "\n";
-        s += &format!("| {} identified |", d.design);
-        for c in &d.coalitions {
-            s += &format!(" {:.3} |", c.identified_fraction);
-        }
-        s += "\n";
-    }
-    s
-}
-
-/// The unlinkability results as a markdown table.
-#[must_use]
-pub fn unlinkability_table(r: &unlinkability::UnlinkabilityResults) -> String {
-    let mut s = String::from(
-        "| design | adversary | success rate (correct, abstained / trials) | advantage | 95% CI of advantage | indistinguishable at 95% | family-wise 95% CI |\n|---|---|---|---|---|---|---|\n",
-    );
-    for d in &r.designs {
-        for a in &d.adversaries {
-            s += &format!(
-                "| {} | {} | {:.4} ({}, {} / {}) | {:.4} | [{:.4}, {:.4}] | {} | [{:.4}, {:.4}] |\n",
-                d.design,
-                a.adversary,
-                a.success_rate,
-                a.correct,
-                a.abstained,
-                a.trials,
-                a.advantage,
-                a.advantage_ci95.lo,
-                a.advantage_ci95.hi,
-                if a.indistinguishable { "yes" } else { "no" },
-                a.advantage_ci95_familywise.lo,
-                a.advantage_ci95_familywise.hi
-            );
-        }
-    }
-    s
 }
 
 /// Runs one lab command.

@@ -13,7 +13,7 @@ use netnym::{
     PresentationRequest, Schema, CLOCK_SKEW,
 };
 
-use crate::wallet::StoredCredential;
+use crate::stored::StoredCredential;
 
 /// Why a stored credential cannot answer a query.
 #[derive(Debug, Clone, PartialEq, Eq)]

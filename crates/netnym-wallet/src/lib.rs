@@ -12,6 +12,7 @@
 //! - secret: [`Password`], [`RecoveryPhrase`] (BIP-39 English, 24 words; the link secret is
 //!   `SHA-512(DST || entropy) mod r`).
 //! - wallet: [`Wallet`] (create, restore, open, save, enroll, present).
+//! - stored: [`StoredCredential`], [`StoredWitness`], what the wallet keeps per credential.
 //! - check: [`RequestCheck`], the satisfiability decision and the reveal summary.
 //! - error: one error enum per operation.
 //!
@@ -101,6 +102,7 @@ mod contents;
 mod error;
 mod file;
 mod secret;
+mod stored;
 mod wallet;
 
 pub use crate::check::{statement, utc, QueryCheck, RequestCheck, Unsatisfied};
@@ -108,4 +110,5 @@ pub use crate::contents::Disclosure;
 pub use crate::error::*;
 pub use crate::file::{KdfParams, FORMAT_VERSION, HEADER_LEN, MAX_WALLET_BYTES};
 pub use crate::secret::{Password, RecoveryPhrase, MIN_PASSWORD_CHARS, PHRASE_WORDS};
-pub use crate::wallet::{StoredCredential, StoredWitness, Wallet, WitnessUpdate};
+pub use crate::stored::{StoredCredential, StoredWitness};
+pub use crate::wallet::{Wallet, WitnessUpdate};

@@ -22,75 +22,7 @@ use crate::error::{
 };
 use crate::file::{self, FileKey, KdfParams};
 use crate::secret::{Password, RecoveryPhrase, MIN_PASSWORD_CHARS};
-
-/// A credential stored in the wallet.
-#[derive(Debug)]
-pub struct StoredCredential {
-    id: String,
-    credential: Credential,
-    added_at: u64,
-    witness: Option<StoredWitness>,
-}
-
-impl StoredCredential {
-    /// The wallet's id for it (`cred-N`).
-    #[must_use]
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-    /// The credential.
-    #[must_use]
-    pub fn credential(&self) -> &Credential {
-        &self.credential
-    }
-    /// When it was added, Unix seconds.
-    #[must_use]
-    pub fn added_at(&self) -> u64 {
-        self.added_at
-    }
-    /// Its revocation witness, if the issuer uses revocation.
-    #[must_use]
-    pub fn witness(&self) -> Option<&StoredWitness> {
-        self.witness.as_ref()
-    }
-}
-
-/// A credential's revocation state: the core's membership witness for its revocation id and
-/// whether the authority's epoch log has revoked it.
-///
-/// # Security
-/// The witness is tied to the holder's revocation id: `Debug` shows the epoch only.
-pub struct StoredWitness {
-    witness: MembershipWitness,
-    revoked: bool,
-}
-
-impl core::fmt::Debug for StoredWitness {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("StoredWitness")
-            .field("epoch", &self.witness.epoch())
-            .field("revoked", &self.revoked)
-            .finish_non_exhaustive()
-    }
-}
-
-impl StoredWitness {
-    /// The membership witness.
-    #[must_use]
-    pub fn witness(&self) -> &MembershipWitness {
-        &self.witness
-    }
-    /// The epoch of the authority's log it is current for.
-    #[must_use]
-    pub fn epoch(&self) -> u64 {
-        self.witness.epoch()
-    }
-    /// Whether an epoch entry revoked the credential.
-    #[must_use]
-    pub fn revoked(&self) -> bool {
-        self.revoked
-    }
-}
+use crate::stored::{StoredCredential, StoredWitness};
 
 /// The outcome of [`Wallet::update_witnesses`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -1,39 +1,24 @@
 //! The holder's credential: clear attributes and a BBS+ signature over them plus the link
 //! secret (spec/04-issuance.md §Credential).
 
-use ark_bls12_381::{Bls12_381, G1Affine};
+use ark_bls12_381::Bls12_381;
 use bbs_plus::signature::SignatureG1;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::encoding::{
-    b64, check_envelope, fr_bytes, g1_bytes, parse_json, unb64, Reader, FR_LEN, G1_LEN,
-};
+use crate::encoding::{b64, check_envelope, parse_json, unb64};
 use crate::error::{CredentialError, DecodeError};
-use crate::issuance::LinkSecret;
 use crate::keys::{IssuerPublicKey, KeyId};
+use crate::link_secret::LinkSecret;
 use crate::schema::Attributes;
+use crate::signature::{decode_signature, encode_signature};
 
 const CREDENTIAL_TYPE: &str = "netnym-credential";
-/// Encoded signature length: `A` (48) || `e` (32) || `s` (32).
-pub(crate) const SIGNATURE_LEN: usize = G1_LEN + 2 * FR_LEN;
-
-pub(crate) fn encode_signature(sig: &SignatureG1<Bls12_381>) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(SIGNATURE_LEN));
-    out.extend_from_slice(&g1_bytes(&sig.A));
-    out.extend_from_slice(&fr_bytes(&sig.e));
-    out.extend_from_slice(&fr_bytes(&sig.s));
-    out
-}
-
-pub(crate) fn decode_signature(bytes: &[u8]) -> Result<SignatureG1<Bls12_381>, DecodeError> {
-    let mut r = Reader::new("signature", bytes, SIGNATURE_LEN)?;
-    let A: G1Affine = r.g1(false)?;
-    let e = r.fr()?;
-    let s = r.fr()?;
-    r.finish()?;
-    Ok(SignatureG1 { A, e, s })
-}
+/// Largest issuance offer, blind issuance request, issuance response or credential accepted, in
+/// bytes (spec/03-wire-format.md §Size limits, WIRE-001).
+// Defined with the credential, the product of issuance: the issuance module builds credentials
+// and takes the limit from here.
+pub const MAX_ISSUANCE_BYTES: usize = 64 * 1024;
 
 /// A credential held in a wallet.
 ///
@@ -146,7 +131,7 @@ impl Credential {
     /// # Errors
     /// [`DecodeError`] for malformed JSON, a wrong envelope, key, schema, attributes or signature.
     pub fn from_json(bytes: &[u8], pk: &IssuerPublicKey) -> Result<Self, DecodeError> {
-        let w: CredentialWire = parse_json(bytes, crate::issuance::MAX_ISSUANCE_BYTES)?;
+        let w: CredentialWire = parse_json(bytes, MAX_ISSUANCE_BYTES)?;
         check_envelope(CREDENTIAL_TYPE, &w.ty, w.version)?;
         if KeyId::parse(&w.issuer_key_id)? != pk.key_id() || w.schema_id != pk.schema().id() {
             return Err(DecodeError::InvalidField {

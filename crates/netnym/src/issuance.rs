@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use ark_bls12_381::{Bls12_381, Fr, G1Affine};
 use ark_ec::{CurveGroup, VariableBaseMSM};
-use ark_ff::{UniformRand, Zero};
+use ark_ff::UniformRand;
 use bbs_plus::signature::SignatureG1;
 use rand_core::{CryptoRng, RngCore};
 use schnorr_pok::{SchnorrCommitment, SchnorrResponse};
@@ -20,90 +20,24 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::credential::{decode_signature, encode_signature, Credential};
+use crate::credential::{Credential, MAX_ISSUANCE_BYTES};
 use crate::encoding::{
-    b64, check_envelope, fr_bytes, fr_from, g1_bytes, parse_json, unb64, Reader, Transcript,
-    FR_LEN, G1_LEN,
+    b64, check_envelope, fr_bytes, g1_bytes, parse_json, unb64, Reader, Transcript, FR_LEN, G1_LEN,
 };
 use crate::error::{AttributeError, CredentialError, DecodeError, IssueError};
 use crate::keys::{IssuerPublicKey, IssuerSecretKey, KeyId};
+// `pub(crate)` so that the presentation module's `crate::issuance::LinkSecret` import keeps
+// resolving; the type itself lives in `link_secret`.
+pub(crate) use crate::link_secret::LinkSecret;
 use crate::schema::{AttributeType, Attributes, Schema};
+use crate::signature::{decode_signature, encode_signature};
 
 const OFFER_TYPE: &str = "netnym-issuance-offer";
 const REQUEST_TYPE: &str = "netnym-issuance-request";
 const RESPONSE_TYPE: &str = "netnym-issuance-response";
 const CHALLENGE_DST: &[u8] = b"NETNYM-V1-ISSUANCE-CHALLENGE_XMD:SHA-256_";
-/// Largest issuance message accepted, in bytes.
-pub const MAX_ISSUANCE_BYTES: usize = 64 * 1024;
 /// Issuance nonce length in bytes.
 pub const ISSUANCE_NONCE_LEN: usize = 32;
-
-/// The holder's link secret: the hidden attribute that binds credentials to one holder and
-/// derives per-platform pseudonyms.
-///
-/// # Security
-/// Zeroized on drop, redacted in `Debug`, compared in constant time; export through
-/// [`LinkSecret::to_bytes`] only (a zeroizing buffer).
-#[derive(Zeroize, ZeroizeOnDrop)]
-pub struct LinkSecret(Fr);
-
-impl core::fmt::Debug for LinkSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        // Avoids printing the secret scalar.
-        f.debug_struct("LinkSecret").finish_non_exhaustive()
-    }
-}
-
-impl ConstantTimeEq for LinkSecret {
-    fn ct_eq(&self, other: &Self) -> subtle::Choice {
-        let a = Zeroizing::new(fr_bytes(&self.0));
-        let b = Zeroizing::new(fr_bytes(&other.0));
-        a.ct_eq(&*b)
-    }
-}
-impl PartialEq for LinkSecret {
-    fn eq(&self, other: &Self) -> bool {
-        self.ct_eq(other).into()
-    }
-}
-impl Eq for LinkSecret {}
-
-impl LinkSecret {
-    /// Generate a fresh non-zero link secret.
-    #[must_use]
-    pub fn generate(rng: &mut (impl RngCore + CryptoRng)) -> Self {
-        loop {
-            let x = Fr::rand(rng);
-            if !x.is_zero() {
-                return Self(x);
-            }
-        }
-    }
-
-    /// The 32-byte canonical encoding, in a zeroizing buffer.
-    #[must_use]
-    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(fr_bytes(&self.0))
-    }
-
-    /// Parse the 32-byte canonical encoding.
-    ///
-    /// # Errors
-    /// [`DecodeError`] for a wrong length, a non-canonical or a zero scalar.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let x = fr_from("link_secret", bytes)?;
-        if x.is_zero() {
-            return Err(DecodeError::InvalidScalar {
-                field: "link_secret",
-            });
-        }
-        Ok(Self(x))
-    }
-
-    pub(crate) fn scalar(&self) -> &Fr {
-        &self.0
-    }
-}
 
 /// The authority's offer to issue: key id and a fresh nonce the request must answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,9 +15,11 @@
 //! - schema: [`Schema`], [`AttributeType`], [`Attributes`], [`AttributeValue`], [`Date`]
 //!   (spec/02-attributes.md)
 //! - keys: [`IssuerSecretKey`], [`IssuerPublicKey`], [`KeyId`] (spec/07-key-management.md)
+//! - link_secret: [`LinkSecret`] (spec/07-key-management.md)
 //! - issuance: [`IssuanceOffer`], [`BlindIssuanceRequest`], [`Issuer`], [`IssuanceResponse`],
-//!   [`PendingIssuance`], [`LinkSecret`] (spec/04-issuance.md)
-//! - credential: [`Credential`]
+//!   [`PendingIssuance`] (spec/04-issuance.md)
+//! - credential: [`Credential`] (spec/04-issuance.md); signature: the BBS+ signature's wire
+//!   encoding (spec/03-wire-format.md)
 //! - request: [`PresentationRequest`], [`CredentialQuery`] (spec/05-presentation.md)
 //! - presentation: [`Presentation`], [`Holding`], [`PreparedCredential`],
 //!   [`ParsedPresentation`], [`Verifier`], [`VerifiedPresentation`] (spec/05-presentation.md,
@@ -93,6 +95,7 @@ mod error;
 mod fixed_base;
 mod issuance;
 mod keys;
+mod link_secret;
 mod pairing;
 mod predicate;
 mod presentation;
@@ -101,6 +104,7 @@ mod range;
 mod request;
 mod revocation;
 mod schema;
+mod signature;
 #[cfg(feature = "test-support")]
 #[doc(hidden)]
 pub mod test_support;
@@ -111,6 +115,7 @@ pub use crate::credential::*;
 pub use crate::error::*;
 pub use crate::issuance::*;
 pub use crate::keys::*;
+pub use crate::link_secret::LinkSecret;
 pub use crate::predicate::*;
 pub use crate::presentation::*;
 pub use crate::pseudonym::Pseudonym;
@@ -128,3 +133,9 @@ struct ReadmeDoctests;
 
 /// The wire format version every envelope carries.
 pub const WIRE_VERSION: u64 = 1;
+
+/// Largest number of attributes in one schema (SCH-002), in a request's `disclose` list and in a
+/// presentation's `disclosed` map.
+// At the root, with `WIRE_VERSION`: the schema, the wire decoder (`disclosed` maps), requests
+// and presentations all bound their input by it, and none of them owns the others.
+pub const MAX_ATTRIBUTES: usize = 64;

@@ -15,9 +15,8 @@ use crate::encoding::{hash_to_scalar, Transcript};
 use crate::error::{AttributeError, SchemaError};
 use crate::fixed_base::FixedBaseTable;
 use crate::pairing::WnafTable;
+use crate::MAX_ATTRIBUTES;
 
-/// Largest number of attributes in one schema (SCH-002).
-pub const MAX_ATTRIBUTES: usize = 64;
 /// Largest string attribute, in bytes (ENC-003).
 pub const MAX_STRING_BYTES: usize = 1024;
 /// Largest schema JSON accepted, in bytes.
