@@ -26,9 +26,7 @@ use crate::encoding::{
 };
 use crate::error::{AttributeError, CredentialError, DecodeError, IssueError};
 use crate::keys::{IssuerPublicKey, IssuerSecretKey, KeyId};
-// `pub(crate)` so that the presentation module's `crate::issuance::LinkSecret` import keeps
-// resolving; the type itself lives in `link_secret`.
-pub(crate) use crate::link_secret::LinkSecret;
+use crate::link_secret::LinkSecret;
 use crate::schema::{AttributeType, Attributes, Schema};
 use crate::signature::{decode_signature, encode_signature};
 

@@ -35,8 +35,8 @@ use crate::credential::Credential;
 use crate::encoding::fr_bytes;
 use crate::error::CredentialError;
 use crate::fixed_base::FixedBaseTable;
-use crate::issuance::LinkSecret;
 use crate::keys::IssuerPublicKey;
+use crate::link_secret::LinkSecret;
 
 /// A credential ready for fast presentations: its signature checked against its key and link
 /// secret once, its message scalars computed once, and fixed-base tables of its signature

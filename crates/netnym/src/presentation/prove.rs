@@ -10,8 +10,8 @@ use super::{holdings_of, Holding, Presentation, PresentedCredential, PseudonymPr
 use crate::credential::Credential;
 use crate::encoding::{g1_bytes, StrictMap};
 use crate::error::PresentError;
-use crate::issuance::LinkSecret;
 use crate::keys::{IssuerPublicKey, KeyId};
+use crate::link_secret::LinkSecret;
 use crate::predicate::Bound;
 use crate::pseudonym::scope_base;
 use crate::range::prover::TabledCls;
