@@ -3,8 +3,6 @@
 
 use thiserror::Error;
 
-use crate::evidence::EquivocationEvidence;
-
 /// Decoding an entry ([`crate::LogEntry::decode`], and the field constructors).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -326,55 +324,6 @@ impl<E: std::error::Error + 'static> LogError<E> {
     }
 }
 
-/// Updating a [`crate::LogView`] to a new checkpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum UpdateError {
-    /// The checkpoint itself fails (LOG-004..LOG-011).
-    #[error(transparent)]
-    Checkpoint(#[from] CheckpointError),
-    /// LOG-014: smaller than the accepted checkpoint.
-    #[error("LOG-014: checkpoint of size {got} is older than the accepted size {accepted}")]
-    Rollback {
-        /// The accepted size.
-        accepted: u64,
-        /// The offered size.
-        got: u64,
-    },
-    /// LOG-015: a larger checkpoint came without a consistency proof from the accepted one,
-    /// or with a proof where none applies.
-    #[error("LOG-015: consistency proof from size {accepted} to {got} missing or misplaced")]
-    ProofShape {
-        /// The accepted size.
-        accepted: u64,
-        /// The offered size.
-        got: u64,
-    },
-    /// LOG-015: the consistency proof from the accepted checkpoint fails; the evidence keeps
-    /// both notes and the failing proof.
-    #[error("LOG-015: checkpoint is not consistent with the accepted one")]
-    Inconsistent(Box<EquivocationEvidence>),
-    /// LOG-016: the log signed two different roots for the same size.
-    #[error("LOG-016: the log equivocated (two roots for one size)")]
-    Fork(Box<EquivocationEvidence>),
-    /// LOG-016: this view holds proof of equivocation and refuses everything.
-    #[error("LOG-016: the view holds proof that the log equivocated")]
-    Equivocated,
-}
-
-impl UpdateError {
-    /// The spec rule this error enforces.
-    #[must_use]
-    pub fn rule(&self) -> &'static str {
-        match self {
-            Self::Checkpoint(e) => e.rule(),
-            Self::Rollback { .. } => "LOG-014",
-            Self::ProofShape { .. } | Self::Inconsistent(_) => "LOG-015",
-            Self::Fork(_) | Self::Equivocated => "LOG-016",
-        }
-    }
-}
-
 /// Accepting an entry through a [`crate::LogView`] (LOG-017).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -478,76 +427,5 @@ impl EvidenceError {
     #[must_use]
     pub fn rule(&self) -> &'static str {
         "LOG-019"
-    }
-}
-
-/// Cosigning by a [`crate::Witness`] (LOG-020).
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum WitnessError {
-    /// The checkpoint fails its syntax or log signature (LOG-004, LOG-005, LOG-007).
-    #[error(transparent)]
-    Checkpoint(#[from] CheckpointError),
-    /// LOG-020: smaller than the last checkpoint the witness cosigned.
-    #[error("LOG-020: checkpoint of size {got} is older than the last cosigned size {last}")]
-    Rollback {
-        /// The last cosigned size.
-        last: u64,
-        /// The offered size.
-        got: u64,
-    },
-    /// LOG-020: the consistency proof from the last cosigned checkpoint is missing or for
-    /// other sizes.
-    #[error("LOG-020: consistency proof from size {last} to {got} missing or misplaced")]
-    ProofShape {
-        /// The last cosigned size.
-        last: u64,
-        /// The offered size.
-        got: u64,
-    },
-    /// LOG-020: not consistent with the last cosigned checkpoint; the evidence keeps both.
-    #[error("LOG-020: checkpoint is not consistent with the last cosigned one")]
-    Inconsistent(Box<EquivocationEvidence>),
-    /// LOG-016: the log signed two different roots for the same size.
-    #[error("LOG-016: the log equivocated (two roots for one size)")]
-    Fork(Box<EquivocationEvidence>),
-    /// Signing the cosignature failed.
-    #[error(transparent)]
-    Sign(#[from] SignError),
-}
-
-impl WitnessError {
-    /// The spec rule this error enforces.
-    #[must_use]
-    pub fn rule(&self) -> &'static str {
-        match self {
-            Self::Checkpoint(e) => e.rule(),
-            Self::Rollback { .. } | Self::ProofShape { .. } | Self::Inconsistent(_) => "LOG-020",
-            Self::Fork(_) => "LOG-016",
-            Self::Sign(e) => e.rule(),
-        }
-    }
-}
-
-/// Restoring a persisted [`crate::LogView`].
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum RestoreError {
-    /// The accepted note no longer verifies (its rule).
-    #[error(transparent)]
-    Checkpoint(#[from] UpdateError),
-    /// The evidence does not verify (LOG-019).
-    #[error(transparent)]
-    Evidence(#[from] EvidenceError),
-}
-
-impl RestoreError {
-    /// The spec rule this error enforces.
-    #[must_use]
-    pub fn rule(&self) -> &'static str {
-        match self {
-            Self::Checkpoint(e) => e.rule(),
-            Self::Evidence(e) => e.rule(),
-        }
     }
 }

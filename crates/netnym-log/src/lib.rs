@@ -125,8 +125,7 @@ pub use entry::{
 };
 pub use error::{
     CheckpointError, ConsistencyProofError, EntryDecodeError, EntryError, EvidenceError,
-    InclusionProofError, KeyError, LogError, NamedCheckpointError, PolicyError, RestoreError,
-    SignError, UpdateError, WitnessError,
+    InclusionProofError, KeyError, LogError, NamedCheckpointError, PolicyError, SignError,
 };
 pub use evidence::{EquivocationEvidence, EvidenceKind, MAX_EVIDENCE_BYTES};
 pub use hash::{HashParseError, TreeHash, HASH_LEN};
@@ -143,5 +142,5 @@ pub use note::{MAX_COSIGNATURE_TIMESTAMP, MAX_NOTE_BYTES};
 pub use policy::{WitnessPolicy, MAX_AGE_LIMIT, MAX_CLOCK_SKEW, MAX_WITNESSES};
 pub use signed::{Cosignature, SignedCheckpoint, VerifiedCheckpoint};
 pub use storage::{LogStorage, MemoryStorage, MemoryStorageError};
-pub use view::{LogView, VerifiedEntry, ViewState, ViewUpdate};
-pub use witness::Witness;
+pub use view::{LogView, RestoreError, UpdateError, VerifiedEntry, ViewState, ViewUpdate};
+pub use witness::{Witness, WitnessError};

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::entry::LogEntry;
-use crate::error::{EntryError, NamedCheckpointError, RestoreError, UpdateError};
+use thiserror::Error;
+
+use crate::error::{CheckpointError, EntryError, EvidenceError, NamedCheckpointError};
 use crate::evidence::EquivocationEvidence;
 use crate::hash::TreeHash;
 use crate::merkle::{leaf_hash, ConsistencyProof, InclusionProof, EMPTY_ROOT};
@@ -345,6 +347,78 @@ impl LogView {
             .ok_or(shape)?;
         p.verify(root, acc.root())
             .map_err(|_| NamedCheckpointError::Contradicts)
+    }
+}
+
+/// Updating a [`crate::LogView`] to a new checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum UpdateError {
+    /// The checkpoint itself fails (LOG-004..LOG-011).
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// LOG-014: smaller than the accepted checkpoint.
+    #[error("LOG-014: checkpoint of size {got} is older than the accepted size {accepted}")]
+    Rollback {
+        /// The accepted size.
+        accepted: u64,
+        /// The offered size.
+        got: u64,
+    },
+    /// LOG-015: a larger checkpoint came without a consistency proof from the accepted one,
+    /// or with a proof where none applies.
+    #[error("LOG-015: consistency proof from size {accepted} to {got} missing or misplaced")]
+    ProofShape {
+        /// The accepted size.
+        accepted: u64,
+        /// The offered size.
+        got: u64,
+    },
+    /// LOG-015: the consistency proof from the accepted checkpoint fails; the evidence keeps
+    /// both notes and the failing proof.
+    #[error("LOG-015: checkpoint is not consistent with the accepted one")]
+    Inconsistent(Box<EquivocationEvidence>),
+    /// LOG-016: the log signed two different roots for the same size.
+    #[error("LOG-016: the log equivocated (two roots for one size)")]
+    Fork(Box<EquivocationEvidence>),
+    /// LOG-016: this view holds proof of equivocation and refuses everything.
+    #[error("LOG-016: the view holds proof that the log equivocated")]
+    Equivocated,
+}
+
+impl UpdateError {
+    /// The spec rule this error enforces.
+    #[must_use]
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::Checkpoint(e) => e.rule(),
+            Self::Rollback { .. } => "LOG-014",
+            Self::ProofShape { .. } | Self::Inconsistent(_) => "LOG-015",
+            Self::Fork(_) | Self::Equivocated => "LOG-016",
+        }
+    }
+}
+
+/// Restoring a persisted [`crate::LogView`].
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum RestoreError {
+    /// The accepted note no longer verifies (its rule).
+    #[error(transparent)]
+    Checkpoint(#[from] UpdateError),
+    /// The evidence does not verify (LOG-019).
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
+}
+
+impl RestoreError {
+    /// The spec rule this error enforces.
+    #[must_use]
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::Checkpoint(e) => e.rule(),
+            Self::Evidence(e) => e.rule(),
+        }
     }
 }
 

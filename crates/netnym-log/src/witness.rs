@@ -1,6 +1,8 @@
 //! A witness's cosigning duty (LOG-020): what a mirror runs before it adds its cosignature.
 
-use crate::error::WitnessError;
+use thiserror::Error;
+
+use crate::error::{CheckpointError, SignError};
 use crate::evidence::EquivocationEvidence;
 use crate::keys::{LogVerifyingKey, WitnessSigningKey};
 use crate::merkle::ConsistencyProof;
@@ -122,6 +124,54 @@ impl Witness {
         self.last = Some(cosigned.clone());
         self.last_timestamp = timestamp;
         Ok(cosigned)
+    }
+}
+
+/// Cosigning by a [`crate::Witness`] (LOG-020).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum WitnessError {
+    /// The checkpoint fails its syntax or log signature (LOG-004, LOG-005, LOG-007).
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// LOG-020: smaller than the last checkpoint the witness cosigned.
+    #[error("LOG-020: checkpoint of size {got} is older than the last cosigned size {last}")]
+    Rollback {
+        /// The last cosigned size.
+        last: u64,
+        /// The offered size.
+        got: u64,
+    },
+    /// LOG-020: the consistency proof from the last cosigned checkpoint is missing or for
+    /// other sizes.
+    #[error("LOG-020: consistency proof from size {last} to {got} missing or misplaced")]
+    ProofShape {
+        /// The last cosigned size.
+        last: u64,
+        /// The offered size.
+        got: u64,
+    },
+    /// LOG-020: not consistent with the last cosigned checkpoint; the evidence keeps both.
+    #[error("LOG-020: checkpoint is not consistent with the last cosigned one")]
+    Inconsistent(Box<EquivocationEvidence>),
+    /// LOG-016: the log signed two different roots for the same size.
+    #[error("LOG-016: the log equivocated (two roots for one size)")]
+    Fork(Box<EquivocationEvidence>),
+    /// Signing the cosignature failed.
+    #[error(transparent)]
+    Sign(#[from] SignError),
+}
+
+impl WitnessError {
+    /// The spec rule this error enforces.
+    #[must_use]
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::Checkpoint(e) => e.rule(),
+            Self::Rollback { .. } | Self::ProofShape { .. } | Self::Inconsistent(_) => "LOG-020",
+            Self::Fork(_) => "LOG-016",
+            Self::Sign(e) => e.rule(),
+        }
     }
 }
 
