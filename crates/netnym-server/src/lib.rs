@@ -60,6 +60,10 @@
 
 pub mod authority;
 mod body;
+mod http_layers;
+mod lifecycle;
+mod logging;
+mod metrics;
 pub mod openapi;
 mod policy;
 mod problem;
@@ -75,6 +79,13 @@ pub use crate::authority::{
     AuthorityState, DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
 };
 pub use crate::body::{BATCH_BODY_LIMIT, BODY_LIMIT};
+pub use crate::http_layers::REQUEST_ID_HEADER;
+pub use crate::lifecycle::{
+    install_panic_hook, run_until_stopped, stop_signal, StopError, StopSignal, DRAIN_TIMEOUT,
+    EXIT_FAILURE, EXIT_OK, EXIT_PANIC, WORK_GRACE,
+};
+pub use crate::logging::{init_logging, LogFormat, LoggingError, LOG_ENV};
+pub use crate::metrics::METRICS_CONTENT_TYPE;
 pub use crate::policy::{LoadedPolicy, Policy, PolicyError, MAX_VALIDITY_SECONDS};
 pub use crate::problem::{Problem, PROBLEM_BASE};
 pub use crate::verifier::{
@@ -130,16 +141,50 @@ impl ServerHandle {
         format!("http://{}", self.addr)
     }
 
-    /// Stop accepting connections, finish in-flight requests, and wait for the server to end.
+    /// Stop accepting connections, let in-flight requests finish for up to [`DRAIN_TIMEOUT`],
+    /// and wait for the server to end.
     ///
     /// # Errors
-    /// The server's I/O error, if it failed.
+    /// The server's I/O error, if it failed; [`std::io::ErrorKind::TimedOut`] when requests
+    /// were still in flight at the deadline (their connections are closed unanswered).
     pub async fn shutdown(self) -> std::io::Result<()> {
+        self.shutdown_within(DRAIN_TIMEOUT).await
+    }
+
+    /// [`ServerHandle::shutdown`] with another drain deadline.
+    ///
+    /// # Errors
+    /// As [`ServerHandle::shutdown`].
+    pub async fn shutdown_within(self, drain: std::time::Duration) -> std::io::Result<()> {
+        // Background tasks first, and wait until they are gone (their state with them).
         for b in &self.background {
             b.abort();
         }
+        for b in self.background {
+            let _ = b.await;
+        }
         let _ = self.shutdown.send(());
-        match self.task.await {
+        let mut task = self.task;
+        match tokio::time::timeout(drain, &mut task).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => Err(std::io::Error::other(e)),
+            Err(_) => {
+                task.abort();
+                let _ = task.await;
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "requests still in flight {} s after the stop; their connections were closed",
+                        drain.as_secs()
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Resolves only if the server stops by itself (its accept loop failed).
+    pub(crate) async fn wait_while_running(&mut self) -> std::io::Result<()> {
+        match (&mut self.task).await {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
         }
@@ -201,6 +246,7 @@ pub async fn start_verifier(
 ) -> Result<ServerHandle, StartError> {
     let clock = config.clock.clone();
     let state = VerifierState::new(store.clone(), config)?;
+    let metrics = state.metrics().clone();
     let purge = tokio::spawn(async move {
         let mut tick = tokio::time::interval(PURGE_INTERVAL);
         loop {
@@ -208,7 +254,8 @@ pub async fn start_verifier(
             let (store, now) = (store.clone(), clock());
             let r = tokio::task::spawn_blocking(move || store.purge_expired_requests(now)).await;
             if let Ok(Err(e)) = r {
-                log::warn!(target: "netnym_server", "purging expired requests failed: {e}");
+                metrics.db_error(problem::DbErrorKind::of(&e));
+                tracing::warn!(target: "netnym_server", "purging expired requests failed: {e}");
             }
         }
     });
