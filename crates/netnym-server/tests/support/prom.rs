@@ -16,6 +16,9 @@ pub struct Sample {
     pub value: f64,
 }
 
+/// A series' labels other than `le`, sorted.
+type LabelKey = Vec<(String, String)>;
+
 /// A parsed exposition.
 #[derive(Debug)]
 pub struct Exposition {
@@ -147,7 +150,7 @@ pub fn parse(text: &str) -> Result<Exposition, String> {
             continue;
         }
         let name_end = line
-            .find(|c: char| c == '{' || c == ' ')
+            .find(['{', ' '])
             .ok_or_else(|| err("no value".into()))?;
         let name = &line[..name_end];
         if !valid_name(name) {
@@ -176,7 +179,7 @@ pub fn parse(text: &str) -> Result<Exposition, String> {
         if fields.next().is_some() {
             return Err(err("trailing fields".into()));
         }
-        if families[&family] == "counter" && !(value >= 0.0) {
+        if families[&family] == "counter" && (value.is_nan() || value < 0.0) {
             return Err(err("negative counter".into()));
         }
         samples.push(Sample {
@@ -223,7 +226,7 @@ impl Exposition {
                 continue;
             }
             // Group the buckets by their labels other than `le`.
-            let mut series: BTreeMap<Vec<(String, String)>, Vec<(f64, f64)>> = BTreeMap::new();
+            let mut series: BTreeMap<LabelKey, Vec<(f64, f64)>> = BTreeMap::new();
             for s in self
                 .samples
                 .iter()
