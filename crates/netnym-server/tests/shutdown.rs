@@ -149,3 +149,46 @@ fn sigint_stops_an_idle_verifier_with_0() {
     check_stderr(&stderr, true);
     assert!(stderr.contains("SIGINT"), "{stderr}");
 }
+
+/// The drain is bounded: a request whose body never finishes keeps its connection busy, so
+/// the shutdown gives up at the deadline with `TimedOut` (the process would exit 1) instead of
+/// waiting for the client; a request that completes in time is answered.
+#[test]
+fn the_drain_gives_up_at_its_deadline() {
+    use std::io::{Read as _, Write as _};
+    let mut w = common::World::new(common::Backend::Sqlite);
+    let addr = w.shop.as_ref().unwrap().addr();
+    // Headers and half of the declared body, then nothing.
+    let mut stalled = std::net::TcpStream::connect(addr).unwrap();
+    stalled
+        .write_all(
+            b"POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"presentation\": ",
+        )
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let start = Instant::now();
+    let handle = w.shop.take().unwrap();
+    let r =
+        w.rt.block_on(handle.shutdown_within(Duration::from_secs(1)));
+    let took = start.elapsed();
+    let e = r.unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::TimedOut, "{e}");
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+    // The stalled connection was closed without an answer.
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = Vec::new();
+    let n = stalled.read_to_end(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "{}", String::from_utf8_lossy(&buf));
+    // An idle service stops at once.
+    let rail = w.rail.take().unwrap();
+    let start = Instant::now();
+    w.rt.block_on(rail.shutdown()).unwrap();
+    assert!(start.elapsed() < Duration::from_secs(2));
+    w.shutdown();
+}
