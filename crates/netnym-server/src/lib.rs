@@ -13,7 +13,16 @@
 //!
 //! Store and cryptographic work runs on tokio's blocking pool. Start a service in-process with
 //! [`start_authority`] / [`start_verifier`] (port 0 for an ephemeral port); the returned
-//! [`ServerHandle`] gives the bound address and a graceful shutdown.
+//! [`ServerHandle`] gives the bound address and a graceful, bounded shutdown.
+//!
+//! ## Operations (API.md § Operations, `docs/operations.md`)
+//! - Every route runs in the layers of `http_layers`: a request id (`x-request-id`), one log
+//!   line per request, request metrics. `GET /metrics` (Prometheus, per-service registry),
+//!   `GET /v1/ready` (readiness) and `GET /v1/health` (liveness) are on both services.
+//! - A service process calls [`init_logging`] (`tracing`, human or JSON lines, `NETNYM_LOG`),
+//!   [`install_panic_hook`] (a panic anywhere is logged and exits [`EXIT_PANIC`]) and
+//!   [`run_until_stopped`] (SIGTERM / SIGINT: drain up to [`DRAIN_TIMEOUT`], blocking work up
+//!   to [`WORK_GRACE`], exit [`EXIT_OK`]).
 //!
 //! ## Decisions
 //! - **Crash safety.** Enrollment: the code is consumed and the credential recorded in one
@@ -34,7 +43,8 @@
 //! ## Limits and open points
 //! - No rate limiting, request timeouts or TLS in the services themselves: deploy them behind
 //!   a reverse proxy that terminates TLS and limits clients (enrollment codes carry 80 random
-//!   bits, so guessing is not the concern; resource exhaustion is).
+//!   bits, so guessing is not the concern; resource exhaustion is). `GET /metrics` is served on
+//!   the API's listener; restrict it at the proxy when the API is public.
 //! - The revocation domain (`1..=N`, [`DEFAULT_REVOCATION_DOMAIN`]) is fixed when the authority
 //!   is initialised; citizens imported later with ids above `N` get
 //!   `revocation-domain-exhausted` at enrollment.
@@ -45,8 +55,11 @@
 //!
 //! ## Tests
 //! `cargo test -p netnym-server` runs the end-to-end tests over loopback HTTP (`tests/e2e.rs`),
-//! key and policy tests (`tests/config.rs`) and the SIGKILL crash test (`tests/crash.rs`, which
-//! runs the `netnym-authority` binary). With `NETNYM_TEST_PG_URL` set (for example after
+//! key and policy tests (`tests/config.rs`), the SIGKILL and SIGTERM tests of the authority
+//! (`tests/crash.rs`, which runs the `netnym-authority` binary), SIGTERM under load and the
+//! bounded drain (`tests/shutdown.rs`), the panic exit code (`tests/panic_exit.rs`), and the
+//! metrics, request ids and readiness (`tests/observability.rs`, with a strict exposition
+//! parser in `tests/support/prom.rs`). With `NETNYM_TEST_PG_URL` set (for example after
 //! `eval "$(bash .ci/pg-start.sh)"`), the same flows also run on PostgreSQL, plus a
 //! database-down test through a relay the test cuts.
 //!

@@ -207,7 +207,7 @@ impl Drop for PgStore {
     /// on it when dropped; on a thread that runs async tasks (the last `Arc` of a service's store
     /// is often released there at shutdown) that panics with "Cannot start a runtime from
     /// within a runtime" (issue 12). A new thread has no runtime context, so the clients close
-    /// there; the drop waits for them up to [`CLOSE_WAIT`].
+    /// there; the drop waits for them up to 5 s (`CLOSE_WAIT`).
     fn drop(&mut self) {
         let idle = std::mem::take(&mut self.pool().idle);
         if idle.is_empty() {
