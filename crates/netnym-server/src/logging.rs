@@ -67,15 +67,21 @@ pub enum LoggingError {
 
 /// The filter: `NETNYM_LOG`, else `RUST_LOG`, else `default` (e.g. `info`), then [`CAPS`].
 fn filter(default: &str) -> Result<EnvFilter, LoggingError> {
-    let (var, text) = [LOG_ENV, "RUST_LOG"]
-        .into_iter()
-        .find_map(|v| {
-            std::env::var(v)
-                .ok()
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| (v, t))
-        })
-        .unwrap_or(("the default", default.to_owned()));
+    let from_env = [LOG_ENV, "RUST_LOG"].into_iter().find_map(|v| {
+        std::env::var(v)
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| (v, t))
+    });
+    filter_from(from_env, default)
+}
+
+/// [`filter`] with the variable's name and text given.
+fn filter_from(
+    from_env: Option<(&'static str, String)>,
+    default: &str,
+) -> Result<EnvFilter, LoggingError> {
+    let (var, text) = from_env.unwrap_or(("the default", default.to_owned()));
     let bad = |e: &dyn core::fmt::Display| LoggingError::Filter {
         var,
         reason: e.to_string(),
@@ -111,3 +117,6 @@ pub fn init_logging(format: LogFormat, default: &str) -> Result<(), LoggingError
     };
     installed.map_err(|e| LoggingError::Install(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests;
