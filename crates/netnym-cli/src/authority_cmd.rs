@@ -18,8 +18,9 @@ use std::sync::Arc;
 
 use indicatif::ProgressBar;
 use netnym_server::{
-    create_enrollment_code, start_authority, start_verifier, system_clock, AdminToken,
-    AuthorityConfig, AuthorityKeys, Policy, ServerHandle, VerifierConfig, VerifierRevocation,
+    create_enrollment_code, init_logging, install_panic_hook, run_until_stopped, start_authority,
+    start_verifier, system_clock, AdminToken, AuthorityConfig, AuthorityKeys, LogFormat, Policy,
+    ServerHandle, VerifierConfig, VerifierRevocation,
 };
 use netnym_store::{generate_citizens, parse_citizens_csv, PgStore, SqliteStore, Store};
 use rand::{CryptoRng, RngCore};
@@ -81,6 +82,8 @@ pub(crate) enum ServiceCmdError {
     },
     #[error("{0}")]
     Runtime(String),
+    #[error("log: {0}")]
+    Logging(String),
     #[error("give --citizen ID or --revocation-id N")]
     NothingToRevoke,
 }
@@ -140,21 +143,25 @@ fn runtime() -> Result<tokio::runtime::Runtime, ServiceCmdError> {
         .map_err(|e| ServiceCmdError::Runtime(e.to_string()))
 }
 
-/// Print the address, serve until Ctrl-C, then shut down gracefully.
-fn serve_until_interrupted(
-    rt: &tokio::runtime::Runtime,
-    what: &str,
+/// Install the service's logger and panic hook (a panic exits with 70 after logging it).
+fn service_process(format: LogFormat) -> Result<(), ServiceCmdError> {
+    init_logging(format, "info").map_err(|e| ServiceCmdError::Logging(e.to_string()))?;
+    install_panic_hook();
+    Ok(())
+}
+
+/// Print the address, serve until SIGTERM or SIGINT, then drain and stop (at most
+/// `DRAIN_TIMEOUT` + `WORK_GRACE`; netnym-server API.md § Operations).
+fn serve_until_stopped(
+    rt: tokio::runtime::Runtime,
+    what: &'static str,
     handle: ServerHandle,
 ) -> Result<(), ServiceCmdError> {
     // Tests and scripts read this line to learn the port.
     println!("{what} listening on {}", handle.base_url());
-    rt.block_on(async {
-        let _ = tokio::signal::ctrl_c().await;
-        handle.shutdown().await
-    })
-    .map_err(|e| ServiceCmdError::Runtime(e.to_string()))?;
-    eprintln!("{what} stopped");
-    Ok(())
+    run_until_stopped(rt, handle, what)
+        .map(|_| ())
+        .map_err(|e| ServiceCmdError::Runtime(e.to_string()))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ServiceCmdError> {
@@ -223,6 +230,7 @@ pub(crate) fn run(
             Ok(())
         }
         AuthorityCommand::Serve(a) => {
+            service_process(a.log_format)?;
             let store = open_store(&a.store)?;
             let pass = passphrase()?;
             let token = secret("admin token", ADMIN_TOKEN_ENV)?;
@@ -235,7 +243,7 @@ pub(crate) fn run(
             };
             let rt = runtime()?;
             let handle = rt.block_on(start_authority(a.listen, store, config))?;
-            serve_until_interrupted(&rt, "authority", handle)
+            serve_until_stopped(rt, "authority", handle)
         }
         AuthorityCommand::Import(a) => {
             let store = open_store(&a.store)?;
@@ -298,6 +306,7 @@ pub(crate) fn run(
 
 /// `netnym verifier serve`.
 pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdError> {
+    service_process(a.log_format)?;
     let store = open_store(&a.store)?;
     let bundle = load_bundle(&a.issuer)?;
     let loaded = Policy::from_file(&a.policy)?.validate(&bundle.keys)?;
@@ -318,5 +327,5 @@ pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdErro
     let rt = runtime()?;
     let listen: SocketAddr = a.listen;
     let handle = rt.block_on(start_verifier(listen, store, config))?;
-    serve_until_interrupted(&rt, "verifier", handle)
+    serve_until_stopped(rt, "verifier", handle)
 }

@@ -217,6 +217,10 @@ pub(crate) struct AuthorityServeArgs {
     /// Address to listen on (port 0: any free port; the URL is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub(crate) listen: SocketAddr,
+    /// Log lines on stderr: human or json. Level and targets: NETNYM_LOG, else RUST_LOG,
+    /// else info (crates/netnym-server/API.md § Operations).
+    #[arg(long, default_value = "human")]
+    pub(crate) log_format: netnym_server::LogFormat,
 }
 
 /// `netnym authority import` options.
@@ -289,4 +293,8 @@ pub(crate) struct VerifierServeArgs {
     /// Address to listen on (port 0: any free port; the URL is printed).
     #[arg(long, default_value = "127.0.0.1:8081")]
     pub(crate) listen: SocketAddr,
+    /// Log lines on stderr: human or json. Level and targets: NETNYM_LOG, else RUST_LOG,
+    /// else info (crates/netnym-server/API.md § Operations).
+    #[arg(long, default_value = "human")]
+    pub(crate) log_format: netnym_server::LogFormat,
 }

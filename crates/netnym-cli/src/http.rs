@@ -374,4 +374,15 @@ impl netnym_server::EpochSource for HttpEpochSource {
     fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String> {
         epochs_from(&self.0, from).map_err(|e| e.to_string())
     }
+
+    /// The `created_at` the authority gives the epoch in `GET /v1/epochs`.
+    fn published_at(&self, epoch: u64) -> Option<u64> {
+        let page = self.0.get(&format!("/v1/epochs?from={epoch}")).ok()?;
+        page.get("epochs")?
+            .as_array()?
+            .iter()
+            .find(|item| item.get("epoch").and_then(Value::as_u64) == Some(epoch))?
+            .get("created_at")?
+            .as_u64()
+    }
 }

@@ -9,6 +9,10 @@
 //! invalid presentation, a service said no, a request the wallet cannot satisfy); 2 unusable
 //! input (unreadable or malformed files, bad arguments: clap also uses 2). A bug never prints a
 //! stack trace: a panic hook prints one line and the process exits with 70.
+//!
+//! `authority serve` and `verifier serve` are service processes (crates/netnym-server/API.md
+//! § Operations): log lines on stderr (`--log-format`, `NETNYM_LOG`), SIGTERM / SIGINT drain
+//! and exit 0, a failure exits 1, and a panic anywhere (any thread) is logged and exits 70.
 #![forbid(unsafe_code)]
 
 mod authority_cmd;
@@ -46,6 +50,8 @@ enum CliError {
     Lab(#[from] netnym_lab::cli::LabError),
     #[error("cannot seed the random number generator: {0}")]
     Rng(String),
+    #[error("log: {0}")]
+    Logging(String),
 }
 
 impl CliError {
@@ -56,6 +62,7 @@ impl CliError {
             Self::Demo(e) => e.exit_code(),
             Self::Service(e) => e.exit_code(),
             Self::Lab(_) | Self::Rng(_) => 1,
+            Self::Logging(_) => 2,
         }
     }
 }
@@ -74,7 +81,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Wallet(c) => Ok(wallet_cmd::run(&mut rng, c)?),
-        Command::Demo(a) => Ok(demo::run(&mut rng, &a)?),
+        Command::Demo(a) => {
+            // The in-process services log like `serve` does; warnings only unless NETNYM_LOG /
+            // RUST_LOG asks for more, so the narration stays readable.
+            netnym_server::init_logging(netnym_server::LogFormat::Human, "warn")
+                .map_err(|e| CliError::Logging(e.to_string()))?;
+            Ok(demo::run(&mut rng, &a)?)
+        }
         Command::Authority(c) => Ok(authority_cmd::run(&mut rng, c)?),
         Command::Verifier(cli::VerifierCommand::Serve(a)) => Ok(authority_cmd::verifier_serve(&a)?),
         Command::Lab(c) => Ok(netnym_lab::cli::run(c)?),

@@ -3,9 +3,12 @@
 //! encrypted stores are searched for the real values of every secret, in every encoding the
 //! code uses for them (and the other usual ones).
 //!
-//! - **Logging.** The CLI installs no `log` backend (the services' `log::warn!`/`error!` calls
-//!   go nowhere), so there is no log file; `RUST_LOG=trace` and `RUST_BACKTRACE=full` are set
-//!   anyway so that a logger wired in later is exercised by this test.
+//! - **Logging.** The services log through `tracing` to stderr (crates/netnym-server/API.md
+//!   § Operations). The demo runs with `RUST_LOG=trace` (every target at trace, its in-process
+//!   services included) and `RUST_BACKTRACE=full`; a second test runs `authority serve` and
+//!   `verifier serve` as processes with `NETNYM_LOG=trace` and JSON lines, drives enrollment,
+//!   sign-ins, a forged presentation, a live code, a revocation and a wrong admin token through
+//!   them, parses every line they log and searches all of it, citizens' attributes included.
 //! - **Where the values come from.** The demo's hidden test hook `--keep-data-for-test DIR`
 //!   keeps its working directory. The issuer secret key and the registry (accumulator) secret
 //!   key are unsealed from `DIR/authority.sqlite` with the demo passphrase through
@@ -35,7 +38,7 @@ use std::process::Command;
 
 use base64::Engine as _;
 use netnym_server::AuthorityKeys;
-use netnym_store::{EnrollmentCode, EnrollmentError, EnrollmentStore, SqliteStore};
+use netnym_store::{CitizenStore, EnrollmentCode, EnrollmentError, EnrollmentStore, SqliteStore};
 use netnym_wallet::{Password, RecoveryPhrase, Wallet};
 
 /// A secret and every form of it to look for.
@@ -347,5 +350,393 @@ fn a_full_demo_prints_and_writes_no_secret() {
         sources.iter().map(|(_, b)| b.len()).sum::<usize>(),
         secrets.len(),
         secrets.iter().map(|s| s.forms.len()).sum::<usize>()
+    );
+}
+
+/// A service process started by [`services_log_at_trace_level_and_never_a_secret`], its stderr
+/// (every log line) in a file; SIGKILLed if the test fails first.
+struct Svc {
+    child: std::process::Child,
+    url: String,
+    log: PathBuf,
+}
+
+impl Drop for Svc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Svc {
+    /// SIGTERM and wait (the service drains and exits 0); every line it logged.
+    fn stop(mut self) -> String {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-s", "TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let status = self.child.wait().unwrap();
+        let log = std::fs::read_to_string(&self.log).unwrap();
+        assert_eq!(status.code(), Some(0), "{log}");
+        log
+    }
+}
+
+const SVC_PASSPHRASE: &str = "services log test passphrase";
+const SVC_ADMIN: &str = "services-log-admin-token-0123456789";
+const SVC_PASSWORD: &str = "services log wallet password";
+
+fn netnym() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_netnym"));
+    c.env("NETNYM_AUTHORITY_PASSPHRASE", SVC_PASSPHRASE)
+        .env("NETNYM_ADMIN_TOKEN", SVC_ADMIN)
+        .env("NETNYM_WALLET_PASSWORD", SVC_PASSWORD)
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::null());
+    c
+}
+
+fn netnym_ok(args: &[&str]) -> String {
+    let o = netnym().args(args).output().unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn serve(args: &[&str], log: PathBuf) -> Svc {
+    use std::io::BufRead as _;
+    let mut child = netnym()
+        .args(args)
+        .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
+        .env("NETNYM_LOG", "trace")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
+    Svc { child, url, log }
+}
+
+fn post(url: &str, body: &str) -> (u16, serde_json::Value) {
+    match ureq::post(url)
+        .set("Content-Type", "application/json")
+        .send_string(body)
+    {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => (r.status(), r.into_json().unwrap()),
+        Err(e) => panic!("{url}: {e}"),
+    }
+}
+
+/// `authority serve` and `verifier serve` as separate processes at the most verbose level
+/// (`NETNYM_LOG=trace`, JSON lines), through enrollment, sign-ins, a forged presentation, a
+/// live enrollment code that is offered but not finished, a revocation and a refused admin
+/// token. Every line they log is captured and parsed: the request lines and the verification
+/// rejection with its spec rule are there, and no form of any secret (the keys, the admin
+/// token, the passphrase, the codes, the wallet password, recovery phrases, link secrets) and
+/// no citizen attribute appears.
+#[test]
+fn services_log_at_trace_level_and_never_a_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (adir, vdir, public) = (d.join("authority"), d.join("platform"), d.join("public"));
+    let (adir_s, vdir_s) = (adir.to_str().unwrap(), vdir.to_str().unwrap());
+    let bundle = public.join("issuer.json");
+    netnym_ok(&[
+        "authority",
+        "init",
+        "--data-dir",
+        adir_s,
+        "--domain",
+        "64",
+        "--insecure-fast-kdf",
+        "--public-dir",
+        public.to_str().unwrap(),
+    ]);
+    netnym_ok(&[
+        "authority",
+        "import",
+        "--data-dir",
+        adir_s,
+        "--synthetic",
+        "3",
+        "--seed",
+        "7",
+    ]);
+    let codes: Vec<String> = (1..=3)
+        .map(|i| {
+            let citizen = format!("C0000000{i}");
+            netnym_ok(&[
+                "authority",
+                "enroll-code",
+                "--data-dir",
+                adir_s,
+                "--citizen",
+                &citizen,
+            ])
+            .trim()
+            .to_owned()
+        })
+        .collect();
+    let authority = serve(
+        &["authority", "serve", "--data-dir", adir_s],
+        d.join("authority.log"),
+    );
+    let key_id = {
+        let b: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+        netnym::IssuerPublicKey::from_json(b["issuer_keys"][0].to_string().as_bytes())
+            .unwrap()
+            .key_id()
+            .to_string()
+    };
+    let policy = d.join("policy.json");
+    std::fs::write(
+        &policy,
+        serde_json::json!({
+            "verifier_id": "shop.example", "issuer_key_ids": [key_id],
+            "disclose": ["region"], "predicates": [{"age_at_least": 18}],
+            "pseudonym": true, "non_revoked": true, "validity_seconds": 300
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let platform = serve(
+        &[
+            "verifier",
+            "serve",
+            "--data-dir",
+            vdir_s,
+            "--policy",
+            policy.to_str().unwrap(),
+            "--issuer",
+            bundle.to_str().unwrap(),
+            "--authority",
+            &authority.url,
+        ],
+        d.join("platform.log"),
+    );
+
+    // Two wallets enroll and sign in; the third code is only offered (still live).
+    let mut phrases = Vec::new();
+    for (i, code) in codes.iter().take(2).enumerate() {
+        let w = d.join(format!("w{i}.nnw"));
+        let w = w.to_str().unwrap();
+        let out = netnym_ok(&["wallet", "init", "--wallet", w, "--insecure-fast-kdf"]);
+        phrases.push(out.lines().nth(2).unwrap().trim().to_owned());
+        netnym_ok(&[
+            "wallet",
+            "enroll",
+            "--wallet",
+            w,
+            "--authority",
+            &authority.url,
+            "--code",
+            code,
+            "--issuer",
+            bundle.to_str().unwrap(),
+        ]);
+        netnym_ok(&[
+            "wallet",
+            "present",
+            "--wallet",
+            w,
+            "--verifier",
+            &platform.url,
+            "--yes",
+        ]);
+    }
+    let (s, _) = post(
+        &format!("{}/v1/enroll/offer", authority.url),
+        &serde_json::json!({ "code": codes[2] }).to_string(),
+    );
+    assert_eq!(s, 200);
+    // A presentation whose disclosed region was changed: the core rejects it by a rule.
+    let (s, v) = post(&format!("{}/v1/requests", platform.url), "{}");
+    assert_eq!(s, 200);
+    let request = d.join("request.json");
+    std::fs::write(&request, v["request"].to_string()).unwrap();
+    let presentation = d.join("presentation.json");
+    let w0 = d.join("w0.nnw");
+    netnym_ok(&[
+        "wallet",
+        "present",
+        "--wallet",
+        w0.to_str().unwrap(),
+        "--request",
+        request.to_str().unwrap(),
+        "--out",
+        presentation.to_str().unwrap(),
+        "--yes",
+    ]);
+    let p = std::fs::read_to_string(&presentation).unwrap();
+    let store = SqliteStore::open_in_data_dir(&adir).unwrap();
+    let region = store.citizen("C00000001").unwrap().unwrap().attributes["region"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = if region == "110101" {
+        "310101"
+    } else {
+        "110101"
+    };
+    let forged = p.replace(&format!("\"{region}\""), &format!("\"{other}\""));
+    assert_ne!(forged, p);
+    let (s, v) = post(
+        &format!("{}/v1/verify", platform.url),
+        &format!(r#"{{"presentation": {forged}}}"#),
+    );
+    assert_eq!((s, v["code"].as_str()), (422, Some("invalid-presentation")));
+    // A revocation with the admin token, and one with a wrong token.
+    netnym_ok(&[
+        "authority",
+        "revoke",
+        "--authority",
+        &authority.url,
+        "--citizen",
+        "C00000002",
+    ]);
+    let o = netnym()
+        .env("NETNYM_ADMIN_TOKEN", "not-the-admin-token-0123456789")
+        .args([
+            "authority",
+            "revoke",
+            "--authority",
+            &authority.url,
+            "--revocation-id",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+
+    let logs = [
+        ("authority log", authority.stop()),
+        ("platform log", platform.stop()),
+    ];
+
+    // Every line is a JSON object; one line per request, with its id, route, status and
+    // latency; the rejection is logged at debug with its rule, in the request's span.
+    let mut lines = Vec::new();
+    for (name, text) in &logs {
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {line}"));
+            lines.push((*name, v));
+        }
+    }
+    let requests: Vec<&serde_json::Value> = lines
+        .iter()
+        .map(|(_, v)| v)
+        .filter(|v| v["target"] == "netnym_server::http" && v["fields"]["message"] == "request")
+        .collect();
+    let has = |route: &str, status: u64| {
+        requests.iter().any(|v| {
+            v["span"]["route"] == route
+                && v["fields"]["status"] == status
+                && v["fields"]["latency_ms"].is_number()
+                && v["span"]["id"].as_str().is_some_and(|id| id.len() == 16)
+        })
+    };
+    for (route, status) in [
+        ("/v1/enroll/offer", 200),
+        ("/v1/enroll/finish", 200),
+        ("/v1/revoke", 200),
+        ("/v1/revoke", 401),
+        ("/v1/requests", 200),
+        ("/v1/verify", 200),
+        ("/v1/verify", 422),
+    ] {
+        assert!(has(route, status), "no request line for {route} {status}");
+    }
+    let rejection = lines
+        .iter()
+        .map(|(_, v)| v)
+        .find(|v| {
+            v["target"] == "netnym::verify"
+                && v["level"] == "DEBUG"
+                && v["fields"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("rejected by VER-"))
+        })
+        .expect("the core's rejection, with its rule, at debug");
+    assert_eq!(rejection["span"]["route"], "/v1/verify");
+    // Trace level is on: the stores' and the HTTP stack's most verbose lines are included.
+    assert!(lines
+        .iter()
+        .any(|(_, v)| v["level"] == "TRACE" || v["level"] == "DEBUG"));
+
+    // The secrets and the citizens' attributes.
+    let keys = AuthorityKeys::load(&store, SVC_PASSPHRASE.as_bytes()).unwrap();
+    let issuer_json = keys.issuer().secret_key().to_json();
+    let registry_json = keys.registry().to_json();
+    let mut secrets = vec![
+        bytes_secret(
+            "issuer secret key",
+            &field_bytes(&issuer_json, "secret_key"),
+            Some(&issuer_json),
+        ),
+        bytes_secret(
+            "registry secret key",
+            &field_bytes(&registry_json, "secret_key"),
+            Some(&registry_json),
+        ),
+        text_secret("admin token", SVC_ADMIN),
+        text_secret("wrong admin token", "not-the-admin-token-0123456789"),
+        text_secret("authority passphrase", SVC_PASSPHRASE),
+        text_secret("wallet password", SVC_PASSWORD),
+    ];
+    for (i, code) in codes.iter().enumerate() {
+        secrets.push(text_secret(&format!("enrollment code {i}"), code));
+    }
+    for (i, phrase) in phrases.iter().enumerate() {
+        assert_eq!(phrase.split_whitespace().count(), 24, "{phrase}");
+        secrets.push(text_secret(&format!("recovery phrase {i}"), phrase));
+        let w = Wallet::open(
+            &d.join(format!("w{i}.nnw")),
+            &Password::new(SVC_PASSWORD.to_owned()),
+        )
+        .unwrap();
+        secrets.push(bytes_secret(
+            &format!("link secret {i}"),
+            &*w.link_secret().to_bytes(),
+            None,
+        ));
+    }
+    for id in ["C00000001", "C00000002", "C00000003"] {
+        let c = store.citizen(id).unwrap().unwrap();
+        for field in ["document_number", "family_name", "given_name", "birth_date"] {
+            let value = c.attributes[field].as_str().unwrap();
+            secrets.push(text_secret(&format!("{field} of {id}"), value));
+        }
+    }
+    let sources: Vec<(String, Vec<u8>)> = logs
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), t.as_bytes().to_vec()))
+        .collect();
+    let leaks = find_leaks(&sources, &secrets);
+    assert!(leaks.is_empty(), "found in the logs: {leaks:#?}");
+    // Positive control: a log line holding an attribute is caught.
+    let control = format!(
+        "{{\"fields\":{{\"message\":\"{}\"}}}}",
+        store.citizen("C00000003").unwrap().unwrap().attributes["document_number"]
+            .as_str()
+            .unwrap()
+    );
+    assert!(!find_leaks(&[("control".into(), control.into_bytes())], &secrets).is_empty());
+    eprintln!(
+        "{} log lines ({} request lines) searched for {} secrets and attributes: none found",
+        lines.len(),
+        requests.len(),
+        secrets.len()
     );
 }

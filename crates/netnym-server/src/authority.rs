@@ -24,6 +24,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::body::{blocking, json_ok, raw, read_json, BODY_LIMIT};
+use crate::metrics::Metrics;
 use crate::problem::{self, Problem};
 use crate::Clock;
 
@@ -319,6 +320,7 @@ struct Inner {
     clock: Clock,
     /// Serialises revocations: each epoch is computed from the previous one.
     revocation: Mutex<()>,
+    metrics: Arc<Metrics>,
 }
 
 /// Shared state of the authority routes.
@@ -335,6 +337,7 @@ impl AuthorityState {
             admin_token: config.admin_token,
             clock: config.clock,
             revocation: Mutex::new(()),
+            metrics: Metrics::new("authority"),
         }))
     }
 
@@ -493,7 +496,11 @@ async fn enroll_finish(
         let issuer = &s.0.keys.issuer;
         let attributes = citizen
             .credential_attributes(issuer.public_key().schema())
-            .map_err(|e| Problem::internal(&format!("registry attributes: {e}")))?;
+            // Not the error's text: it can quote an attribute value, and attributes are never
+            // logged (API.md § Operations). Imported records are validated, so this is a bug.
+            .map_err(|_| {
+                Problem::internal("a registered citizen's attributes do not fit the schema")
+            })?;
         let response = issuer
             .issue_blind(&mut rand::rngs::OsRng, &offer, &request, &attributes)
             .map_err(|e| {
@@ -676,7 +683,9 @@ async fn epochs(
         let latest = s.0.store.latest_epoch()?;
         let mut epochs = Vec::with_capacity(page.len());
         for r in &page {
-            epochs.push(serde_json::json!({"epoch": r.epoch, "entry": raw(&r.entry)?}));
+            epochs.push(serde_json::json!({
+                "epoch": r.epoch, "entry": raw(&r.entry)?, "created_at": r.created_at,
+            }));
         }
         Ok(serde_json::json!({ "epochs": epochs, "latest": latest }))
     })
@@ -689,13 +698,67 @@ async fn health(State(s): State<AuthorityState>) -> Result<Response, Problem> {
     Ok(json_ok(&serde_json::json!({"status": "ok"})))
 }
 
+/// Readiness: the database answers and the epoch log (the public data wallets and verifiers
+/// fetch) has its genesis entry.
+async fn ready(State(s): State<AuthorityState>) -> Result<Response, Problem> {
+    blocking(move || {
+        s.0.store.ping().map_err(not_ready_db)?;
+        let latest = s.0.store.latest_epoch().map_err(not_ready_db)?;
+        if latest.is_none() {
+            return Err(problem::not_ready("the epoch log has no genesis entry"));
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(json_ok(
+        &serde_json::json!({"status": "ready", "checks": {"database": "ok", "epoch_log": "ok"}}),
+    ))
+}
+
+/// A failed readiness check of the database: `not-ready`, counted as a database error.
+pub(crate) fn not_ready_db(e: StoreError) -> Problem {
+    let mut p = problem::not_ready("the database is unreachable");
+    p.db_error = Problem::from(e).db_error;
+    p
+}
+
+/// `GET /metrics`; the epoch gauges are read from the store at each scrape.
+async fn metrics(State(s): State<AuthorityState>) -> Response {
+    let st = s.clone();
+    let latest = blocking(move || {
+        let store = &st.0.store;
+        let Some(latest) = store.latest_epoch()? else {
+            return Ok(None);
+        };
+        let created = store.epochs_from(latest, 1)?.first().map(|r| r.created_at);
+        Ok(Some((latest, created)))
+    })
+    .await;
+    match latest {
+        Ok(l) => {
+            let now = (s.0.clock)();
+            s.0.metrics.epochs(
+                l.map(|(e, _)| e),
+                l.and_then(|(_, c)| c).map(|c| now.saturating_sub(c)),
+                None,
+            );
+        }
+        Err(p) => {
+            s.0.metrics.problem(&p);
+            s.0.metrics.epochs(None, None, None);
+        }
+    }
+    s.0.metrics.render()
+}
+
 async fn openapi() -> Response {
     json_ok(&crate::openapi::authority())
 }
 
-/// The authority router.
+/// The authority router (with the request-id, log and metrics layers).
 pub fn router(state: AuthorityState) -> Router {
-    Router::new()
+    let layer_metrics = state.0.metrics.clone();
+    let routes = Router::new()
         .route("/v1/params", get(params))
         .route("/v1/issuer-keys", get(issuer_keys))
         .route("/v1/enroll/offer", post(enroll_offer))
@@ -703,8 +766,11 @@ pub fn router(state: AuthorityState) -> Router {
         .route("/v1/revoke", post(revoke))
         .route("/v1/epochs", get(epochs))
         .route("/v1/health", get(health))
+        .route("/v1/ready", get(ready))
+        .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
-        .with_state(state)
+        .with_state(state);
+    crate::http_layers::layered(routes, layer_metrics)
 }

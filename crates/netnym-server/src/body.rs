@@ -96,11 +96,13 @@ pub(crate) fn raw(bytes: &[u8]) -> Result<Box<serde_json::value::RawValue>, Prob
     serde_json::value::RawValue::from_string(s).map_err(|e| Problem::internal(&e.to_string()))
 }
 
-/// Run blocking work (database, pairings) off the async runtime.
+/// Run blocking work (database, pairings) off the async runtime, inside the request's log
+/// span (so what it logs carries the request id).
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Problem> + Send + 'static,
 ) -> Result<T, Problem> {
-    tokio::task::spawn_blocking(f)
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(f))
         .await
         .map_err(|e| Problem::internal(&format!("worker failed: {e}")))?
 }

@@ -13,7 +13,16 @@
 //!
 //! Store and cryptographic work runs on tokio's blocking pool. Start a service in-process with
 //! [`start_authority`] / [`start_verifier`] (port 0 for an ephemeral port); the returned
-//! [`ServerHandle`] gives the bound address and a graceful shutdown.
+//! [`ServerHandle`] gives the bound address and a graceful, bounded shutdown.
+//!
+//! ## Operations (API.md § Operations, `docs/operations.md`)
+//! - Every route runs in the layers of `http_layers`: a request id (`x-request-id`), one log
+//!   line per request, request metrics. `GET /metrics` (Prometheus, per-service registry),
+//!   `GET /v1/ready` (readiness) and `GET /v1/health` (liveness) are on both services.
+//! - A service process calls [`init_logging`] (`tracing`, human or JSON lines, `NETNYM_LOG`),
+//!   [`install_panic_hook`] (a panic anywhere is logged and exits [`EXIT_PANIC`]) and
+//!   [`run_until_stopped`] (SIGTERM / SIGINT: drain up to [`DRAIN_TIMEOUT`], blocking work up
+//!   to [`WORK_GRACE`], exit [`EXIT_OK`]).
 //!
 //! ## Decisions
 //! - **Crash safety.** Enrollment: the code is consumed and the credential recorded in one
@@ -34,7 +43,8 @@
 //! ## Limits and open points
 //! - No rate limiting, request timeouts or TLS in the services themselves: deploy them behind
 //!   a reverse proxy that terminates TLS and limits clients (enrollment codes carry 80 random
-//!   bits, so guessing is not the concern; resource exhaustion is).
+//!   bits, so guessing is not the concern; resource exhaustion is). `GET /metrics` is served on
+//!   the API's listener; restrict it at the proxy when the API is public.
 //! - The revocation domain (`1..=N`, [`DEFAULT_REVOCATION_DOMAIN`]) is fixed when the authority
 //!   is initialised; citizens imported later with ids above `N` get
 //!   `revocation-domain-exhausted` at enrollment.
@@ -45,8 +55,11 @@
 //!
 //! ## Tests
 //! `cargo test -p netnym-server` runs the end-to-end tests over loopback HTTP (`tests/e2e.rs`),
-//! key and policy tests (`tests/config.rs`) and the SIGKILL crash test (`tests/crash.rs`, which
-//! runs the `netnym-authority` binary). With `NETNYM_TEST_PG_URL` set (for example after
+//! key and policy tests (`tests/config.rs`), the SIGKILL and SIGTERM tests of the authority
+//! (`tests/crash.rs`, which runs the `netnym-authority` binary), SIGTERM under load and the
+//! bounded drain (`tests/shutdown.rs`), the panic exit code (`tests/panic_exit.rs`), and the
+//! metrics, request ids and readiness (`tests/observability.rs`, with a strict exposition
+//! parser in `tests/support/prom.rs`). With `NETNYM_TEST_PG_URL` set (for example after
 //! `eval "$(bash .ci/pg-start.sh)"`), the same flows also run on PostgreSQL, plus a
 //! database-down test through a relay the test cuts.
 //!
@@ -60,6 +73,10 @@
 
 pub mod authority;
 mod body;
+mod http_layers;
+mod lifecycle;
+mod logging;
+mod metrics;
 pub mod openapi;
 mod policy;
 mod problem;
@@ -75,6 +92,13 @@ pub use crate::authority::{
     AuthorityState, DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
 };
 pub use crate::body::{BATCH_BODY_LIMIT, BODY_LIMIT};
+pub use crate::http_layers::REQUEST_ID_HEADER;
+pub use crate::lifecycle::{
+    install_panic_hook, run_until_stopped, stop_signal, StopError, StopSignal, DRAIN_TIMEOUT,
+    EXIT_FAILURE, EXIT_OK, EXIT_PANIC, WORK_GRACE,
+};
+pub use crate::logging::{init_logging, LogFormat, LoggingError, LOG_ENV};
+pub use crate::metrics::METRICS_CONTENT_TYPE;
 pub use crate::policy::{LoadedPolicy, Policy, PolicyError, MAX_VALIDITY_SECONDS};
 pub use crate::problem::{Problem, PROBLEM_BASE};
 pub use crate::verifier::{
@@ -130,16 +154,50 @@ impl ServerHandle {
         format!("http://{}", self.addr)
     }
 
-    /// Stop accepting connections, finish in-flight requests, and wait for the server to end.
+    /// Stop accepting connections, let in-flight requests finish for up to [`DRAIN_TIMEOUT`],
+    /// and wait for the server to end.
     ///
     /// # Errors
-    /// The server's I/O error, if it failed.
+    /// The server's I/O error, if it failed; [`std::io::ErrorKind::TimedOut`] when requests
+    /// were still in flight at the deadline (their connections are closed unanswered).
     pub async fn shutdown(self) -> std::io::Result<()> {
+        self.shutdown_within(DRAIN_TIMEOUT).await
+    }
+
+    /// [`ServerHandle::shutdown`] with another drain deadline.
+    ///
+    /// # Errors
+    /// As [`ServerHandle::shutdown`].
+    pub async fn shutdown_within(self, drain: std::time::Duration) -> std::io::Result<()> {
+        // Background tasks first, and wait until they are gone (their state with them).
         for b in &self.background {
             b.abort();
         }
+        for b in self.background {
+            let _ = b.await;
+        }
         let _ = self.shutdown.send(());
-        match self.task.await {
+        let mut task = self.task;
+        match tokio::time::timeout(drain, &mut task).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => Err(std::io::Error::other(e)),
+            Err(_) => {
+                task.abort();
+                let _ = task.await;
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "requests still in flight {} s after the stop; their connections were closed",
+                        drain.as_secs()
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Resolves only if the server stops by itself (its accept loop failed).
+    pub(crate) async fn wait_while_running(&mut self) -> std::io::Result<()> {
+        match (&mut self.task).await {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
         }
@@ -201,6 +259,7 @@ pub async fn start_verifier(
 ) -> Result<ServerHandle, StartError> {
     let clock = config.clock.clone();
     let state = VerifierState::new(store.clone(), config)?;
+    let metrics = state.metrics().clone();
     let purge = tokio::spawn(async move {
         let mut tick = tokio::time::interval(PURGE_INTERVAL);
         loop {
@@ -208,7 +267,8 @@ pub async fn start_verifier(
             let (store, now) = (store.clone(), clock());
             let r = tokio::task::spawn_blocking(move || store.purge_expired_requests(now)).await;
             if let Ok(Err(e)) = r {
-                log::warn!(target: "netnym_server", "purging expired requests failed: {e}");
+                metrics.db_error(problem::DbErrorKind::of(&e));
+                tracing::warn!(target: "netnym_server", "purging expired requests failed: {e}");
             }
         }
     });

@@ -59,6 +59,11 @@ fn components() -> Value {
 fn health_and_openapi(paths: &mut serde_json::Map<String, Value>) {
     paths.insert("/v1/health".into(), json!({"get": {"summary": "Liveness and database check",
         "responses": responses(ok("ok", json!({"type": "object", "properties": {"status": {"type": "string"}}})), &[], false)}}));
+    paths.insert("/v1/ready".into(), json!({"get": {"summary": "Readiness: database reachable, public data (epoch log) fresh",
+        "responses": {"200": ok("ready", json!({"type": "object", "properties": {"status": {"type": "string"}, "checks": {"type": "object"}}})),
+            "503": problem_response("not-ready / service-unavailable")}}}));
+    paths.insert("/metrics".into(), json!({"get": {"summary": "Prometheus metrics (OpenMetrics text)",
+        "responses": {"200": {"description": "metrics", "content": {"application/openmetrics-text": {}}}}}}));
     paths.insert("/openapi.json".into(), json!({"get": {"summary": "This document",
         "responses": {"200": {"description": "OpenAPI 3.0 document", "content": {"application/json": {}}}}}}));
 }

@@ -18,6 +18,42 @@ pub struct Problem {
     pub title: &'static str,
     /// Human detail for this occurrence (never secrets or internals).
     pub detail: String,
+    /// The kind of database error behind this problem, if any (counted in
+    /// `netnym_database_errors_total`, never shown to the client).
+    pub(crate) db_error: Option<DbErrorKind>,
+}
+
+/// A database error's kind, the `kind` label of `netnym_database_errors_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum DbErrorKind {
+    /// The database cannot be reached, or a transaction failed in a retryable way.
+    Unavailable,
+    /// A constraint the code relies on was violated.
+    Constraint,
+    /// Stored data does not decode.
+    Corrupt,
+    /// Any other error of the database.
+    Backend,
+}
+
+impl DbErrorKind {
+    pub(crate) fn of(e: &StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => Self::Unavailable,
+            StoreError::Constraint(_) => Self::Constraint,
+            StoreError::Corrupt(_) => Self::Corrupt,
+            _ => Self::Backend,
+        }
+    }
+
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::Unavailable => "unavailable",
+            Self::Constraint => "constraint",
+            Self::Corrupt => "corrupt",
+            Self::Backend => "backend",
+        }
+    }
 }
 
 impl Problem {
@@ -34,6 +70,7 @@ impl Problem {
             code,
             title,
             detail: detail.into(),
+            db_error: None,
         }
     }
 
@@ -95,7 +132,7 @@ impl Problem {
     /// 500 `internal` (details go to the log only).
     #[must_use]
     pub fn internal(what: &str) -> Self {
-        log::error!(target: "netnym_server", "internal error: {what}");
+        tracing::error!(target: "netnym_server", "internal error: {what}");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -130,13 +167,16 @@ impl Problem {
 
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Self {
-        match e {
+        let kind = DbErrorKind::of(&e);
+        let mut p = match e {
             StoreError::Unavailable(m) => {
-                log::warn!(target: "netnym_server", "database unavailable: {m}");
+                tracing::warn!(target: "netnym_server", "database unavailable: {m}");
                 Self::unavailable()
             }
             other => Self::internal(&other.to_string()),
-        }
+        };
+        p.db_error = Some(kind);
+        p
     }
 }
 
@@ -147,8 +187,23 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(kind) = self.db_error {
+            // Read by the metrics layer (crate::http_layers), not sent.
+            r.extensions_mut().insert(kind);
+        }
         r
     }
+}
+
+/// 503 `not-ready` (readiness check failed; `what` names the check, never internals).
+#[must_use]
+pub(crate) fn not_ready(what: &str) -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not-ready",
+        "Not ready",
+        format!("not ready: {what}"),
+    )
 }
 
 /// Fallback for unknown routes.

@@ -1,6 +1,7 @@
 //! The verifier service of a platform (API.md § Verifier service).
 
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::State;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::body::{blocking, json_ok, raw, read_json, BATCH_BODY_LIMIT, BODY_LIMIT};
+use crate::metrics::Metrics;
 use crate::policy::LoadedPolicy;
 use crate::problem::{self, Problem};
 use crate::{Clock, StartError};
@@ -31,6 +33,13 @@ pub trait EpochSource: Send + Sync {
     /// # Errors
     /// A human-readable reason when the log cannot be fetched or parsed.
     fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String>;
+
+    /// When the authority appended `epoch` to its log (Unix seconds), if this source can tell;
+    /// only the freshness metric (`netnym_verifier_epoch_age_seconds`) uses it.
+    fn published_at(&self, epoch: u64) -> Option<u64> {
+        let _ = epoch;
+        None
+    }
 }
 
 /// An [`EpochSource`] reading the log from a store (the authority's database, or a replica of
@@ -55,6 +64,13 @@ impl EpochSource for StoreEpochSource {
             next = last + 1;
         }
         Ok(out)
+    }
+
+    fn published_at(&self, epoch: u64) -> Option<u64> {
+        let page = self.0.epochs_from(epoch, 1).ok()?;
+        page.first()
+            .filter(|r| r.epoch == epoch)
+            .map(|r| r.created_at)
     }
 }
 
@@ -87,6 +103,10 @@ struct Inner {
     verifier: RwLock<Verifier>,
     /// Newest epoch the verifier has learned.
     known_latest: Mutex<Option<u64>>,
+    /// Freshness of the epoch log: when it was last read, and when the newest known epoch was
+    /// published (if the source tells).
+    epoch_times: Mutex<EpochTimes>,
+    metrics: Arc<Metrics>,
     revocation: Option<VerifierRevocation>,
     range_params: Option<netnym::KeyId>,
     clock: Clock,
@@ -127,6 +147,12 @@ impl VerifierState {
             policy: config.policy,
             verifier: RwLock::new(verifier),
             known_latest: Mutex::new(None),
+            epoch_times: Mutex::new(EpochTimes {
+                last_sync: None,
+                started: (config.clock)(),
+                newest_published: None,
+            }),
+            metrics: Metrics::new("verifier"),
             revocation: config.revocation,
             range_params: range_id,
             clock: config.clock,
@@ -137,6 +163,17 @@ impl VerifierState {
     #[must_use]
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.0.store
+    }
+
+    pub(crate) fn metrics(&self) -> &Arc<Metrics> {
+        &self.0.metrics
+    }
+
+    fn epoch_times(&self) -> std::sync::MutexGuard<'_, EpochTimes> {
+        self.0
+            .epoch_times
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Learn new epochs from the source; returns the newest known epoch (blocking).
@@ -151,7 +188,7 @@ impl VerifierState {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let from = known.map_or(0, |k| k + 1);
         let entries = rev.epochs.epochs_from(from).map_err(|e| {
-            log::warn!(target: "netnym_server", "epoch log unavailable: {e}");
+            tracing::warn!(target: "netnym_server", "epoch log unavailable: {e}");
             Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "service-unavailable",
@@ -164,6 +201,7 @@ impl VerifierState {
             .verifier
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let learned = !entries.is_empty();
         for e in entries {
             if Some(e.epoch()) != known.map(|k| k + 1).or(Some(0)) {
                 return Err(Problem::internal("epoch log is not contiguous"));
@@ -173,7 +211,56 @@ impl VerifierState {
                 .map_err(|err| Problem::internal(&format!("epoch from another registry: {err}")))?;
             *known = Some(e.epoch());
         }
+        let now = (self.0.clock)();
+        let published = match *known {
+            Some(k) if learned => {
+                tracing::debug!(target: "netnym_server", epoch = k, "learned new revocation epochs");
+                Some(rev.epochs.published_at(k))
+            }
+            _ => None,
+        };
+        let mut times = self.epoch_times();
+        times.last_sync = Some(now);
+        if let Some(p) = published {
+            times.newest_published = p;
+        }
         Ok(*known)
+    }
+
+    /// Set the epoch gauges for a scrape.
+    fn update_epoch_gauges(&self) {
+        if self.0.revocation.is_none() {
+            return;
+        }
+        let now = (self.0.clock)();
+        let known = *self
+            .0
+            .known_latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let times = *self.epoch_times();
+        self.0.metrics.epochs(
+            known,
+            times.newest_published.map(|p| now.saturating_sub(p)),
+            Some(now.saturating_sub(times.last_sync.unwrap_or(times.started))),
+        );
+    }
+
+    /// Verify one presentation and record its outcome and duration.
+    fn verify_timed(&self, bytes: &[u8]) -> Result<serde_json::Value, Problem> {
+        let start = Instant::now();
+        let r = self.verify_one(bytes);
+        self.0.metrics.verification(
+            r.as_ref().map(|_| ()).map_err(|p| p.status),
+            start.elapsed(),
+        );
+        if let Err(p) = &r {
+            if p.status.is_client_error() {
+                // The core logged the failing rule (target netnym::verify) just before.
+                tracing::debug!(target: "netnym_server", code = p.code, "presentation rejected");
+            }
+        }
+        r
     }
 
     fn create_request(&self) -> Result<PresentationRequest, Problem> {
@@ -289,6 +376,14 @@ impl VerifierState {
     }
 }
 
+/// When the epoch log was last read and when its newest known epoch was published.
+#[derive(Clone, Copy)]
+struct EpochTimes {
+    last_sync: Option<u64>,
+    started: u64,
+    newest_published: Option<u64>,
+}
+
 fn unknown_request() -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,
@@ -358,7 +453,7 @@ async fn verify(
     body: Body,
 ) -> Result<Response, Problem> {
     let VerifyBody { presentation } = read_json(&headers, body, BODY_LIMIT).await?;
-    let v = blocking(move || s.verify_one(presentation.get().as_bytes())).await?;
+    let v = blocking(move || s.verify_timed(presentation.get().as_bytes())).await?;
     Ok(json_ok(&v))
 }
 
@@ -373,14 +468,18 @@ async fn verify_batch(
             "a batch holds 1..={MAX_BATCH} presentations"
         )));
     }
+    s.0.metrics.batch(presentations.len());
     let results = blocking(move || {
         let mut out = Vec::with_capacity(presentations.len());
         for p in &presentations {
-            out.push(match s.verify_one(p.get().as_bytes()) {
+            out.push(match s.verify_timed(p.get().as_bytes()) {
                 Ok(result) => serde_json::json!({"ok": true, "result": result}),
                 // A database outage fails the whole batch (nothing half-acknowledged).
                 Err(e) if e.status == StatusCode::SERVICE_UNAVAILABLE => return Err(e),
-                Err(e) => serde_json::json!({"ok": false, "problem": e.to_json()}),
+                Err(e) => {
+                    s.0.metrics.problem(&e);
+                    serde_json::json!({"ok": false, "problem": e.to_json()})
+                }
             });
         }
         Ok(out)
@@ -400,20 +499,53 @@ async fn health(State(s): State<VerifierState>) -> Result<Response, Problem> {
     Ok(json_ok(&serde_json::json!({"status": "ok"})))
 }
 
+/// Readiness: the database answers and, when the policy needs non-revocation, the epoch log
+/// can be read now and has an epoch.
+async fn ready(State(s): State<VerifierState>) -> Result<Response, Problem> {
+    let needs_epochs = s.0.revocation.is_some() && s.0.policy.policy().non_revoked;
+    blocking(move || {
+        s.0.store.ping().map_err(crate::authority::not_ready_db)?;
+        if needs_epochs {
+            let latest = s
+                .refresh_epochs()
+                .map_err(|_| problem::not_ready("the revocation epoch log cannot be read"))?;
+            if latest.is_none() {
+                return Err(problem::not_ready("the revocation epoch log is empty"));
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    let epochs = if needs_epochs { "ok" } else { "not needed" };
+    Ok(json_ok(
+        &serde_json::json!({"status": "ready", "checks": {"database": "ok", "epoch_log": epochs}}),
+    ))
+}
+
+/// `GET /metrics`.
+async fn metrics(State(s): State<VerifierState>) -> Response {
+    s.update_epoch_gauges();
+    s.0.metrics.render()
+}
+
 async fn openapi() -> Response {
     json_ok(&crate::openapi::verifier())
 }
 
-/// The verifier router.
+/// The verifier router (with the request-id, log and metrics layers).
 pub fn router(state: VerifierState) -> Router {
-    Router::new()
+    let layer_metrics = state.0.metrics.clone();
+    let routes = Router::new()
         .route("/v1/policy", get(policy))
         .route("/v1/requests", post(create_request))
         .route("/v1/verify", post(verify))
         .route("/v1/verify/batch", post(verify_batch))
         .route("/v1/health", get(health))
+        .route("/v1/ready", get(ready))
+        .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
-        .with_state(state)
+        .with_state(state);
+    crate::http_layers::layered(routes, layer_metrics)
 }

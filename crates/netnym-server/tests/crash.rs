@@ -1,7 +1,8 @@
 //! Crash safety (issue 4): the authority runs as a separate process and is killed with SIGKILL
 //! while enrollments and revocations are in flight; after a restart, every enrollment code was
 //! used at most once (used ⇔ a credential record exists) and every acknowledged revocation is
-//! in the epoch log.
+//! in the epoch log. The same run with SIGTERM instead (issue 12) must also exit 0 within the
+//! documented bound, with no panic in its log.
 
 #![allow(clippy::unwrap_used)]
 
@@ -29,6 +30,14 @@ const CITIZENS: usize = 40;
 struct Server {
     child: Child,
     url: String,
+    stderr: std::path::PathBuf,
+}
+
+/// How the authority is stopped mid-work.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Kill,
+    Term,
 }
 
 impl Server {
@@ -36,6 +45,31 @@ impl Server {
     fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// SIGTERM; it must exit 0 within the documented bound, without a panic.
+    fn terminate(&mut self) {
+        let ok = Command::new("kill")
+            .args(["-s", "TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+        let bound =
+            netnym_server::DRAIN_TIMEOUT + netnym_server::WORK_GRACE + Duration::from_secs(10);
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(start.elapsed() < bound, "still running after SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let log = std::fs::read_to_string(&self.stderr).unwrap();
+        assert_eq!(status.code(), Some(0), "{log}");
+        assert!(!log.contains("panic"), "{log}");
+        assert!(log.contains("netnym-authority stopped"), "{log}");
+        eprintln!("authority exited 0 {:?} after SIGTERM", start.elapsed());
     }
 }
 
@@ -49,11 +83,13 @@ impl Drop for Server {
 fn spawn(db: &Db, dir: &Path, round: u32) -> Server {
     let addr_file = dir.join(format!("addr-{round}"));
     let mut server = Server {
+        stderr: dir.join(format!("stderr-{round}")),
         child: Command::new(env!("CARGO_BIN_EXE_netnym-authority"))
             .args(db.args())
             .args(["--addr-file", addr_file.to_str().unwrap()])
             .env("NETNYM_AUTHORITY_PASSPHRASE", PASS)
             .env("NETNYM_ADMIN_TOKEN", TOKEN)
+            .env("NETNYM_LOG", "debug")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(
@@ -151,32 +187,47 @@ fn setup(db: &Db) -> (Vec<(String, String)>, IssuerPublicKey) {
     (codes, keys.issuer().public_key().clone())
 }
 
-#[test]
-fn sigkill_during_enrollment_and_revocation_loses_nothing_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::Sqlite(dir.path().join("data"));
-    crash_and_restart(&db, dir.path());
-}
-
-#[test]
-fn sigkill_during_enrollment_and_revocation_loses_nothing_postgres() {
+fn pg_db(prefix: &str) -> Option<Db> {
     let Ok(url) = std::env::var("NETNYM_TEST_PG_URL") else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "CI=true but NETNYM_TEST_PG_URL is not set"
         );
         eprintln!("NETNYM_TEST_PG_URL not set: PostgreSQL variant skipped");
-        return;
+        return None;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::Postgres {
-        url,
-        schema: format!("crash_{}", std::process::id()),
-    };
-    crash_and_restart(&db, dir.path());
+    Some(Db::fresh_pg(&url, prefix))
 }
 
-fn crash_and_restart(db: &Db, dir: &Path) {
+#[test]
+fn sigkill_during_enrollment_and_revocation_loses_nothing_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::Sqlite(dir.path().join("data"));
+    crash_and_restart(&db, dir.path(), Stop::Kill);
+}
+
+#[test]
+fn sigkill_during_enrollment_and_revocation_loses_nothing_postgres() {
+    let Some(db) = pg_db("crash") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    crash_and_restart(&db, dir.path(), Stop::Kill);
+}
+
+#[test]
+fn sigterm_during_enrollment_and_revocation_exits_0_and_loses_nothing_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::Sqlite(dir.path().join("data"));
+    crash_and_restart(&db, dir.path(), Stop::Term);
+}
+
+#[test]
+fn sigterm_during_enrollment_and_revocation_exits_0_and_loses_nothing_postgres() {
+    let Some(db) = pg_db("sigterm") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    crash_and_restart(&db, dir.path(), Stop::Term);
+}
+
+fn crash_and_restart(db: &Db, dir: &Path, stop_with: Stop) {
     let (codes, pk) = setup(db);
     let codes = Arc::new(codes);
     let mut server = spawn(db, dir, 0);
@@ -245,7 +296,10 @@ fn crash_and_restart(db: &Db, dir: &Path) {
         );
         std::thread::sleep(Duration::from_millis(2));
     }
-    server.kill(); // SIGKILL
+    match stop_with {
+        Stop::Kill => server.kill(),
+        Stop::Term => server.terminate(),
+    }
     stop.store(true, Ordering::SeqCst);
     for w in workers {
         w.join().unwrap();

@@ -8,6 +8,8 @@
 
 #[path = "support/world.rs"]
 mod common;
+#[path = "support/prom.rs"]
+mod prom;
 
 use std::sync::atomic::Ordering;
 
@@ -490,6 +492,8 @@ fn openapi_documents_list_every_route() {
                 ("post", "/v1/revoke"),
                 ("get", "/v1/epochs"),
                 ("get", "/v1/health"),
+                ("get", "/v1/ready"),
+                ("get", "/metrics"),
                 ("get", "/openapi.json"),
             ],
         ),
@@ -501,6 +505,8 @@ fn openapi_documents_list_every_route() {
                 ("post", "/v1/verify"),
                 ("post", "/v1/verify/batch"),
                 ("get", "/v1/health"),
+                ("get", "/v1/ready"),
+                ("get", "/metrics"),
                 ("get", "/openapi.json"),
             ],
         ),
@@ -651,6 +657,20 @@ fn database_down_is_503_and_leaves_nothing_half_done() {
         503,
         "service-unavailable",
     );
+    // Not ready, and the outage is counted (health, requests and verify each met it).
+    assert_problem(
+        call("GET", &format!("{base}/v1/ready"), None, None),
+        503,
+        "not-ready",
+    );
+    let text = ureq::get(&format!("{base}/metrics"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let m = prom::parse(&text).unwrap();
+    let unavailable = m.one("netnym_database_errors_total", &[("kind", "unavailable")]);
+    assert!(unavailable >= 4.0, "{text}");
     // The request is still open in the database (nothing half-consumed).
     let direct = PgStore::connect_in_schema(&url, &schema).unwrap();
     let stored = direct.request(req.nonce()).unwrap().unwrap();

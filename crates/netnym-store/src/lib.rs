@@ -9,7 +9,8 @@
 //!
 //! The API is synchronous and every store is `Send + Sync`: async servers call it through
 //! `tokio::task::spawn_blocking`. (The `postgres` client runs its own tiny runtime, so it must not
-//! be called directly from an async task.)
+//! be called directly from an async task; dropping a [`PgStore`] is safe anywhere: it closes its
+//! connections on a thread of its own.)
 //!
 //! ## What is stored (module map)
 //! - citizen registry ([`CitizenStore`]): imported from CSV ([`parse_citizens_csv`], strict,

@@ -109,6 +109,9 @@ CREATE TABLE accounts (
 /// [`PgStore::connect`]) panics with "Cannot start a runtime from within a runtime" when called
 /// on a thread that is running async tasks. From async code, call it through
 /// `tokio::task::spawn_blocking` (as `netnym-server` does) or open it before starting a runtime.
+///
+/// Dropping the store is safe anywhere, inside a runtime too: its idle connections are closed
+/// on a thread of their own (see the `Drop` implementation).
 pub struct PgStore {
     config: Config,
     pool: Mutex<Pool>,
@@ -189,6 +192,58 @@ impl Drop for Conn<'_> {
             }
             drop(pool);
             self.store.released.notify_one();
+        }
+    }
+}
+
+/// How long dropping a store waits for its connections to close (a `Terminate` message each;
+/// an unreachable server is not waited for longer).
+const CLOSE_WAIT: Duration = Duration::from_secs(5);
+
+impl Drop for PgStore {
+    /// Close the idle connections on a fresh thread, outside any async runtime.
+    ///
+    /// Each `postgres::Client` owns a small tokio runtime and closes the connection by blocking
+    /// on it when dropped; on a thread that runs async tasks (the last `Arc` of a service's store
+    /// is often released there at shutdown) that panics with "Cannot start a runtime from
+    /// within a runtime" (issue 12). A new thread has no runtime context, so the clients close
+    /// there; the drop waits for them up to 5 s (`CLOSE_WAIT`).
+    fn drop(&mut self) {
+        let idle = std::mem::take(&mut self.pool().idle);
+        if idle.is_empty() {
+            return;
+        }
+        // The clients stay in `slot` until the thread takes them, so a failed spawn (which
+        // drops its closure here) does not drop them on this thread.
+        let slot = std::sync::Arc::new(Mutex::new(Some(idle)));
+        let theirs = slot.clone();
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let closer = std::thread::Builder::new()
+            .name("netnym-pg-close".to_owned())
+            .spawn(move || {
+                let clients = theirs
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
+                drop(clients);
+                let _ = done.send(());
+            });
+        match closer {
+            Ok(_) => {
+                if wait.recv_timeout(CLOSE_WAIT).is_err() {
+                    log::warn!(target: "netnym_store", "PostgreSQL connections did not close within {CLOSE_WAIT:?}");
+                }
+            }
+            Err(e) => {
+                // No thread: abandon the connections (the server sees the sockets close at
+                // exit) rather than close them here, where that could panic.
+                log::warn!(target: "netnym_store", "cannot close PostgreSQL connections: {e}");
+                let clients = slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
+                std::mem::forget(clients);
+            }
         }
     }
 }

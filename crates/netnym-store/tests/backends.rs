@@ -713,3 +713,32 @@ fn staged_revoked_set_backs_the_core_accumulator() {
     ));
     assert!(!store.is_revoked(4).unwrap());
 }
+
+/// Issue 12: every clean shutdown of a service on PostgreSQL panicked ("Cannot start a runtime
+/// from within a runtime"), because the last reference to the store was released on a tokio
+/// worker thread and each pooled `postgres::Client` closes itself by blocking on its own
+/// runtime. Dropping a store that holds idle connections inside an async task must not panic.
+#[test]
+fn postgres_store_dropped_inside_an_async_runtime_does_not_panic() {
+    let Some(b) = pg_backend() else { return };
+    let Backend { store, _guard, .. } = b;
+    // Several idle pooled connections (threads hold one each at once).
+    std::thread::scope(|s| {
+        for _ in 0..3 {
+            s.spawn(|| store.ping().unwrap());
+        }
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dropped = rt.block_on(async move {
+        tokio::spawn(async move {
+            assert_eq!(Arc::strong_count(&store), 1);
+            drop(store);
+        })
+        .await
+    });
+    assert!(dropped.is_ok(), "dropping the store panicked: {dropped:?}");
+}

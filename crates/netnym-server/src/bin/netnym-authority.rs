@@ -4,16 +4,22 @@
 //!
 //! ```text
 //! netnym-authority --data-dir DIR | --postgres URL [--pg-schema NAME]
-//!                   [--listen 127.0.0.1:0] [--addr-file FILE]
-//! env: NETNYM_AUTHORITY_PASSPHRASE (required), NETNYM_ADMIN_TOKEN (required, >= 16 chars)
+//!                   [--listen 127.0.0.1:0] [--addr-file FILE] [--log-format human|json]
+//! env: NETNYM_AUTHORITY_PASSPHRASE (required), NETNYM_ADMIN_TOKEN (required, >= 16 chars),
+//!      NETNYM_LOG / RUST_LOG (log filter, default info)
 //! ```
 //! On start it writes the bound address to `--addr-file` (via a temporary file and a rename).
+//! SIGTERM / SIGINT drain and stop it; exit codes 0 (stopped, drained), 1 (failed), 70 (panic)
+//! — `netnym_server`'s lifecycle module.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use netnym_server::{start_authority, system_clock, AdminToken, AuthorityConfig, AuthorityKeys};
+use netnym_server::{
+    init_logging, install_panic_hook, run_until_stopped, start_authority, system_clock, AdminToken,
+    AuthorityConfig, AuthorityKeys, LogFormat, EXIT_FAILURE,
+};
 use netnym_store::{PgStore, SqliteStore, Store};
 
 struct Args {
@@ -22,6 +28,7 @@ struct Args {
     pg_schema: Option<String>,
     listen: SocketAddr,
     addr_file: Option<PathBuf>,
+    log_format: LogFormat,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -31,6 +38,7 @@ fn parse_args() -> Result<Args, String> {
         pg_schema: None,
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         addr_file: None,
+        log_format: LogFormat::Human,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -43,6 +51,7 @@ fn parse_args() -> Result<Args, String> {
                 args.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?;
             }
             "--addr-file" => args.addr_file = Some(PathBuf::from(value()?)),
+            "--log-format" => args.log_format = value()?.parse().map_err(|e| format!("{e}"))?,
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -83,28 +92,27 @@ fn open(args: &Args) -> Result<(Arc<dyn Store>, AuthorityConfig), String> {
     Ok((store, config))
 }
 
-async fn serve(args: Args, store: Arc<dyn Store>, config: AuthorityConfig) -> Result<(), String> {
-    let handle = start_authority(args.listen, store, config)
-        .await
+fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    init_logging(args.log_format, "info").map_err(|e| e.to_string())?;
+    install_panic_hook();
+    let (store, config) = open(&args)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let handle = rt
+        .block_on(start_authority(args.listen, store, config))
         .map_err(|e| e.to_string())?;
     if let Some(file) = &args.addr_file {
         let tmp = file.with_extension("tmp");
         std::fs::write(&tmp, handle.addr().to_string()).map_err(|e| e.to_string())?;
         std::fs::rename(&tmp, file).map_err(|e| e.to_string())?;
     }
-    eprintln!("netnym-authority listening on {}", handle.base_url());
-    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
-    handle.shutdown().await.map_err(|e| e.to_string())
-}
-
-fn run() -> Result<(), String> {
-    let args = parse_args()?;
-    let (store, config) = open(&args)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(serve(args, store, config))
+    tracing::info!("netnym-authority listening on {}", handle.base_url());
+    run_until_stopped(rt, handle, "netnym-authority")
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn main() -> std::process::ExitCode {
@@ -112,7 +120,7 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("netnym-authority: {e}");
-            std::process::ExitCode::from(1)
+            std::process::ExitCode::from(EXIT_FAILURE)
         }
     }
 }

@@ -6,13 +6,15 @@
 //! ```text
 //! netnym-verifier --data-dir DIR | --postgres URL [--pg-schema NAME]
 //!                 --policy FILE(.toml|.json) --trust FILE
-//!                 [--listen 127.0.0.1:0] [--addr-file FILE]
+//!                 [--listen 127.0.0.1:0] [--addr-file FILE] [--log-format human|json]
+//! env: NETNYM_LOG / RUST_LOG (log filter, default info)
 //! ```
 //! `--trust` is an issuer bundle as `netnym demo --out` writes it (`{"type":
 //! "netnym-issuer-bundle", "version": 1, "issuer_keys": [..], "range_params": [..],
 //! "registries": [..], "epochs": [..]}`); the first registry and range parameters are used and
 //! the bundle's epochs are the (static) epoch log. On start the bound address is written to
-//! `--addr-file` (via a temporary file and a rename).
+//! `--addr-file` (via a temporary file and a rename). SIGTERM / SIGINT drain and stop it; exit
+//! codes 0 (stopped, drained), 1 (failed), 70 (panic) — `netnym_server`'s lifecycle module.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,7 +22,8 @@ use std::sync::Arc;
 
 use netnym::{EpochEntry, IssuerPublicKey, RangeParams, RegistryPublicKey};
 use netnym_server::{
-    start_verifier, system_clock, EpochSource, Policy, VerifierConfig, VerifierRevocation,
+    init_logging, install_panic_hook, run_until_stopped, start_verifier, system_clock, EpochSource,
+    LogFormat, Policy, VerifierConfig, VerifierRevocation, EXIT_FAILURE,
 };
 use netnym_store::{PgStore, SqliteStore, Store};
 
@@ -33,12 +36,14 @@ pub(crate) struct Args {
     trust: PathBuf,
     listen: SocketAddr,
     addr_file: Option<PathBuf>,
+    log_format: LogFormat,
 }
 
 fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let (mut data_dir, mut postgres, mut pg_schema, mut policy, mut trust, mut addr_file) =
         (None, None, None, None, None, None);
     let mut listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut log_format = LogFormat::Human;
     let mut it = argv.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -50,6 +55,7 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--trust" => trust = Some(PathBuf::from(value()?)),
             "--listen" => listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?,
             "--addr-file" => addr_file = Some(PathBuf::from(value()?)),
+            "--log-format" => log_format = value()?.parse().map_err(|e| format!("{e}"))?,
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -64,6 +70,7 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         trust: trust.ok_or("--trust is required")?,
         listen,
         addr_file,
+        log_format,
     })
 }
 
@@ -139,32 +146,31 @@ fn open(args: &Args) -> Result<(Arc<dyn Store>, VerifierConfig), String> {
     Ok((store, config))
 }
 
-async fn serve(args: Args, store: Arc<dyn Store>, config: VerifierConfig) -> Result<(), String> {
-    let handle = start_verifier(args.listen, store, config)
-        .await
+/// Run the daemon with `argv` (without the program name) until SIGTERM or SIGINT.
+///
+/// # Errors
+/// A human-readable reason.
+pub(crate) fn run(argv: impl IntoIterator<Item = String>) -> Result<(), String> {
+    let args = parse_args(argv)?;
+    init_logging(args.log_format, "info").map_err(|e| e.to_string())?;
+    install_panic_hook();
+    let (store, config) = open(&args)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let handle = rt
+        .block_on(start_verifier(args.listen, store, config))
         .map_err(|e| e.to_string())?;
     if let Some(file) = &args.addr_file {
         let tmp = file.with_extension("tmp");
         std::fs::write(&tmp, handle.addr().to_string()).map_err(|e| e.to_string())?;
         std::fs::rename(&tmp, file).map_err(|e| e.to_string())?;
     }
-    eprintln!("netnym-verifier listening on {}", handle.base_url());
-    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
-    handle.shutdown().await.map_err(|e| e.to_string())
-}
-
-/// Run the daemon with `argv` (without the program name) until Ctrl-C.
-///
-/// # Errors
-/// A human-readable reason.
-pub(crate) fn run(argv: impl IntoIterator<Item = String>) -> Result<(), String> {
-    let args = parse_args(argv)?;
-    let (store, config) = open(&args)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(serve(args, store, config))
+    tracing::info!("netnym-verifier listening on {}", handle.base_url());
+    run_until_stopped(rt, handle, "netnym-verifier")
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 #[allow(dead_code)] // Unused where the load test includes this file as a module.
@@ -173,7 +179,7 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("netnym-verifier: {e}");
-            std::process::ExitCode::from(1)
+            std::process::ExitCode::from(EXIT_FAILURE)
         }
     }
 }
