@@ -126,7 +126,7 @@ impl AuthorityKeys {
             Err(SecretError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
-        let (registry, _genesis) = RevocationAuthority::generate(rng, domain)
+        let (registry, genesis) = RevocationAuthority::generate(rng, domain)
             .map_err(|e| AuthorityKeyError::Domain(e.to_string()))?;
         let issuer = Issuer::new(IssuerSecretKey::generate(rng), &Schema::cn_network_id_v1());
         let range_params = RangeParams::generate(rng, RANGE_BASE)
@@ -139,7 +139,7 @@ impl AuthorityKeys {
             registry,
             range_params,
         };
-        keys.ensure_genesis(store)?;
+        keys.ensure_genesis(store, Some(genesis))?;
         Ok(keys)
     }
 
@@ -203,13 +203,20 @@ impl AuthorityKeys {
             registry,
             range_params,
         };
-        keys.ensure_genesis(store)?;
+        keys.ensure_genesis(store, None)?;
         Ok(keys)
     }
 
-    fn ensure_genesis(&self, store: &dyn Store) -> Result<(), AuthorityKeyError> {
+    /// Start the epoch log with the genesis entry if it is empty: `known` when the caller has
+    /// just computed it (`generate` does; the value costs one field multiplication per id of
+    /// the domain, a minute for 2^31 ids), otherwise computed here.
+    fn ensure_genesis(
+        &self,
+        store: &dyn Store,
+        known: Option<EpochEntry>,
+    ) -> Result<(), AuthorityKeyError> {
         if store.latest_epoch()?.is_none() {
-            let g = self.registry.genesis();
+            let g = known.unwrap_or_else(|| self.registry.genesis());
             match store.append_epoch(0, &[], &g.to_json(), netnym_store::unix_now()) {
                 Ok(()) | Err(EpochError::NotNext { .. }) => {}
                 Err(EpochError::Store(e)) => return Err(e.into()),
