@@ -20,8 +20,9 @@
 //!   zero digit to skip. The choice between `k` and `r − k`, the digit values and their signs
 //!   are computed with masks and shifts, without branches or indexing on the scalar.
 //! - **Lookup** ([`FixedBaseTable::mul_add`]): every entry of the window's row is read, and the
-//!   wanted one kept with `subtle`'s `ConditionallySelectable`/`ConstantTimeEq` on its
-//!   coordinates' limbs (as curve25519-dalek's `LookupTable::select`); the negation `y ↦ p − y`
+//!   wanted one kept by masking its coordinates' limbs (`subtle`'s `ConstantTimeEq` for the
+//!   match, the mask `subtle`'s `ConditionallySelectable` uses; as curve25519-dalek's
+//!   `LookupTable::select`); the negation `y ↦ p − y`
 //!   is a limb subtraction kept or dropped the same way. Memory access order does not depend on
 //!   the scalar.
 //! - **Digit tables chosen by a secret** ([`FixedBaseTable::select`], the range prover's digit
@@ -167,10 +168,16 @@ const fn low_byte(v: u64) -> u8 {
     (v & 0xff) as u8
 }
 
-/// `a` if `choice` is 0, `b` if it is 1, limb by limb.
-fn select_limbs(a: &mut [u64; 6], b: &[u64; 6], choice: Choice) {
+/// All ones if `choice` is 1, zero if it is 0 (as `subtle` derives its selection mask).
+fn mask(choice: Choice) -> u64 {
+    0u64.wrapping_sub(u64::from(choice.unwrap_u8()))
+}
+
+/// `a` where `mask` is zero, `b` where it is all ones, limb by limb, without branches: the
+/// selection of `subtle`'s `ConditionallySelectable` for `u64`, with the mask computed once.
+fn select_limbs(a: &mut [u64; 6], b: &[u64; 6], mask: u64) {
     for (x, y) in a.iter_mut().zip(b) {
-        x.conditional_assign(y, choice);
+        *x ^= mask & (*x ^ *y);
     }
 }
 
@@ -226,14 +233,15 @@ impl FixedBaseTable {
     fn select_entry(&self, i: usize, index: u8, negative: u8) -> G1Affine {
         let mut x = [0u64; 6];
         let mut y = [0u64; 6];
-        let mut infinity = 0u8;
         let index = u64::from(index);
         for (j, e) in (0u64..).zip(self.row(i)) {
-            let hit = j.ct_eq(&index);
-            select_limbs(&mut x, &e.x.0 .0, hit);
-            select_limbs(&mut y, &e.y.0 .0, hit);
-            infinity.conditional_assign(&u8::from(e.infinity), hit);
+            let m = mask(j.ct_eq(&index));
+            select_limbs(&mut x, &e.x.0 .0, m);
+            select_limbs(&mut y, &e.y.0 .0, m);
         }
+        // Either every entry is the identity (a table of the identity) or none is: odd
+        // multiples `(2j+1)·2^(w·i)` below 2^256 are never multiples of the prime order.
+        let infinity = u8::from(self.entries.first().is_none_or(|e| e.infinity));
         // −y = p − y; y is not zero for a point other than the identity (G1 has no point of
         // order 2), so p − y is reduced. The identity (a table of the identity) keeps y.
         let p = Fq::MODULUS.0;
@@ -246,7 +254,7 @@ impl FixedBaseTable {
             borrow = u64::from(b1 | b2);
         }
         let flip = Choice::from(negative & 1) & !Choice::from(infinity & 1);
-        select_limbs(&mut y, &neg_y, flip);
+        select_limbs(&mut y, &neg_y, mask(flip));
         G1Affine {
             x: fq(x),
             y: fq(y),
@@ -309,9 +317,10 @@ impl FixedBaseTable {
             }
             let hit = t.ct_eq(&index);
             found |= hit;
+            let m = mask(hit);
             for (o, e) in out.entries.iter_mut().zip(&table.entries) {
-                select_limbs(&mut o.x.0 .0, &e.x.0 .0, hit);
-                select_limbs(&mut o.y.0 .0, &e.y.0 .0, hit);
+                select_limbs(&mut o.x.0 .0, &e.x.0 .0, m);
+                select_limbs(&mut o.y.0 .0, &e.y.0 .0, m);
                 let mut infinity = u8::from(o.infinity);
                 infinity.conditional_assign(&u8::from(e.infinity), hit);
                 o.infinity = bool::from(Choice::from(infinity));
