@@ -3,13 +3,18 @@
 //! credentials).
 //!
 //! A table for a point `P` with window `w` holds the odd multiples `(2j+1)·2^(w·i)·P` for every
-//! window `i < ⌈255/w⌉` and `j < 2^(w−1)`, in affine form (width 8: 32 × 128 = 4 096 points,
-//! about 420 KiB; width 4: 64 × 8 = 512 points, 53 KiB). A scalar is recoded into one odd signed
-//! digit per window (`±1, ±3, …, ±(2^w − 1)`), so `k·P` costs exactly one mixed addition per
-//! window and no doubling, against about 255 doublings and 50 additions for a variable-base
-//! multiplication. Tables pay off for points used in many multiplications: a schema's
-//! generators and a holder's own signature values (every presentation from that credential),
-//! the range parameters' digit signatures.
+//! window `i < ⌈255/w⌉` and `j < 2^(w−1)`, in affine form (width 6, the default: 43 × 32 =
+//! 1 376 points, 140 KiB; width 4, for range digit signatures: 64 × 8 = 512 points, 53 KiB). A
+//! scalar is recoded into one odd signed digit per window (`±1, ±3, …, ±(2^w − 1)`), so `k·P`
+//! costs exactly one mixed addition per window (43 for width 6) and no doubling, against about
+//! 255 doublings and 50 additions for a variable-base multiplication. Tables pay off for points
+//! used in many multiplications: a schema's generators and a holder's own signature values
+//! (every presentation from that credential), the range parameters' digit signatures.
+//!
+//! Width 6 is the fastest with constant-time lookups: a lookup reads all `2^(w−1)` entries of
+//! its window, so wider windows trade additions for reads. Measured CPU time per
+//! multiplication (`benches/README.md` §Constant-time lookups): 45.6 µs at width 8, 40.5 µs at
+//! 7, 40.3 µs at 6, 43.5 µs at 5, 51.8 µs at 4; the variable-time lookup took 24.1 µs at width 8.
 //!
 //! Every scalar multiplied here is a prover's secret (randomizers, blindings, witnesses), so
 //! the lookups are constant time (`SECURITY.md` §Side channels). What that covers, exactly:
@@ -62,6 +67,8 @@ use zeroize::Zeroize;
 /// Smallest and largest window accepted by [`FixedBaseTable::with_window`].
 const MIN_W: usize = 2;
 const MAX_W: usize = 8;
+/// The window of [`FixedBaseTable::new`] (module docs).
+const DEFAULT_W: usize = 6;
 /// Windows of the narrowest table: `⌈255/2⌉`.
 const MAX_WINDOWS: usize = 128;
 
@@ -70,9 +77,9 @@ const fn windows(w: usize) -> usize {
     255_usize.div_ceil(w)
 }
 
-/// Odd multiples `(2j+1)·2^(w·i)·P` for `i < ⌈255/w⌉`, `j < 2^(w−1)`, for a window `w` of 8
-/// (the default: 32 additions per multiplication, 4 096 points) or smaller (more additions,
-/// fewer points, for bases that are many, like the digit signatures of range parameters).
+/// Odd multiples `(2j+1)·2^(w·i)·P` for `i < ⌈255/w⌉`, `j < 2^(w−1)`, for a window `w` of 6
+/// (the default: 43 additions per multiplication, 1 376 points) or another in `2..=8` (4 for
+/// bases that are many, like the digit signatures of range parameters: 512 points).
 /// Zeroized on drop: a holder's tables are multiples of its signature, which must stay secret
 /// for unlinkability.
 #[derive(Clone)]
@@ -187,19 +194,19 @@ fn fq(limbs: [u64; 6]) -> Fq {
 }
 
 impl FixedBaseTable {
-    /// Precompute the width-8 table of `base` (4 096 additions, 32 doublings, one batch
+    /// Precompute the width-6 table of `base` (1 376 additions, 43 doublings, one batch
     /// inversion). Variable time (arkworks), once per base.
     pub(crate) fn new(base: &G1Affine) -> Self {
-        Self::with_window(base, MAX_W)
+        Self::with_window(base, DEFAULT_W)
     }
 
     /// Precompute the table of `base` with window `w` in `2..=8` (anything else is taken as
-    /// 8).
+    /// the default, 6).
     pub(crate) fn with_window(base: &G1Affine, w: usize) -> Self {
         let w = if (MIN_W..=MAX_W).contains(&w) {
             w
         } else {
-            MAX_W
+            DEFAULT_W
         };
         let half = 1usize << (w - 1);
         let mut proj = Vec::with_capacity(windows(w) * half);
@@ -303,29 +310,41 @@ impl FixedBaseTable {
     where
         I: IntoIterator<Item = &'a Self>,
     {
-        let mut tables = tables.into_iter().peekable();
-        let (w, len) = tables.peek().map(|t| (t.w, t.entries.len()))?;
-        let mut out = Self {
-            w,
-            entries: vec![G1Affine::identity(); len],
-        };
-        let index = u64::try_from(index).ok()?;
-        let mut found = Choice::from(0);
-        for (t, table) in (0u64..).zip(tables) {
-            if table.w != w || table.entries.len() != len {
-                return None;
-            }
-            let hit = t.ct_eq(&index);
-            found |= hit;
-            let m = mask(hit);
-            for (o, e) in out.entries.iter_mut().zip(&table.entries) {
-                select_limbs(&mut o.x.0 .0, &e.x.0 .0, m);
-                select_limbs(&mut o.y.0 .0, &e.y.0 .0, m);
-                let mut infinity = u8::from(o.infinity);
-                infinity.conditional_assign(&u8::from(e.infinity), hit);
-                o.infinity = bool::from(Choice::from(infinity));
-            }
+        let tables: Vec<&Self> = tables.into_iter().collect();
+        let (w, len) = tables.first().map(|t| (t.w, t.entries.len()))?;
+        if tables.iter().any(|t| t.w != w || t.entries.len() != len) {
+            return None;
         }
+        let index = u64::try_from(index).ok()?;
+        let hits: Vec<Choice> = (0u64..)
+            .zip(&tables)
+            .map(|(t, _)| t.ct_eq(&index))
+            .collect();
+        let masks: Vec<u64> = hits.iter().map(|h| mask(*h)).collect();
+        // A table is all identity or has none (`select_entry`).
+        let mut infinity = 0u8;
+        for (table, hit) in tables.iter().zip(&hits) {
+            let t_inf = u8::from(table.entries.first().is_none_or(|e| e.infinity));
+            infinity.conditional_assign(&t_inf, *hit);
+        }
+        let infinity = bool::from(Choice::from(infinity));
+        let found = hits.iter().fold(Choice::from(0), |a, h| a | *h);
+        // Entry by entry, accumulating in registers across the tables (one pass over each).
+        let entries = (0..len)
+            .map(|e| {
+                let (mut x, mut y) = ([0u64; 6], [0u64; 6]);
+                for (table, m) in tables.iter().zip(&masks) {
+                    select_limbs(&mut x, &table.entries[e].x.0 .0, *m);
+                    select_limbs(&mut y, &table.entries[e].y.0 .0, *m);
+                }
+                G1Affine {
+                    x: fq(x),
+                    y: fq(y),
+                    infinity,
+                }
+            })
+            .collect();
+        let out = Self { w, entries };
         // Whether some table matched: true for every index the callers pass (digits below
         // the base).
         bool::from(found).then_some(out)

@@ -15,8 +15,8 @@ use super::{windows, Digits, FixedBaseTable};
 pub struct FixedBase(FixedBaseTable);
 
 impl FixedBase {
-    /// The table of `base` with window `w` in `2..=8` (anything else is taken as 8): what
-    /// schema generators and prepared credentials use is 8, range digit signatures 4.
+    /// The table of `base` with window `w` in `2..=8` (anything else is taken as 6): schema
+    /// generators, prepared credentials and `g1` use 6, range digit signatures 4.
     #[must_use]
     pub fn new(base: &G1Affine, w: usize) -> Self {
         Self(FixedBaseTable::with_window(base, w))

@@ -1,4 +1,4 @@
-use super::{windows, Digits, FixedBaseTable, MAX_W, MIN_W};
+use super::{windows, Digits, FixedBaseTable, DEFAULT_W, MAX_W, MIN_W};
 use ark_bls12_381::{Fr, G1Affine, G1Projective};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, Field, PrimeField, Zero};
@@ -69,10 +69,11 @@ fn table_multiplication_equals_double_and_add() {
             "w = {w}"
         );
     }
-    // Windows outside 2..=8 are taken as 8.
+    // Windows outside 2..=8 are taken as the default.
     for w in [0, 1, 9, 64] {
-        assert_eq!(FixedBaseTable::with_window(&p, w).w, MAX_W);
+        assert_eq!(FixedBaseTable::with_window(&p, w).w, DEFAULT_W);
     }
+    assert_eq!(FixedBaseTable::new(&p).w, DEFAULT_W);
 }
 
 #[test]

@@ -13,7 +13,7 @@
 //!
 //! Every point on the right is fixed for a given credential (`A`, `b − e·A`, `b`) or schema
 //! (`h_0`, `h_j`), so with fixed-base tables of those points ([`FixedBaseTable`]) each
-//! multiplication is 32 table additions. Every scalar here is secret (`r1`, `r2`, the
+//! multiplication is 43 table additions. Every scalar here is secret (`r1`, `r2`, the
 //! blindings), and the tables' recoding and lookups are constant time (`crate::fixed_base`
 //! says what that covers and what arkworks leaves variable time: here also the inversion of
 //! `r1` and the normalisation to affine). The signature is checked once (PRE-005),
