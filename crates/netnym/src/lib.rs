@@ -113,6 +113,9 @@ mod testing;
 
 pub use crate::credential::*;
 pub use crate::error::*;
+/// ⚠️ Hazmat: fixed-base multiplication internals for `benches/` (feature `hazmat`).
+#[cfg(feature = "hazmat")]
+pub use crate::fixed_base::hazmat;
 pub use crate::issuance::*;
 pub use crate::keys::*;
 pub use crate::link_secret::LinkSecret;

@@ -207,7 +207,7 @@ impl RangeParams {
     }
 
     /// The prover's tables (public parameters only), built on the first call: a width-4
-    /// table per digit signature (53 KiB each) and a width-8 one for `g1` (0.4 MiB).
+    /// table per digit signature (53 KiB each) and a width-6 one for `g1` (140 KiB).
     pub(crate) fn prover_tables(&self) -> Option<&prover::ProverTables> {
         if self.kind != RangeKind::Public {
             return None;

@@ -370,7 +370,7 @@ impl Schema {
         &self.0.params
     }
 
-    /// The generators' fixed-base tables, built on the first call (about 0.4 MiB and a few
+    /// The generators' fixed-base tables, built on the first call (140 KiB and a few
     /// milliseconds per generator) and shared by every clone of this schema.
     pub(crate) fn tables(&self) -> &GeneratorTables {
         self.0.tables.get_or_init(|| {

@@ -12,7 +12,12 @@
 //! Since `A' = r·A_d`, every product is a multiple of `g1` or of `A_d`, both fixed by the
 //! parameters: `Ā = r·g1 − (r·d)·A_d`, `t = b1·g1 − (r·b2)·A_d`. With a table per digit signature
 //! (window 4: 53 KiB each) and one for `g1`, a digit costs five table multiplications. `D` and
-//! the commitment use the commitment key's tables. The proof is the library's, value for value
+//! the commitment use the commitment key's tables.
+//!
+//! The digits are secret: the digit's table is copied in constant time from every digit
+//! signature's table ([`FixedBaseTable::select`], reading `base` × 53 KiB per digit), the
+//! decomposition into digits does not branch on the value, and every multiplication uses the
+//! constant-time lookup (`crate::fixed_base`, which also says what remains variable time). The proof is the library's, value for value
 //! (same sumset decomposition, same relations, responses `blinding + c·witness`), taken apart
 //! into [`RangeParts`]; tests check it with the library's own verifier.
 
@@ -99,13 +104,15 @@ impl TabledCls {
         let (range, multiple) = sumset_range(base, min, max - 1);
         let mut v = u128::from(value - min) * multiple;
         let boundaries = sumset_boundaries(range, base);
-        // The library's `decompose_for_sumset`: greedy, largest digit first.
+        // The library's `decompose_for_sumset`: greedy, largest digit first, i.e. the largest
+        // `d < base` with `g·d ≤ v`. The value is secret, so `d` is computed without branching
+        // on it: `g·u ≤ v` holds for `u = 1..=d` and fails above, so `d` is the number of `u`
+        // in `1..base` for which it holds (the borrow of `v − g·u`, not a comparison).
         let mut digits = Vec::with_capacity(boundaries.len());
         for g in &boundaries {
-            let d = (1..u128::from(base))
-                .rev()
-                .find(|u| v >= g * u)
-                .unwrap_or(0);
+            let d: u128 = (1..u128::from(base))
+                .map(|u| u128::from(!v.overflowing_sub(g * u).1))
+                .sum();
             v -= g * d;
             digits.push(u16::try_from(d).ok()?);
         }
@@ -123,7 +130,9 @@ impl TabledCls {
         let mut proj = Vec::with_capacity(3 * digits.len());
         let mut secrets = Zeroizing::new(Vec::with_capacity(4 * digits.len()));
         for (d, b2) in digits.iter().zip(blindings) {
-            let sig = tables.sigs.get(usize::from(*d))?;
+            // The digit is secret: its signature's table is copied from all of them in
+            // constant time, not indexed.
+            let sig = FixedBaseTable::select(&tables.sigs, usize::from(*d))?;
             let (r, b1) = (Fr::rand(rng), Fr::rand(rng));
             let d = Fr::from(*d);
             let a_prime = sig.mul(&r);
