@@ -44,7 +44,8 @@ impl Binding {
         let mut h = Sha256::new();
         h.update(BINDING_DST);
         h.update(key_id.as_bytes());
-        h.update(&*link_secret.to_bytes());
+        let secret = link_secret.to_bytes();
+        h.update(secret.as_slice());
         Self(h.finalize().into())
     }
 }
