@@ -14,6 +14,12 @@
 //!   precomputed (`Verifier::precompute`), as a long-running verifier service runs it;
 //! - `sd10/netnym_prove`, `sd10/bbs_plus_prove`: the same proof made by NetNym
 //!   (`Presentation::create`, including its holder-side signature check) and by `bbs_plus`;
+//! - `sd10/bbs_plus_prove_same_messages`: `bbs_plus`'s prover on the messages NetNym's
+//!   credential signs (small attribute scalars, which make `b = g1 + h_0·s + Σ h_i·m_i`
+//!   cheaper than with `sd10/bbs_plus_prove`'s random messages);
+//! - `sd10/netnym_prove_checked`: the same one-shot proof from a `CheckedCredential` (the
+//!   signature checked at issuance and stored authenticated, so `PRE-005` compares only the
+//!   link secret, without pairings): what the CLI wallet does in each process;
 //! - `sd10/netnym_prove_prepared`: NetNym's proof from a `PreparedCredential` (signature
 //!   checked and tables built once, when the wallet loads the credential);
 //!   `sd10/netnym_prepare`: that one-time preparation, for a fresh copy of the key (so it
@@ -31,8 +37,8 @@ use ark_ec::{pairing::Pairing, AffineRepr, VariableBaseMSM};
 use ark_std::UniformRand;
 use criterion::{criterion_main, BatchSize, BenchmarkId, Criterion};
 use netnym::{
-    IssuerPublicKey, ParsedPresentation, PreparedCredential, Presentation, PresentationRequest,
-    Verifier,
+    Holding, IssuerPublicKey, ParsedPresentation, PreparedCredential, Presentation,
+    PresentationRequest, Verifier,
 };
 use netnym_benches::{presentation_request, rng, RawBbs, World, DISCLOSED, VERIFY_AT};
 
@@ -86,6 +92,13 @@ fn presentations(
 fn sd10(c: &mut Criterion) {
     let world = World::new(10, 510);
     let raw = RawBbs::new(10, 511);
+    // The scalars `world.credential` signs: a random link secret, then `a_i = 1000·i + 7`.
+    let raw_same = RawBbs::with_messages(
+        core::iter::once(Fr::rand(&mut rng(516)))
+            .chain((1..10u64).map(|i| Fr::from(1000 * i + 7)))
+            .collect(),
+        517,
+    );
     let verifier = Verifier::new([world.pk().clone()]);
     let (req, parsed) = presentations(&world, 1, 512).remove(0);
     let raw_proof = raw.prove(&mut rng(513));
@@ -96,6 +109,11 @@ fn sd10(c: &mut Criterion) {
     let holder_key = own_key();
     let prepared = PreparedCredential::new(&world.credential, &holder_key, &world.link_secret)
         .expect("prepared");
+    let checked = world
+        .credential
+        .clone()
+        .check(world.pk(), &world.link_secret)
+        .expect("checked");
     let mut group = c.benchmark_group("sd10");
     group.bench_function("netnym_verify", |b| {
         b.iter(|| {
@@ -132,6 +150,18 @@ fn sd10(c: &mut Criterion) {
             .expect("ok")
         });
     });
+    group.bench_function("netnym_prove_checked", |b| {
+        b.iter(|| {
+            Presentation::create_with(
+                &mut rng,
+                black_box(&req),
+                &[Holding::from_checked(&checked, world.pk())],
+                &world.link_secret,
+                &[],
+            )
+            .expect("ok")
+        });
+    });
     group.bench_function("netnym_prove_prepared", |b| {
         b.iter(|| {
             Presentation::create_with(
@@ -154,6 +184,9 @@ fn sd10(c: &mut Criterion) {
     let mut rng2 = netnym_benches::rng(515);
     group.bench_function("bbs_plus_prove", |b| {
         b.iter(|| raw.prove(&mut rng2));
+    });
+    group.bench_function("bbs_plus_prove_same_messages", |b| {
+        b.iter(|| raw_same.prove(&mut rng2));
     });
     group.finish();
 }

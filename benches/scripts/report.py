@@ -109,6 +109,16 @@ if ppre is not None:
            f"{fmt_ms(ppre)} / {fmt_ms(bp)} ms", "≤", 0.5)
 if prep is not None:
     context("SD one-time credential preparation / bbs_plus prove", prep, bp, fmt_ms(prep), f"{fmt_ms(bp)} ms")
+# One-shot proof from a checked credential (what the CLI wallet does per process: PRE-005 without
+# pairings), against bbs_plus's prover, and against it on the same messages (NetNym's small
+# attribute scalars make `b` cheaper than the random messages of `bbs_plus_prove`).
+pchk, bps = ms("sd10", "netnym_prove_checked"), ms("sd10", "bbs_plus_prove_same_messages")
+if pchk is not None:
+    target("SD prove one-shot, checked credential / bbs_plus prove", pchk, bp,
+           f"{fmt_ms(pchk)} / {fmt_ms(bp)} ms", "≤", 1)
+    if bps is not None:
+        context("SD prove one-shot, checked credential / bbs_plus prove on the same messages",
+                pchk, bps, fmt_ms(pchk), f"{fmt_ms(bps)} ms")
 
 # --- Full presentation vs proof_system (benches `predicates` and `peers`) ---
 for base in ("b16", "b64"):

@@ -194,6 +194,31 @@ impl RawBbs {
         }
     }
 
+    /// [`RawBbs::new`] over the given messages instead of random ones (for example the
+    /// scalars a NetNym credential signs, to compare provers on the same inputs: multiplying
+    /// by small scalars is cheaper).
+    ///
+    /// # Panics
+    /// If there are fewer than 3 messages or signing fails.
+    #[must_use]
+    pub fn with_messages(messages: Vec<Fr>, seed: u64) -> Self {
+        let mut raw = Self::new(messages.len(), seed);
+        raw.signature = SignatureG1::<Bls12_381>::new(
+            &mut rng(seed),
+            &messages,
+            &raw.keypair.secret_key,
+            &raw.params,
+        )
+        .expect("bbs+ signing");
+        raw.revealed = raw
+            .revealed_indices
+            .iter()
+            .map(|&i| (i, messages[i]))
+            .collect();
+        raw.messages = messages;
+        raw
+    }
+
     /// `PoKOfSignatureG1Protocol::init` + challenge (Blake2b-512 over the public key and the
     /// protocol's challenge contribution) + `gen_proof`, as in bbs_plus's own tests.
     ///

@@ -3,6 +3,10 @@
 //! The password comes from the environment variable `NETNYM_WALLET_PASSWORD` when set (scripts
 //! and tests), else from a hidden prompt on the terminal. A recovery phrase for `--restore`
 //! comes from `NETNYM_RECOVERY_PHRASE` or the prompt.
+//!
+//! `wallet present` opens the wallet, presents once and exits: it proves from the checked
+//! credentials loaded from the authenticated wallet file (`Wallet::present`), so no pairing check
+//! of the signature runs, and it does not prepare tables it would use only once.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

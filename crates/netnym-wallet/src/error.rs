@@ -212,3 +212,20 @@ pub enum WalletPresentError {
     #[error("presentation could not be built: {0}")]
     Core(#[from] netnym::PresentError),
 }
+
+/// The stored credentials could not be prepared ([`crate::Wallet::prepare`]).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PrepareError {
+    /// A stored credential's issuer key is not in the wallet.
+    #[error("issuer key {0} is not in the wallet")]
+    UnknownIssuer(String),
+    /// The core refused to prepare a stored credential (its signature does not verify).
+    #[error("credential {id} cannot be prepared: {source}")]
+    Credential {
+        /// The wallet's id of the credential.
+        id: String,
+        /// Why.
+        source: netnym::CredentialError,
+    },
+}

@@ -11,8 +11,9 @@
 //!   associated data; atomic saves (temporary file, fsync, rename, mode 0600).
 //! - secret: [`Password`], [`RecoveryPhrase`] (BIP-39 English, 24 words; the link secret is
 //!   `SHA-512(DST || entropy) mod r`).
-//! - wallet: [`Wallet`] (create, restore, open, save, enroll, present).
-//! - stored: [`StoredCredential`], [`StoredWitness`], what the wallet keeps per credential.
+//! - wallet: [`Wallet`] (create, restore, open, save, enroll, prepare, present).
+//! - stored: [`StoredCredential`] (checked, optionally prepared), [`StoredWitness`], what the
+//!   wallet keeps per credential.
 //! - check: [`RequestCheck`], the satisfiability decision and the reveal summary.
 //! - error: one error enum per operation.
 //!
@@ -29,6 +30,14 @@
 //! - **Range-proof parameters.** A request with predicates names its parameters; the wallet
 //!   answers only with parameters it has pinned, so a platform cannot make it prove against
 //!   parameters of its own choosing without the holder importing them.
+//! - **Checked credentials.** A credential is stored only after its signature verifies with the
+//!   wallet's link secret, and is loaded back from the file as a `netnym::CheckedCredential`
+//!   (`from_authenticated_json`: every decoding and subgroup check, no pairing check). The AEAD
+//!   tag is the reason: whoever wrote a file that opens had the password's key and could read
+//!   the link secret beside the credentials; this code writes only checked credentials.
+//!   Presenting from them skips the pairing check of PRE-005 (a one-shot process such as the
+//!   CLI pays only for the proof); a wallet that stays open also calls [`Wallet::prepare`]
+//!   for the fixed-base tables of `netnym::PreparedCredential` (memory only).
 //! - **Credential choice.** For each query the newest credential that satisfies it is used.
 //! - **Validity.** A credential is presented only when `issued_on <= today <= expires_on`
 //!   (when its schema has those dates), even if the request does not ask for `valid_on`.

@@ -1,14 +1,18 @@
-//! What the wallet stores per credential: the credential and its revocation state.
+//! What the wallet stores per credential: the checked credential, its revocation state and,
+//! in a wallet that was prepared, its prepared form.
 
-use netnym::{Credential, MembershipWitness};
+use netnym::{CheckedCredential, Credential, MembershipWitness, PreparedCredential};
 
-/// A credential stored in the wallet.
+/// A credential stored in the wallet: checked when it was added (its signature verified with
+/// the wallet's link secret), and loaded back as checked from the authenticated wallet file.
 #[derive(Debug)]
 pub struct StoredCredential {
     pub(crate) id: String,
-    pub(crate) credential: Credential,
+    pub(crate) credential: CheckedCredential,
     pub(crate) added_at: u64,
     pub(crate) witness: Option<StoredWitness>,
+    /// Set by [`crate::Wallet::prepare`] (memory only, never saved).
+    pub(crate) prepared: Option<PreparedCredential>,
 }
 
 impl StoredCredential {
@@ -20,7 +24,17 @@ impl StoredCredential {
     /// The credential.
     #[must_use]
     pub fn credential(&self) -> &Credential {
+        self.credential.credential()
+    }
+    /// The credential as checked with the wallet's link secret.
+    #[must_use]
+    pub fn checked(&self) -> &CheckedCredential {
         &self.credential
+    }
+    /// Whether [`crate::Wallet::prepare`] prepared it for fast presentations.
+    #[must_use]
+    pub fn is_prepared(&self) -> bool {
+        self.prepared.is_some()
     }
     /// When it was added, Unix seconds.
     #[must_use]

@@ -1,5 +1,6 @@
 //! The holder's credential: clear attributes and a BBS+ signature over them plus the link
-//! secret (spec/04-issuance.md §Credential).
+//! secret (spec/04-issuance.md §Credential), and its checked form ([`CheckedCredential`],
+//! spec/05-presentation.md §Checked credentials).
 
 use ark_bls12_381::Bls12_381;
 use bbs_plus::signature::SignatureG1;
@@ -12,6 +13,10 @@ use crate::keys::{IssuerPublicKey, KeyId};
 use crate::link_secret::LinkSecret;
 use crate::schema::Attributes;
 use crate::signature::{decode_signature, encode_signature};
+
+mod checked;
+
+pub use checked::CheckedCredential;
 
 const CREDENTIAL_TYPE: &str = "netnym-credential";
 /// Largest issuance offer, blind issuance request, issuance response or credential accepted, in
@@ -84,6 +89,8 @@ impl Credential {
         if pk.key_id() != self.key_id || pk.schema() != self.attributes.schema() {
             return Err(CredentialError::WrongIssuerKey);
         }
+        #[cfg(test)]
+        SIGNATURE_CHECKS.with(|n| n.set(n.get() + 1));
         let messages = Zeroizing::new(self.attributes.scalars(link_secret.scalar()));
         self.signature
             .verify(
@@ -126,7 +133,7 @@ impl Credential {
     }
 
     /// Parse a stored credential issued under `pk` (the signature is checked later, with the
-    /// link secret, by [`Credential::verify`]).
+    /// link secret, by [`Credential::verify`] or [`Credential::check`]).
     ///
     /// # Errors
     /// [`DecodeError`] for malformed JSON, a wrong envelope, key, schema, attributes or signature.
@@ -148,3 +155,13 @@ impl Credential {
         })
     }
 }
+
+#[cfg(test)]
+thread_local! {
+    /// Test support only (absent from the library): how many signature checks with pairings
+    /// ([`Credential::verify`]) ran on this thread, so that tests can show which paths skip it.
+    pub(crate) static SIGNATURE_CHECKS: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+mod tests;

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::credential::{Credential, MAX_ISSUANCE_BYTES};
+use crate::credential::{CheckedCredential, Credential, MAX_ISSUANCE_BYTES};
 use crate::encoding::{
     b64, check_envelope, fr_bytes, g1_bytes, parse_json, unb64, Reader, Transcript, FR_LEN, G1_LEN,
 };
@@ -518,6 +518,22 @@ impl PendingIssuance {
         response: IssuanceResponse,
         link_secret: &LinkSecret,
     ) -> Result<Credential, CredentialError> {
+        self.finish_checked(pk, response, link_secret)
+            .map(CheckedCredential::into_credential)
+    }
+
+    /// [`PendingIssuance::finish`], keeping the result of its signature check (ISS-011): a
+    /// [`CheckedCredential`], which presentations use without checking the signature again
+    /// (spec/05-presentation.md §Checked credentials).
+    ///
+    /// # Errors
+    /// [`CredentialError`] naming the failed check.
+    pub fn finish_checked(
+        self,
+        pk: &IssuerPublicKey,
+        response: IssuanceResponse,
+        link_secret: &LinkSecret,
+    ) -> Result<CheckedCredential, CredentialError> {
         // ISS-010
         if response.key_id != self.key_id || pk.key_id() != self.key_id {
             return Err(CredentialError::WrongIssuerKey);
@@ -544,9 +560,8 @@ impl PendingIssuance {
             Credential::new(pk.key_id(), attributes, signature.unblind(&self.blinding));
         // ISS-011
         credential
-            .verify(pk, link_secret)
-            .map_err(|_| CredentialError::InvalidSignature)?;
-        Ok(credential)
+            .check(pk, link_secret)
+            .map_err(|_| CredentialError::InvalidSignature)
     }
 }
 

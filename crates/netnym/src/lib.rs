@@ -18,8 +18,9 @@
 //! - link_secret: [`LinkSecret`] (spec/07-key-management.md)
 //! - issuance: [`IssuanceOffer`], [`BlindIssuanceRequest`], [`Issuer`], [`IssuanceResponse`],
 //!   [`PendingIssuance`] (spec/04-issuance.md)
-//! - credential: [`Credential`] (spec/04-issuance.md); signature: the BBS+ signature's wire
-//!   encoding (spec/03-wire-format.md)
+//! - credential: [`Credential`] (spec/04-issuance.md), [`CheckedCredential`]
+//!   (spec/05-presentation.md); signature: the BBS+ signature's wire encoding
+//!   (spec/03-wire-format.md)
 //! - request: [`PresentationRequest`], [`CredentialQuery`] (spec/05-presentation.md)
 //! - presentation: [`Presentation`], [`Holding`], [`PreparedCredential`],
 //!   [`ParsedPresentation`], [`Verifier`], [`VerifiedPresentation`] (spec/05-presentation.md,
@@ -76,11 +77,15 @@
 //! ```
 //!
 //! # Performance
-//! A wallet that presents a credential more than once prepares it
+//! A wallet checks each credential once ([`Credential::check`],
+//! [`PendingIssuance::finish_checked`]) and presents from [`Holding::from_checked`]: the
+//! signature's pairing check is not repeated on every presentation (it stays in
+//! [`Presentation::create`] for plain credentials). A wallet that presents a credential many
+//! times in one process also prepares it
 //! ([`PreparedCredential::new`]: the signature is checked once and fixed-base tables are built,
 //! about 70 ms and a few MiB for the first credential of a schema) and presents from
 //! [`PreparedCredential::holding`]; proofs are identical in form, several times cheaper to make
-//! (benches/README.md). A long-running verifier calls [`Verifier::precompute`] once. Both are
+//! (benches/README.md). A long-running verifier calls [`Verifier::precompute`] once. All are
 //! optional: results are the same without them.
 //!
 //! # Security

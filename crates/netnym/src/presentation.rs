@@ -8,7 +8,7 @@
 //! validated, no cryptography) → [`Verifier::verify`] → [`VerifiedPresentation`], the only type
 //! that exposes disclosed values.
 
-use crate::credential::Credential;
+use crate::credential::{CheckedCredential, Credential};
 use crate::encoding::{g1_bytes, StrictMap, G1_LEN};
 use crate::keys::{IssuerPublicKey, KeyId};
 use crate::pseudonym::Pseudonym;
@@ -63,6 +63,11 @@ fn holdings_of<'a>(credentials: &[(&'a Credential, &'a IssuerPublicKey)]) -> Vec
 
 /// One credential offered for a presentation: the credential, its issuer's public key and,
 /// when the query asks for non-revocation, a membership witness for its revocation id.
+///
+/// How `PRE-005` treats it depends on how it was made: [`Holding::new`] checks the signature
+/// with pairings on every presentation; [`Holding::from_checked`] and
+/// [`PreparedCredential::holding`] compare only the link secret (the signature was checked
+/// once, spec/05-presentation.md).
 #[derive(Debug, Clone, Copy)]
 pub struct Holding<'a> {
     /// The credential.
@@ -73,6 +78,8 @@ pub struct Holding<'a> {
     pub witness: Option<&'a MembershipWitness>,
     /// Set by [`PreparedCredential::holding`]: prove with its tables.
     prepared: Option<&'a PreparedCredential>,
+    /// Set by [`Holding::from_checked`]: the signature was checked once.
+    checked: Option<&'a CheckedCredential>,
 }
 
 impl<'a> Holding<'a> {
@@ -84,6 +91,16 @@ impl<'a> Holding<'a> {
             public_key,
             witness: None,
             prepared: None,
+            checked: None,
+        }
+    }
+    /// A checked credential without a witness: `PRE-005` compares the link secret with the
+    /// one it was checked with, in constant time, instead of checking the signature again.
+    #[must_use]
+    pub fn from_checked(checked: &'a CheckedCredential, public_key: &'a IssuerPublicKey) -> Self {
+        Self {
+            checked: Some(checked),
+            ..Self::new(checked.credential(), public_key)
         }
     }
     /// Attach a membership witness.

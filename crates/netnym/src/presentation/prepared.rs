@@ -121,6 +121,7 @@ impl PreparedCredential {
             public_key: &self.public_key,
             witness: None,
             prepared: Some(self),
+            checked: None,
         }
     }
 

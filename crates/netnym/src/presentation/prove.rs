@@ -269,6 +269,24 @@ impl RangeProver {
     }
 }
 
+/// `PRE-005` for a holding without tables. A checked credential's signature was verified once
+/// (or its authenticated storage vouches it was): only the link secret it was checked with is
+/// compared, in constant time, without a pairing. Any other credential's signature is checked
+/// with pairings.
+fn pre_005(holding: &Holding<'_>, link_secret: &LinkSecret) -> Result<(), PresentError> {
+    match holding.checked {
+        Some(c) if !core::ptr::eq(c.credential(), holding.credential) => {
+            Err(PresentError::Internal("checked credential is another"))
+        }
+        Some(c) if c.has_link_secret(link_secret) => Ok(()),
+        Some(_) => Err(PresentError::LinkSecretMismatch),
+        None => holding
+            .credential
+            .verify(holding.public_key, link_secret)
+            .map_err(|_| PresentError::LinkSecretMismatch),
+    }
+}
+
 impl Presentation {
     /// Build a presentation answering `request` with `credentials[i]` for query `i`.
     ///
@@ -404,8 +422,7 @@ impl Presentation {
                 Some(p) => Some(p),
                 None => {
                     if check_credentials {
-                        cred.verify(pk, link_secret)
-                            .map_err(|_| PresentError::LinkSecretMismatch)?;
+                        pre_005(holding, link_secret)?;
                     }
                     None
                 }

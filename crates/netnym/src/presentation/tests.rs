@@ -635,6 +635,9 @@ mod batch_and_reference;
 /// Prepared credentials (spec/05-presentation.md §Prepared credentials).
 mod prepared;
 
+/// Checked credentials (spec/05-presentation.md §Checked credentials).
+mod checked;
+
 mod forgeries;
 
 mod review;
