@@ -26,6 +26,7 @@ use ark_ff::field_hashers::DefaultFieldHasher;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sha2::Sha256;
+use zeroize::Zeroize;
 
 use netnym::Schema;
 
@@ -71,6 +72,18 @@ impl core::fmt::Debug for Knowledge {
         f.debug_struct("Knowledge")
             .field("records", &self.records.len())
             .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Knowledge {
+    fn drop(&mut self) {
+        self.issuer_keys.zeroize();
+        self.registry_key.zeroize();
+        for r in &mut self.records {
+            if let Some(a) = &mut r.algebra {
+                a.x.zeroize();
+            }
+        }
     }
 }
 

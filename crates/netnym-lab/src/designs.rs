@@ -509,7 +509,8 @@ impl Deployment {
     }
 
     /// What the authority itself knows about `holder` after enrolling it with `attributes`,
-    /// under the component names of the views (for the collusion simulation's register): every
+    /// under the component names of the views (the collusion simulation's register, and the
+    /// start of the authority's record in the unlinkability experiment's authority views): every
     /// attribute; in design a the number and certificate; in b the signed payload, the
     /// signature and every disclosure (the issuer chose the salts); in c and d the issuer key and
     /// schema, never the link secret.
