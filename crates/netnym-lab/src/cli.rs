@@ -10,7 +10,9 @@ use clap::{Args, Subcommand};
 
 use indicatif::ProgressBar;
 
+use crate::adversary::Coalition;
 use crate::collusion::{self, CollusionConfig};
+use crate::controls::Flaw;
 use crate::designs::Design;
 use crate::lint::{self, LintOptions};
 use crate::output::{to_json, write_atomic};
@@ -18,13 +20,14 @@ use crate::population::Population;
 use crate::report;
 use crate::unlinkability::{self, UnlinkabilityConfig};
 
-pub use crate::report::{collusion_table, unlinkability_table};
+pub use crate::report::{collusion_table, controls_table, unlinkability_table};
 
 /// The lab's subcommands.
 #[derive(Debug, Subcommand)]
 #[non_exhaustive]
 pub enum LabCommand {
-    /// Run the unlinkability experiment (designs a-d against every adversary).
+    /// Run the unlinkability experiment (designs a-d and the positive controls, against every
+    /// adversary of every view: platforms, authority, authority with platforms).
     Unlinkability(UnlinkabilityArgs),
     /// Run the collusion simulation (authority + k platforms trying to link accounts).
     Collusion(CollusionArgs),
@@ -57,9 +60,31 @@ pub struct UnlinkabilityArgs {
     /// Directory the results (unlinkability.json) are written to.
     #[arg(long, default_value = "lab-results")]
     pub out: PathBuf,
-    /// Designs to run (ids or letters a, b, c, d), comma-separated.
+    /// Designs to run (ids or letters a, b, c, d), comma-separated; `none` for none.
     #[arg(long, value_delimiter = ',', default_value = "a,b,c,d")]
     pub designs: Vec<String>,
+    /// Views (adversary coalitions) to score: platforms, authority, authority+platforms;
+    /// comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "platforms,authority,authority+platforms"
+    )]
+    pub views: Vec<String>,
+    /// Positive controls to run (flaw ids: shared-scope, reused-randomness, partitioned-keys,
+    /// non-blind-issuance, stuck-rng), comma-separated; `none` for none.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "shared-scope,reused-randomness,partitioned-keys,non-blind-issuance,stuck-rng"
+    )]
+    pub controls: Vec<String>,
+    /// Trials per positive control (their effects are large; fewer trials suffice).
+    #[arg(long, default_value_t = 1_000)]
+    pub control_trials: u64,
+    /// Holders per positive control.
+    #[arg(long, default_value_t = 64)]
+    pub control_holders: usize,
     /// Hide progress bars.
     #[arg(long)]
     pub quiet: bool,
@@ -174,27 +199,49 @@ pub enum LabError {
     ModelMismatch,
 }
 
-fn run_unlinkability(a: &UnlinkabilityArgs) -> Result<(), LabError> {
-    let designs = a
-        .designs
+/// Parse a comma-separated list option (`none` alone: empty).
+fn parse_list<T>(
+    values: &[String],
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, LabError> {
+    if values.len() == 1 && values[0].trim() == "none" {
+        return Ok(Vec::new());
+    }
+    values
         .iter()
-        .map(|d| {
-            Design::parse(d.trim())
-                .ok_or_else(|| LabError::InvalidOption(format!("unknown design {d:?}")))
+        .map(|v| {
+            parse(v.trim()).ok_or_else(|| LabError::InvalidOption(format!("unknown {what} {v:?}")))
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect()
+}
+
+fn run_unlinkability(a: &UnlinkabilityArgs) -> Result<(), LabError> {
     let config = UnlinkabilityConfig {
         trials: a.trials,
         holders: a.holders,
         pool: a.pool,
         samples: a.samples,
         seed: a.seed,
-        designs,
+        designs: parse_list(&a.designs, "design", Design::parse)?,
+        views: parse_list(&a.views, "view", Coalition::parse)?,
+        controls: parse_list(&a.controls, "control", Flaw::parse)?,
+        control_trials: a.control_trials,
+        control_holders: a.control_holders,
     };
     let (results, costs) = unlinkability::run(&config, !a.quiet)?;
     write_atomic(&a.out.join("unlinkability.json"), &to_json(&results))?;
     write_atomic(&a.out.join("unlinkability-cost.json"), &to_json(&costs))?;
-    println!("{}", unlinkability_table(&results));
+    for view in &results.config.views {
+        println!(
+            "view {}:\n{}",
+            view.id(),
+            unlinkability_table(&results, *view)
+        );
+    }
+    if !results.controls.is_empty() {
+        println!("positive controls:\n{}", controls_table(&results));
+    }
     for c in &costs {
         println!(
             "cost {}: {} real logins (made and verified) and scoring in {:.2} s wall ({:.2} ms per login)",

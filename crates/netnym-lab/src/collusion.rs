@@ -601,7 +601,7 @@ pub fn validate(
     let mut out = Vec::new();
     for (di, design) in Design::ALL.into_iter().enumerate() {
         let mut rng = seeding::rng(seed, "validate-setup", di as u64, 0);
-        let deployment = Deployment::new(design, &mut rng);
+        let deployment = Deployment::new(design, &mut rng)?;
         let attrs: Vec<serde_json::Value> =
             (0..pop.len()).map(|i| person_attributes(&pop, i)).collect();
         let holders = attrs

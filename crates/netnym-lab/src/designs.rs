@@ -10,14 +10,21 @@
 //!   hashes every attribute, signs the digest list and the holder's binding key once (Ed25519),
 //!   and the holder shows the **same signed payload and signature** to every platform with the
 //!   disclosures asked for and a fresh key-binding signature over the platform's nonce.
-//! - [`Design::NetNymUnique`] (c): NetNym (real blind issuance and zero-knowledge presentations
-//!   from the core library), but the platform asks for `document_number` besides its attributes.
+//! - [`Design::NetNymUnique`] (c): NetNym (real blind issuance, a revocation registry and
+//!   zero-knowledge presentations with non-revocation proofs, from the core library), but the
+//!   platform asks for `document_number` besides its attributes.
 //! - [`Design::NetNymPredicates`] (d): NetNym where the platform asks only for predicates
-//!   (`CredentialQuery::with_predicates`) and a per-platform pseudonym
+//!   (`CredentialQuery::with_predicates`), non-revocation and a per-platform pseudonym
 //!   (`PresentationRequest::with_pseudonym`), disclosing no attribute.
+//!
+//! A NetNym deployment can also be built with a [`Flaw`] (the positive controls of
+//! `crate::controls`): [`Deployment::with_flaw`].
 //!
 //! Every login here is real: signatures are made and checked, NetNym presentations are created
 //! and verified by the core [`netnym::Verifier`]; a failed check is an error, never skipped.
+
+mod deploy;
+mod wire;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier as _, VerifyingKey};
@@ -26,13 +33,13 @@ use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use netnym::{
-    Attributes, BlindIssuanceRequest, Credential, CredentialQuery, Holding, IssuanceOffer, Issuer,
-    IssuerPublicKey, IssuerSecretKey, LinkSecret, ParsedPresentation, Predicate, Presentation,
-    PresentationRequest, RangeParams, Schema, Verifier,
-};
+use netnym::{Issuer, Predicate, RevocationAuthority, Schema};
 
-use crate::population::{Population, REFERENCE_UNIX};
+pub use self::deploy::{IssuanceTranscript, RANGE_BASE, REGISTRY_DOMAIN, STUCK_VALUE};
+use self::deploy::{NetNym, NetNymHolder};
+pub use self::wire::{netnym_view, transcript_view};
+use crate::controls::Flaw;
+use crate::population::Population;
 
 /// A design under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -78,8 +85,12 @@ impl Design {
             Self::SaltedHash => {
                 "salted-hash SD (SD-JWT/mdoc pattern): one Ed25519 signature reused"
             }
-            Self::NetNymUnique => "NetNym, platform also asks for document_number",
-            Self::NetNymPredicates => "NetNym, predicates + per-platform pseudonym only",
+            Self::NetNymUnique => {
+                "NetNym (with non-revocation), platform also asks for document_number"
+            }
+            Self::NetNymPredicates => {
+                "NetNym, predicates + non-revocation + per-platform pseudonym only"
+            }
         }
     }
 
@@ -123,7 +134,12 @@ pub struct View {
 }
 
 impl View {
-    fn push(&mut self, name: impl Into<String>, kind: ComponentKind, bytes: impl Into<Vec<u8>>) {
+    pub(crate) fn push(
+        &mut self,
+        name: impl Into<String>,
+        kind: ComponentKind,
+        bytes: impl Into<Vec<u8>>,
+    ) {
         self.components.push(Component {
             name: name.into(),
             kind,
@@ -172,9 +188,12 @@ pub enum DesignError {
     /// The holder's credential does not belong to this deployment.
     #[error("holder was enrolled in another design")]
     WrongHolder,
+    /// A flaw (positive control) was asked of a design it does not apply to.
+    #[error("flaw {0} applies to the NetNym designs only")]
+    FlawNotApplicable(&'static str),
 }
 
-fn core_err(e: impl core::fmt::Display) -> DesignError {
+pub(crate) fn core_err(e: impl core::fmt::Display) -> DesignError {
     DesignError::Core(e.to_string())
 }
 
@@ -220,15 +239,24 @@ enum HolderInner {
         disclosures: Vec<(String, Vec<u8>)>,
         binding_key: Box<SigningKey>,
     },
-    NetNym {
-        credential: Box<Credential>,
-        link_secret: LinkSecret,
-    },
+    NetNym(Box<NetNymHolder>),
+}
+
+impl Holder {
+    /// What the authority kept from this holder's enrollment (NetNym designs only).
+    #[must_use]
+    pub fn transcript(&self) -> Option<&IssuanceTranscript> {
+        match &self.inner {
+            HolderInner::NetNym(h) => Some(&h.transcript),
+            _ => None,
+        }
+    }
 }
 
 /// A deployment of one design: its authority/issuer keys and verification logic.
 pub struct Deployment {
     design: Design,
+    flaw: Option<Flaw>,
     inner: DeploymentInner,
 }
 
@@ -236,53 +264,72 @@ impl core::fmt::Debug for Deployment {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Deployment")
             .field("design", &self.design)
+            .field("flaw", &self.flaw)
             .finish_non_exhaustive()
     }
 }
 
 enum DeploymentInner {
-    Ed25519(SigningKey),
-    NetNym {
-        issuer: Box<Issuer>,
-        pk: Box<IssuerPublicKey>,
-        verifier: Box<Verifier>,
-        schema: Schema,
-        range: Box<RangeParams>,
-    },
+    Ed25519(Box<SigningKey>),
+    NetNym(Box<NetNym>),
 }
 
-/// Digit base of the NetNym range parameters (RNG-001 allows 2..=256).
-pub const RANGE_BASE: u16 = 16;
 const CENTRAL_DST: &[u8] = b"netnym-lab/central/certificate/v1";
 const KB_DST: &[u8] = b"netnym-lab/sd/key-binding/v1";
 
 impl Deployment {
     /// Set up the authority of `design` with fresh keys from `rng`.
-    #[must_use]
-    pub fn new(design: Design, rng: &mut ChaCha20Rng) -> Self {
-        let inner = match design {
-            Design::Central | Design::SaltedHash => {
-                DeploymentInner::Ed25519(SigningKey::generate(rng))
+    ///
+    /// # Errors
+    /// [`DesignError::Core`] if the core library refuses a setup step (never expected).
+    pub fn new(design: Design, rng: &mut ChaCha20Rng) -> Result<Self, DesignError> {
+        Self::with_flaw(design, None, rng)
+    }
+
+    /// Set up `design` with a deliberate `flaw` (a positive control, `crate::controls`).
+    /// Flaws break NetNym: they apply to designs c and d only.
+    ///
+    /// # Errors
+    /// [`DesignError::FlawNotApplicable`] for a flaw on a baseline; [`DesignError::Core`] if
+    /// the core library refuses a setup step.
+    pub fn with_flaw(
+        design: Design,
+        flaw: Option<Flaw>,
+        rng: &mut ChaCha20Rng,
+    ) -> Result<Self, DesignError> {
+        let inner = match (design, flaw) {
+            (Design::Central | Design::SaltedHash, None) => {
+                DeploymentInner::Ed25519(Box::new(SigningKey::generate(rng)))
             }
-            Design::NetNymUnique | Design::NetNymPredicates => {
-                let schema = Schema::cn_network_id_v1();
-                let issuer = Issuer::new(IssuerSecretKey::generate(rng), &schema);
-                let pk = issuer.public_key().clone();
-                // The authority publishes public range parameters (digit key destroyed).
-                let range = RangeParams::generate(rng, RANGE_BASE)
-                    .unwrap_or_else(|e| unreachable!("base {RANGE_BASE} is valid: {e}"));
-                DeploymentInner::NetNym {
-                    verifier: Box::new(
-                        Verifier::new([pk.clone()]).with_range_params(range.clone()),
-                    ),
-                    range: Box::new(range),
-                    issuer: Box::new(issuer),
-                    pk: Box::new(pk),
-                    schema,
-                }
+            (Design::Central | Design::SaltedHash, Some(f)) => {
+                return Err(DesignError::FlawNotApplicable(f.id()))
+            }
+            (Design::NetNymUnique | Design::NetNymPredicates, _) => {
+                DeploymentInner::NetNym(Box::new(NetNym::new(flaw, rng)?))
             }
         };
-        Self { design, inner }
+        Ok(Self {
+            design,
+            flaw,
+            inner,
+        })
+    }
+
+    /// The flaw this deployment was built with.
+    #[must_use]
+    pub fn flaw(&self) -> Option<Flaw> {
+        self.flaw
+    }
+
+    /// The authority's secrets and public setup, as the authority holds them: its issuer(s)
+    /// (secret keys included), its revocation registry (secret key `α` included) and the
+    /// schema. `None` for the baselines.
+    #[must_use]
+    pub fn netnym_authority(&self) -> Option<(&[Issuer], &RevocationAuthority, &Schema)> {
+        match &self.inner {
+            DeploymentInner::NetNym(n) => Some((n.issuers(), n.registry(), n.schema())),
+            DeploymentInner::Ed25519(_) => None,
+        }
     }
 
     /// The design.
@@ -346,27 +393,8 @@ impl Deployment {
                     binding_key: Box::new(binding_key),
                 }
             }
-            (
-                DeploymentInner::NetNym {
-                    issuer, pk, schema, ..
-                },
-                _,
-            ) => {
-                let link_secret = LinkSecret::generate(rng);
-                let offer = IssuanceOffer::new(rng, pk);
-                let (request, pending) =
-                    BlindIssuanceRequest::new(rng, pk, &offer, &link_secret).map_err(core_err)?;
-                let attrs = Attributes::from_json(schema, attributes).map_err(core_err)?;
-                let response = issuer
-                    .issue_blind(rng, &offer, &request, &attrs)
-                    .map_err(core_err)?;
-                let credential = pending
-                    .finish(pk, response, &link_secret)
-                    .map_err(core_err)?;
-                HolderInner::NetNym {
-                    credential: Box::new(credential),
-                    link_secret,
-                }
+            (DeploymentInner::NetNym(n), _) => {
+                HolderInner::NetNym(Box::new(n.enroll(rng, attributes)?))
             }
         };
         Ok(Holder { inner })
@@ -383,6 +411,9 @@ impl Deployment {
         holder: &Holder,
         policy: &Policy,
     ) -> Result<Login, DesignError> {
+        if let (DeploymentInner::NetNym(n), HolderInner::NetNym(h)) = (&self.inner, &holder.inner) {
+            return n.login(self.design, rng, h, policy);
+        }
         let mut nonce = [0u8; 32];
         rng.fill(&mut nonce);
         match (&self.inner, &holder.inner) {
@@ -473,44 +504,13 @@ impl Deployment {
                     authority: None,
                 })
             }
-            (
-                DeploymentInner::NetNym {
-                    pk,
-                    verifier,
-                    schema,
-                    range,
-                    ..
-                },
-                HolderInner::NetNym {
-                    credential,
-                    link_secret,
-                },
-            ) => {
-                let request = self.netnym_request(&nonce, schema, pk, range, policy)?;
-                let presentation = Presentation::create_with(
-                    rng,
-                    &request,
-                    &[Holding::new(credential, pk)],
-                    link_secret,
-                    &[range],
-                )
-                .map_err(core_err)?;
-                let bytes = presentation.to_json();
-                let parsed = ParsedPresentation::from_json(&bytes).map_err(core_err)?;
-                verifier
-                    .verify(&request, &parsed, REFERENCE_UNIX + 1)
-                    .map_err(core_err)?;
-                Ok(Login {
-                    platform: netnym_view(&bytes)?,
-                    authority: None,
-                })
-            }
             _ => Err(DesignError::WrongHolder),
         }
     }
 
     /// What the authority itself knows about `holder` after enrolling it with `attributes`,
-    /// under the component names of the views (for the collusion simulation's register): every
+    /// under the component names of the views (the collusion simulation's register, and the
+    /// start of the authority's record in the unlinkability experiment's authority views): every
     /// attribute; in design a the number and certificate; in b the signed payload, the
     /// signature and every disclosure (the issuer chose the salts); in c and d the issuer key and
     /// schema, never the link secret.
@@ -557,7 +557,8 @@ impl Deployment {
                     );
                 }
             }
-            (DeploymentInner::NetNym { pk, schema, .. }, HolderInner::NetNym { .. }) => {
+            (DeploymentInner::NetNym(n), HolderInner::NetNym(h)) => {
+                let (pk, schema) = (n.public_key(h), n.schema());
                 view.push("type", ComponentKind::Envelope, "netnym-presentation");
                 view.push(
                     "version",
@@ -589,49 +590,6 @@ impl Deployment {
             (DeploymentInner::Ed25519(_), HolderInner::NetNym { .. }) => {}
         }
         view
-    }
-
-    fn netnym_request(
-        &self,
-        nonce: &[u8; 32],
-        schema: &Schema,
-        pk: &IssuerPublicKey,
-        range: &RangeParams,
-        policy: &Policy,
-    ) -> Result<PresentationRequest, DesignError> {
-        // A deterministic "RNG" hands the platform's nonce to the core's request constructor.
-        let mut nonce_rng = FixedBytes(nonce.to_vec());
-        let (disclose, predicates, pseudonym) = if self.design == Design::NetNymUnique {
-            let mut d = policy.disclose.clone();
-            if !d.iter().any(|n| n == "document_number") {
-                d.push("document_number".to_owned());
-            }
-            (d, Vec::new(), false)
-        } else {
-            (Vec::new(), policy.predicates.clone(), true)
-        };
-        let has_predicates = !predicates.is_empty();
-        let query = CredentialQuery::new(schema.id(), [pk.key_id()], disclose)
-            .and_then(|q| q.with_predicates(predicates))
-            .map_err(core_err)?;
-        let request = PresentationRequest::new(
-            &mut nonce_rng,
-            &policy.verifier_id,
-            REFERENCE_UNIX,
-            300,
-            vec![query],
-        )
-        .map_err(core_err)?;
-        let request = if has_predicates {
-            request.with_range_params(range.id())
-        } else {
-            request
-        };
-        Ok(if pseudonym {
-            request.with_pseudonym()
-        } else {
-            request
-        })
     }
 }
 
@@ -689,101 +647,3 @@ impl rand_core::RngCore for FixedBytes {
     }
 }
 impl rand_core::CryptoRng for FixedBytes {}
-
-/// Sizes of the fixed parts of a NetNym BBS+ proof (spec/03-wire-format.md): five compressed G1
-/// points, then scalars.
-const PROOF_POINTS: [&str; 5] = ["A_prime", "A_bar", "d", "T1", "T2"];
-const G1_LEN: usize = 48;
-const FR_LEN: usize = 32;
-
-/// Split a NetNym presentation (wire JSON) into components: every JSON leaf by path, base64url
-/// fields decoded, and each BBS+ proof split into its group elements and scalars. Fields the lab
-/// does not know (future core versions) are kept as proof components under their JSON path.
-///
-/// # Errors
-/// [`DesignError::Core`] when the bytes are not JSON.
-pub fn netnym_view(bytes: &[u8]) -> Result<View, DesignError> {
-    let json: serde_json::Value = serde_json::from_slice(bytes).map_err(core_err)?;
-    let mut view = View::default();
-    flatten(&json, String::new(), &mut view);
-    Ok(view)
-}
-
-fn flatten(v: &serde_json::Value, path: String, out: &mut View) {
-    let join = |k: &str| {
-        if path.is_empty() {
-            k.to_owned()
-        } else {
-            format!("{path}.{k}")
-        }
-    };
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, x) in m {
-                flatten(x, join(k), out);
-            }
-        }
-        serde_json::Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                flatten(x, join(&i.to_string()), out);
-            }
-        }
-        leaf => {
-            let text = match leaf {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let kind = if path.contains(".disclosed.") || path == "pseudonym.nym" {
-                ComponentKind::Claim
-            } else if path == "type"
-                || path == "version"
-                || path == "nonce"
-                || path.ends_with(".issuer_key_id")
-                || path.ends_with(".schema_id")
-            {
-                ComponentKind::Envelope
-            } else {
-                ComponentKind::Proof
-            };
-            if kind == ComponentKind::Claim && path.contains(".disclosed.") {
-                out.push(path, kind, text.into_bytes());
-                return;
-            }
-            let decoded = URL_SAFE_NO_PAD.decode(&text).ok();
-            match decoded {
-                Some(b) if path.ends_with(".proof") && path.starts_with("credentials.") => {
-                    split_proof(&path, &b, out);
-                }
-                Some(b) if kind != ComponentKind::Envelope || path == "nonce" => {
-                    out.push(path, kind, b);
-                }
-                _ => out.push(path, kind, text.into_bytes()),
-            }
-        }
-    }
-}
-
-fn split_proof(path: &str, b: &[u8], out: &mut View) {
-    let mut rest = b;
-    for name in PROOF_POINTS {
-        if rest.len() < G1_LEN {
-            break;
-        }
-        let (head, tail) = rest.split_at(G1_LEN);
-        out.push(format!("{path}.{name}"), ComponentKind::Proof, head);
-        rest = tail;
-    }
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = rest.len().min(FR_LEN);
-        let (head, tail) = rest.split_at(n);
-        let name = match i {
-            0 => "r1".to_owned(),
-            1 => "r2".to_owned(),
-            k => format!("resp{}", k - 2),
-        };
-        out.push(format!("{path}.{name}"), ComponentKind::Proof, head);
-        rest = tail;
-        i += 1;
-    }
-}

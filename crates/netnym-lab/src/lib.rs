@@ -11,8 +11,15 @@
 //! - [`designs`]: the four designs (central, salted-hash SD, NetNym with a unique attribute,
 //!   NetNym with predicates and pseudonyms) as working systems, and the [`designs::View`] a
 //!   party gets from one login.
-//! - [`adversary`]: exact match, component equality, per-byte chi-square, nearest neighbour.
-//! - [`unlinkability`]: the experiment and its scores (advantage `|2p - 1|`, Wilson 95% CI).
+//! - [`adversary`]: the coalitions (views: platforms, authority, authority with platforms) and
+//!   the adversaries: exact match, component equality, per-byte chi-square, nearest neighbour,
+//!   and the authority's transcript match and signature relations.
+//! - [`authority`]: what the authority holds (issuance transcripts, register, secret keys) and
+//!   its adversaries.
+//! - [`controls`]: the positive controls, deliberately broken NetNym variants, one for each
+//!   adversary to catch.
+//! - [`unlinkability`]: the experiment and its scores (advantage `|2p - 1|`, Wilson 95% CI,
+//!   cluster-robust, family-wise).
 //! - [`population`]: the synthetic population (age pyramid, GB/T 2260-style regions).
 //! - [`collusion`] and [`linking`]: the coalition simulation, its model, and the validation of
 //!   the model against real logins.
@@ -50,8 +57,10 @@
 #![forbid(unsafe_code)]
 
 pub mod adversary;
+pub mod authority;
 pub mod cli;
 pub mod collusion;
+pub mod controls;
 pub mod designs;
 pub mod linking;
 pub mod lint;

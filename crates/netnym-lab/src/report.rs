@@ -13,8 +13,8 @@ use crate::lint::Assessment;
 use crate::output::{write_atomic, WriteError};
 use crate::unlinkability::UnlinkabilityResults;
 
-use self::markdown::{collusion_md, ladder_md, unlinkability_md};
-pub use self::markdown::{collusion_table, lint_md, unlinkability_table};
+use self::markdown::{advantage_file, collusion_md, ladder_md, unlinkability_md};
+pub use self::markdown::{collusion_table, controls_table, lint_md, unlinkability_table};
 use self::plots::{advantage_svg, ladder_svg, linking_svg};
 
 /// Errors of report rendering.
@@ -104,10 +104,16 @@ pub fn render(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
            docs/lab.md defines every experiment, adversary and metric.\n\n";
     if let Some(u) = &inputs.unlinkability {
         md += &unlinkability_md(u);
-        let path = dir.join("advantage.svg");
-        write_atomic(&path, advantage_svg(u)?.as_bytes())?;
-        written.push(path);
-        md += "![advantage per adversary and design](advantage.svg)\n\n";
+        if !u.controls.is_empty() {
+            md += "### Positive controls against every adversary\n\nAdvantage [95% CI]; \
+                   bold: the adversary's designated control in that view.\n\n";
+            md += &controls_table(u);
+        }
+        for view in &u.config.views {
+            let path = dir.join(advantage_file(*view));
+            write_atomic(&path, advantage_svg(u, view.id())?.as_bytes())?;
+            written.push(path);
+        }
     }
     if let Some(c) = &inputs.collusion {
         md += &collusion_md(c);

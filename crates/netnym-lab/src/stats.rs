@@ -7,6 +7,113 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 /// z for a two-sided 95% family-wise interval over 4 comparisons (Bonferroni: 98.75% each).
 pub const Z95_BONFERRONI_4: f64 = 2.497_705_474_412_85;
 
+/// z of a two-sided 95% family-wise interval over `family` comparisons (Bonferroni: each at
+/// `1 - 0.05 / family`): `Φ⁻¹(1 - 0.025 / family)`. `family = 1` gives [`Z95`], `4` gives
+/// [`Z95_BONFERRONI_4`].
+#[must_use]
+pub fn bonferroni_z95(family: usize) -> f64 {
+    #[allow(clippy::cast_precision_loss)] // families are small
+    let m = family.max(1) as f64;
+    normal_quantile(1.0 - 0.025 / m)
+}
+
+/// The standard normal quantile `Φ⁻¹(p)` for `p` in (0, 1), by Wichura's algorithm AS 241
+/// (PPND16, relative accuracy about 1e-16). Returns ±infinity at 0 and 1, NaN outside.
+#[must_use]
+pub fn normal_quantile(p: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
+    if p == 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p == 1.0 {
+        return f64::INFINITY;
+    }
+    let poly = |c: &[f64], x: f64| c.iter().rev().fold(0.0, |acc, &k| acc * x + k);
+    let q = p - 0.5;
+    if q.abs() <= 0.425 {
+        let r = 0.180_625 - q * q;
+        return q * poly(&AS241_A, r) / poly(&AS241_B, r);
+    }
+    let r = if q < 0.0 { p } else { 1.0 - p };
+    let r = (-r.ln()).sqrt();
+    let z = if r <= 5.0 {
+        let r = r - 1.6;
+        poly(&AS241_C, r) / poly(&AS241_D, r)
+    } else {
+        let r = r - 5.0;
+        poly(&AS241_E, r) / poly(&AS241_F, r)
+    };
+    if q < 0.0 {
+        -z
+    } else {
+        z
+    }
+}
+
+// Coefficients of AS 241 (Wichura 1988, Applied Statistics 37(3), 477-484), lowest degree first.
+const AS241_A: [f64; 8] = [
+    3.387_132_872_796_366_5,
+    1.331_416_678_917_843_8e2,
+    1.971_590_950_306_551_3e3,
+    1.373_169_376_550_946e4,
+    4.592_195_393_154_987e4,
+    6.726_577_092_700_87e4,
+    3.343_057_558_358_813e4,
+    2.509_080_928_730_122_7e3,
+];
+const AS241_B: [f64; 8] = [
+    1.0,
+    4.231_333_070_160_091e1,
+    6.871_870_074_920_579e2,
+    5.394_196_021_424_751e3,
+    2.121_379_430_158_659_7e4,
+    3.930_789_580_009_271e4,
+    2.872_908_573_572_194_3e4,
+    5.226_495_278_852_545e3,
+];
+const AS241_C: [f64; 8] = [
+    1.423_437_110_749_683_5,
+    4.630_337_846_156_546,
+    5.769_497_221_460_691,
+    3.647_848_324_763_204_5,
+    1.270_458_252_452_368_4,
+    2.417_807_251_774_506e-1,
+    2.272_384_498_926_918_4e-2,
+    7.745_450_142_783_414e-4,
+];
+const AS241_D: [f64; 8] = [
+    1.0,
+    2.053_191_626_637_759,
+    1.676_384_830_183_803_8,
+    6.897_673_349_851e-1,
+    1.481_039_764_274_800_8e-1,
+    1.519_866_656_361_645_7e-2,
+    5.475_938_084_995_345e-4,
+    1.050_750_071_644_416_9e-9,
+];
+const AS241_E: [f64; 8] = [
+    6.657_904_643_501_103,
+    5.463_784_911_164_114,
+    1.784_826_539_917_291_3,
+    2.965_605_718_285_048_7e-1,
+    2.653_218_952_657_612_4e-2,
+    1.242_660_947_388_078_4e-3,
+    2.711_555_568_743_487_6e-5,
+    2.010_334_399_292_288_1e-7,
+];
+const AS241_F: [f64; 8] = [
+    1.0,
+    5.998_322_065_558_88e-1,
+    1.369_298_809_227_358e-1,
+    1.487_536_129_085_061_5e-2,
+    7.868_691_311_456_133e-4,
+    1.846_318_317_510_054_8e-5,
+    1.421_511_758_316_446e-7,
+    2.044_263_103_389_939_7e-15,
+];
+
 /// A closed interval `[lo, hi]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
@@ -212,6 +319,18 @@ mod tests {
         let (p, d) = design_effect(&[(10.0, 10), (0.0, 10), (10.0, 10), (0.0, 10)]);
         assert!((p - 0.5).abs() < 1e-12);
         assert!(d > 10.0, "{d}");
+    }
+
+    #[test]
+    fn normal_quantile_matches_tables() {
+        assert!((normal_quantile(0.975) - Z95).abs() < 1e-12);
+        assert!((bonferroni_z95(1) - Z95).abs() < 1e-12);
+        assert!((bonferroni_z95(4) - Z95_BONFERRONI_4).abs() < 1e-12);
+        // 0.999 -> 3.090232306 (the chi-square test's tail); 1e-10 -> -6.361340902.
+        assert!((normal_quantile(0.999) - 3.090_232_306_167_813).abs() < 1e-12);
+        assert!((normal_quantile(1e-10) + 6.361_340_902_404_056).abs() < 1e-9);
+        assert_eq!(normal_quantile(0.5), 0.0);
+        assert!(normal_quantile(1.5).is_nan());
     }
 
     #[test]

@@ -4,46 +4,46 @@
 //! and enrolls `holders` holders **with identical attributes** except the per-person
 //! identifiers (`document_number`, `revocation_id`, and whatever the design itself assigns:
 //! network number, salts and binding key, link secret). All use the same policy (disclose
-//! `birth_date` and `region`; in design d, `age >= 18`, `region within <province>` and a
-//! pseudonym instead).
+//! `birth_date` and `region`; in design d, `age >= 18`, `region within <province>`,
+//! non-revocation and a pseudonym instead).
 //!
-//! Adversary: a coalition of platform A and platform B. The holders form disjoint pairs
-//! `(2m, 2m + 1)`; each trial draws a pair and a fair bit `b`; the adversary receives `samples` labelled logins of each of the two at
-//! A and one login at B by the holder selected by `b`, and guesses `b`.
+//! Adversary: a [`Coalition`] — platforms A and B, the authority alone, or the authority with
+//! both platforms. The holders form disjoint pairs `(2m, 2m + 1)`; each trial draws a pair and
+//! a fair bit `b`; the adversary receives what its coalition holds about the two holders
+//! (`samples` labelled logins of each at A; the authority's record of each) and the login at B
+//! of the holder `b` selects, and guesses `b`. Every trial is scored for every view at once.
+//!
+//! **Positive controls**: the same experiment on design d with one deliberate [`Flaw`] each
+//! (`crate::controls`), so that every adversary is shown to catch the flaw it is built for.
 //!
 //! Logins are real (NetNym presentations are created and verified by the core library) and cost
 //! milliseconds. The **training** logins come from a pool of `pool` logins per holder at A,
 //! generated once in parallel (each from its own seeded generator). The **challenge** of every
 //! trial is a fresh login at B, used once. Trials of the same pair share per-holder constants
-//! (the two pseudonyms at B, the training logins), which give an adversary a bias for that pair
-//! in one direction or the other that averages to zero only over many pairs; so the interval is
-//! computed with a **cluster-robust** variance over the pairs (a design effect shrinks the
-//! Wilson sample size). Cost:
-//! `holders * pool + trials` real logins per design (docs/lab.md has the measured numbers).
+//! (the two pseudonyms at B, the training logins, the authority's records), which give an
+//! adversary a bias for that pair in one direction or the other that averages to zero only over
+//! many pairs; so the interval is computed with a **cluster-robust** variance over the pairs (a
+//! design effect shrinks the Wilson sample size). Cost: `holders * pool + trials` real logins
+//! per design or control (docs/lab.md has the measured numbers).
 
-use std::time::Instant;
+mod target;
 
-use indicatif::{ProgressBar, ProgressStyle};
-use rand::seq::index::sample;
-use rand::Rng;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use netnym::Predicate;
 
-use crate::adversary::Adversary;
-use crate::designs::{person_attributes, Deployment, Design, DesignError, Policy, View};
-use crate::population::{Population, REFERENCE_DAYS};
-use crate::seeding;
+use crate::adversary::{Adversary, Coalition};
+use crate::controls::Flaw;
+use crate::designs::{Design, DesignError, Policy};
 use crate::stats::{
-    advantage, advantage_interval, bias_interval, design_effect, wilson_n, Interval, Z95,
-    Z95_BONFERRONI_4,
+    advantage, advantage_interval, bias_interval, bonferroni_z95, design_effect, wilson_n,
+    Interval, Z95,
 };
 
 /// Configuration of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnlinkabilityConfig {
-    /// Trials per design (each trial is scored by every adversary).
+    /// Trials per design (each trial is scored by every adversary of every view).
     pub trials: u64,
     /// Holders enrolled (all with the same attributes), grouped in disjoint pairs
     /// `(2m, 2m + 1)`; each trial draws one pair.
@@ -56,6 +56,14 @@ pub struct UnlinkabilityConfig {
     pub seed: u64,
     /// The designs to run.
     pub designs: Vec<Design>,
+    /// The coalitions (views) to score.
+    pub views: Vec<Coalition>,
+    /// The positive controls to run (design d with one flaw each).
+    pub controls: Vec<Flaw>,
+    /// Trials per control.
+    pub control_trials: u64,
+    /// Holders per control.
+    pub control_holders: usize,
 }
 
 impl Default for UnlinkabilityConfig {
@@ -67,6 +75,10 @@ impl Default for UnlinkabilityConfig {
             samples: 8,
             seed: 1,
             designs: Design::ALL.to_vec(),
+            views: Coalition::ALL.to_vec(),
+            controls: Flaw::ALL.to_vec(),
+            control_trials: 1_000,
+            control_holders: 64,
         }
     }
 }
@@ -83,7 +95,7 @@ pub enum UnlinkabilityError {
     Design(#[from] DesignError),
 }
 
-/// One adversary's score against one design.
+/// One adversary's score against one design (or control) in one view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdversaryScore {
     /// Adversary id.
@@ -95,6 +107,9 @@ pub struct AdversaryScore {
     pub abstained: u64,
     /// Trials.
     pub trials: u64,
+    /// Trials in which the adversary found material it can test (signature-relations: a proof
+    /// it verified with the authority's keys; the others look at every trial).
+    pub checked: u64,
     /// (correct + abstained / 2) / trials.
     pub success_rate: f64,
     /// Design effect of the clustering by holder pair (cluster-robust variance / binomial
@@ -110,24 +125,61 @@ pub struct AdversaryScore {
     pub bias_ci95: Interval,
     /// Whether the advantage interval contains 0 (no distinguishing detected).
     pub indistinguishable: bool,
-    /// The advantage interval at 95% family-wise over the four adversaries of a design
-    /// (Bonferroni, z = 2.498).
+    /// The advantage interval at 95% family-wise over the `family_size` scores of this design
+    /// or control (Bonferroni).
     pub advantage_ci95_familywise: Interval,
+    /// Number of scores in the family (every adversary of every view run on the design).
+    pub family_size: usize,
 }
 
-/// The results for one design.
+/// The scores of one view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewScores {
+    /// Coalition id.
+    pub view: String,
+    /// Per adversary that runs in the view.
+    pub adversaries: Vec<AdversaryScore>,
+}
+
+/// The results for one design or control.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesignScores {
-    /// Design id.
+    /// Design id, or for a control the flaw id.
     pub design: String,
     /// Description.
     pub description: String,
+    /// For a control: the design the flaw is applied to.
+    pub base: Option<String>,
+    /// Trials.
+    pub trials: u64,
+    /// Holders.
+    pub holders: usize,
     /// Components in one login view.
     pub components: usize,
     /// Bytes in one login view (first pool entry).
     pub view_bytes: usize,
-    /// Per adversary.
-    pub adversaries: Vec<AdversaryScore>,
+    /// Per view.
+    pub views: Vec<ViewScores>,
+}
+
+impl DesignScores {
+    /// The score of `adversary` in `view`, if it ran.
+    #[must_use]
+    pub fn score(&self, view: &str, adversary: &str) -> Option<&AdversaryScore> {
+        self.views
+            .iter()
+            .find(|v| v.view == view)?
+            .adversaries
+            .iter()
+            .find(|a| a.adversary == adversary)
+    }
+
+    /// Every score, across views.
+    pub fn scores(&self) -> impl Iterator<Item = (&str, &AdversaryScore)> {
+        self.views
+            .iter()
+            .flat_map(|v| v.adversaries.iter().map(move |a| (v.view.as_str(), a)))
+    }
 }
 
 /// The results of a run (deterministic in the configuration: no timings).
@@ -143,12 +195,14 @@ pub struct UnlinkabilityResults {
     pub policy: Policy,
     /// Per design.
     pub designs: Vec<DesignScores>,
+    /// Per positive control.
+    pub controls: Vec<DesignScores>,
 }
 
 /// Wall-clock cost of one design's logins and trials (kept out of the JSON results).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PoolCost {
-    /// Design id.
+    /// Design or control id.
     pub design: String,
     /// Real logins made (training pool and challenges).
     pub logins: usize,
@@ -162,23 +216,13 @@ bit; Pr[correct] is estimated by (correct + abstained/2)/trials, where a trial i
 adversary has no evidence counts 1/2 (the expected value of the fair coin it would flip); 95% \
 Wilson score interval on that rate with sample size trials / design effect (cluster-robust \
 variance over the disjoint holder pairs, since per-holder constants such as pseudonyms are shared \
-by the trials of a pair), mapped through |2p - 1|";
+by the trials of a pair), mapped through |2p - 1|; family-wise: Bonferroni over every score of \
+the design or control";
 
-const PLATFORMS: [&str; 2] = ["platform-a.example", "platform-b.example"];
+/// The two platforms of the game.
+pub const PLATFORMS: [&str; 2] = ["platform-a.example", "platform-b.example"];
 
-fn progress(len: u64, show: bool, msg: String) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{msg:>28} [{bar:30}] {pos}/{len} {eta}") {
-        pb.set_style(style.progress_chars("=> "));
-    }
-    pb.set_message(msg);
-    pb
-}
-
-/// The experiment's policy for the twins drawn from `pop`.
+/// The experiment's policy for twins living in `province`.
 fn policy(province: u32) -> Policy {
     Policy {
         verifier_id: String::new(),
@@ -190,6 +234,27 @@ fn policy(province: u32) -> Policy {
     }
 }
 
+fn check(config: &UnlinkabilityConfig) -> Result<(), UnlinkabilityError> {
+    let bad = |m: &str| Err(UnlinkabilityError::Config(m.to_owned()));
+    if config.trials == 0
+        || config.samples == 0
+        || config.pool < config.samples
+        || config.holders < 4
+    {
+        return bad("need trials >= 1, holders >= 4, samples >= 1 and pool >= samples");
+    }
+    if !config.controls.is_empty() && (config.control_trials == 0 || config.control_holders < 4) {
+        return bad("controls need control_trials >= 1 and control_holders >= 4");
+    }
+    if config.designs.is_empty() && config.controls.is_empty() {
+        return bad("no design or control selected");
+    }
+    if config.views.is_empty() {
+        return bad("no view selected");
+    }
+    Ok(())
+}
+
 /// Run the experiment.
 ///
 /// # Errors
@@ -199,154 +264,43 @@ pub fn run(
     config: &UnlinkabilityConfig,
     show_progress: bool,
 ) -> Result<(UnlinkabilityResults, Vec<PoolCost>), UnlinkabilityError> {
-    if config.trials == 0
-        || config.samples == 0
-        || config.pool < config.samples
-        || config.holders < 4
-    {
-        return Err(UnlinkabilityError::Config(
-            "need trials >= 1, holders >= 4, samples >= 1 and pool >= samples".to_owned(),
-        ));
-    }
-    if config.designs.is_empty() {
-        return Err(UnlinkabilityError::Config("no design selected".to_owned()));
-    }
-    // The holders: `holders` people with the attributes of one adult drawn from a synthetic
-    // population, differing only in document number and revocation id.
-    let pop = Population::synthetic(10_000, config.seed);
-    let mut pick = seeding::rng(config.seed, "twins", 0, 0);
-    let base = loop {
-        let i = pick.gen_range(0..pop.len());
-        if pop.people()[i].age_at(REFERENCE_DAYS) >= 19 {
-            break i;
-        }
-    };
-    let template = person_attributes(&pop, base);
-    let attrs: Vec<serde_json::Value> = (0..config.holders)
-        .map(|k| {
-            let mut a = template.clone();
-            let other = person_attributes(&pop, (base + k) % pop.len());
-            a["document_number"] = other["document_number"].clone();
-            a["revocation_id"] = other["revocation_id"].clone();
-            a
-        })
-        .collect();
-    let pol = policy(pop.people()[base].region / 10_000);
-
-    let mut designs = Vec::new();
+    check(config)?;
+    let twins = target::Twins::draw(config.seed, config.holders.max(config.control_holders));
+    let pol = policy(twins.province);
     let mut costs = Vec::new();
-    for (di, &design) in config.designs.iter().enumerate() {
-        let t = Instant::now();
-        let mut setup = seeding::rng(config.seed, "setup", di as u64, 0);
-        let deployment = Deployment::new(design, &mut setup);
-        let holders = attrs
-            .iter()
-            .map(|a| deployment.enroll(&mut setup, a))
-            .collect::<Result<Vec<_>, _>>()?;
-        // The training pool: `pool` logins of each holder at platform A.
-        let jobs: Vec<(usize, usize)> = (0..config.holders)
-            .flat_map(|h| (0..config.pool).map(move |i| (h, i)))
-            .collect();
-        let pb = progress(
-            jobs.len() as u64,
-            show_progress,
-            format!("{} training logins", design.id()),
-        );
-        let at = |p: usize| {
-            let mut pol = pol.clone();
-            pol.verifier_id = PLATFORMS[p].to_owned();
-            pol
-        };
-        let (pol_a, pol_b) = (at(0), at(1));
-        let views: Vec<View> = jobs
-            .par_iter()
-            .map(|&(h, i)| {
-                let mut rng = seeding::rng(
-                    config.seed,
-                    "login",
-                    di as u64,
-                    (h * config.pool + i) as u64,
-                );
-                let login = deployment.login(&mut rng, &holders[h], &pol_a);
-                pb.inc(1);
-                login.map(|l| l.platform)
+    let mut run_one = |spec: target::Target| -> Result<DesignScores, UnlinkabilityError> {
+        let (scores, cost) = target::run(config, &spec, &twins, &pol, show_progress)?;
+        costs.push(cost);
+        Ok(scores)
+    };
+    let designs = config
+        .designs
+        .iter()
+        .enumerate()
+        .map(|(i, &design)| {
+            run_one(target::Target {
+                design,
+                flaw: None,
+                index: i as u64,
+                trials: config.trials,
+                holders: config.holders,
             })
-            .collect::<Result<_, _>>()?;
-        pb.finish_and_clear();
-        let train_pool = |h: usize| &views[h * config.pool..][..config.pool];
-
-        // Trials: each challenge is a fresh login at platform B, used once.
-        let pb = progress(
-            config.trials,
-            show_progress,
-            format!("{} trials", design.id()),
-        );
-        let outcomes: Vec<(usize, [Option<bool>; Adversary::ALL.len()])> = (0..config.trials)
-            .into_par_iter()
-            .map(|trial| {
-                let mut rng = seeding::rng(config.seed, "trial", di as u64, trial);
-                // One of the disjoint holder pairs (2m, 2m + 1), and the challenge bit.
-                let m = rng.gen_range(0..config.holders / 2);
-                let (h0, h1) = (2 * m, 2 * m + 1);
-                let b = usize::from(rng.gen::<bool>());
-                let train: [Vec<&View>; 2] = [h0, h1].map(|h| {
-                    sample(&mut rng, config.pool, config.samples)
-                        .into_iter()
-                        .map(|i| &train_pool(h)[i])
-                        .collect()
-                });
-                let mut login_rng = seeding::rng(config.seed, "challenge", di as u64, trial);
-                let holder = &holders[if b == 0 { h0 } else { h1 }];
-                let challenge = deployment.login(&mut login_rng, holder, &pol_b)?.platform;
-                // Per adversary: Some(correct) or None (no evidence).
-                let mut out = [None; Adversary::ALL.len()];
-                for (k, adv) in Adversary::ALL.iter().enumerate() {
-                    out[k] = adv
-                        .guess([&train[0], &train[1]], &challenge)
-                        .map(|g| g == b);
-                }
-                pb.inc(1);
-                Ok((m, out))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let controls = config
+        .controls
+        .iter()
+        .map(|&flaw| {
+            run_one(target::Target {
+                design: Design::NetNymPredicates,
+                flaw: Some(flaw),
+                // Seeds of controls are apart from those of designs, and fixed per flaw.
+                index: 100 + Flaw::ALL.iter().position(|f| *f == flaw).unwrap_or(0) as u64,
+                trials: config.control_trials,
+                holders: config.control_holders,
             })
-            .collect::<Result<_, DesignError>>()?;
-        pb.finish_and_clear();
-        costs.push(PoolCost {
-            design: design.id().to_owned(),
-            logins: jobs.len() + usize::try_from(config.trials).unwrap_or(usize::MAX),
-            seconds: t.elapsed().as_secs_f64(),
-        });
-        let adversaries = Adversary::ALL
-            .iter()
-            .enumerate()
-            .map(|(k, adv)| {
-                let mut clusters = vec![(0.0f64, 0u64); config.holders / 2];
-                let (mut correct, mut abstained) = (0u64, 0u64);
-                for (m, o) in &outcomes {
-                    let x = match o[k] {
-                        Some(true) => {
-                            correct += 1;
-                            1.0
-                        }
-                        Some(false) => 0.0,
-                        None => {
-                            abstained += 1;
-                            0.5
-                        }
-                    };
-                    clusters[*m].0 += x;
-                    clusters[*m].1 += 1;
-                }
-                score(adv.id(), correct, abstained, &clusters)
-            })
-            .collect();
-        designs.push(DesignScores {
-            design: design.id().to_owned(),
-            description: design.describe().to_owned(),
-            components: views[0].components.len(),
-            view_bytes: views[0].byte_len(),
-            adversaries,
-        });
-    }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((
         UnlinkabilityResults {
             experiment: "unlinkability".to_owned(),
@@ -354,19 +308,30 @@ pub fn run(
             definition: ADVANTAGE_DEFINITION.to_owned(),
             policy: pol,
             designs,
+            controls,
         },
         costs,
     ))
 }
 
+/// The adversaries of each view, in report order: `(view, adversary)` for every score.
+#[must_use]
+pub fn columns(views: &[Coalition]) -> Vec<(Coalition, Adversary)> {
+    views
+        .iter()
+        .flat_map(|&v| Adversary::in_view(v).iter().map(move |&a| (v, a)))
+        .collect()
+}
+
 /// Score an adversary from its per-pair clusters `(sum of scores, trials)`, with `correct`
-/// guesses and `abstained` trials in total.
+/// guesses, `abstained` trials and `checked` trials in total, in a family of `family_size`
+/// scores.
 #[must_use]
 pub fn score(
     adversary: &str,
-    correct: u64,
-    abstained: u64,
+    (correct, abstained, checked): (u64, u64, u64),
     clusters: &[(f64, u64)],
+    family_size: usize,
 ) -> AdversaryScore {
     let trials: u64 = clusters.iter().map(|c| c.1).sum();
     let (p, deff) = design_effect(clusters);
@@ -379,6 +344,7 @@ pub fn score(
         correct,
         abstained,
         trials,
+        checked,
         success_rate: p,
         design_effect: deff,
         success_ci95: ci,
@@ -386,6 +352,11 @@ pub fn score(
         advantage_ci95: adv_ci,
         bias_ci95: bias_interval(ci),
         indistinguishable: adv_ci.contains(0.0),
-        advantage_ci95_familywise: advantage_interval(wilson_n(p * n_eff, n_eff, Z95_BONFERRONI_4)),
+        advantage_ci95_familywise: advantage_interval(wilson_n(
+            p * n_eff,
+            n_eff,
+            bonferroni_z95(family_size),
+        )),
+        family_size,
     }
 }

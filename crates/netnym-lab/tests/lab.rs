@@ -9,7 +9,9 @@ use std::process::Command;
 use netnym::{
     CredentialQuery, Issuer, IssuerSecretKey, Predicate, PresentationRequest, RangeParams, Schema,
 };
+use netnym_lab::adversary::Coalition;
 use netnym_lab::collusion::{self, CollusionConfig};
+use netnym_lab::controls::Flaw;
 use netnym_lab::designs::Design;
 use netnym_lab::lint::{self, LintOptions, Verdict};
 use netnym_lab::output::to_json;
@@ -27,37 +29,66 @@ fn small(designs: Vec<Design>, trials: u64, seed: u64) -> UnlinkabilityConfig {
         samples: 8,
         seed,
         designs,
+        views: Coalition::ALL.to_vec(),
+        controls: vec![],
+        control_trials: 1,
+        control_holders: 4,
     }
 }
 
 #[test]
-fn baselines_link_and_netnym_predicates_do_not() {
+fn baselines_link_and_netnym_predicates_do_not_in_any_view() {
     let (r, _) = unlinkability::run(&small(Design::ALL.to_vec(), 200, 11), false).unwrap();
     assert_eq!(r.designs.len(), 4);
+    assert!(r.controls.is_empty());
     for d in &r.designs[..3] {
-        // a, b and c expose a per-holder constant: exact match and component equality win.
-        for name in ["exact-match", "component-equality", "byte-chi-square"] {
-            let a = d.adversaries.iter().find(|a| a.adversary == name).unwrap();
+        // a, b and c expose a per-holder constant the platforms see across logins, and the
+        // authority finds in its register (number, signed payload, document number).
+        for (view, name) in [
+            ("platforms", "exact-match"),
+            ("platforms", "component-equality"),
+            ("platforms", "byte-chi-square"),
+            ("authority", "exact-match"),
+            ("authority", "transcript-match"),
+            ("authority+platforms", "exact-match"),
+        ] {
+            let a = d.score(view, name).unwrap();
             assert!(
                 a.advantage_ci95.lo > 0.9 && !a.indistinguishable,
-                "{} / {name}: {a:?}",
+                "{} / {view} / {name}: {a:?}",
                 d.design
             );
         }
     }
     let d = &r.designs[3];
     assert_eq!(d.design, "d-netnym-predicates");
-    for a in &d.adversaries {
-        // Four adversaries at 95% each would flag one by chance in ~1 run of 5, so the test
-        // asks for the family-wise 95% interval (Bonferroni over the four) to contain 0.
-        assert!(a.advantage_ci95_familywise.contains(0.0), "{a:?}");
+    // Every adversary of every view: 4 + 5 + 6 scores.
+    assert_eq!(d.scores().count(), 15);
+    for (view, a) in d.scores() {
+        // Fifteen scores at 95% each would flag one by chance in most runs, so the test asks
+        // for the family-wise 95% interval (Bonferroni over the fifteen) to contain 0.
+        assert_eq!(a.family_size, 15);
+        assert!(a.advantage_ci95_familywise.contains(0.0), "{view}: {a:?}");
         assert_eq!(a.trials, 200);
+        // Every adversary had material to test (the authority's algebra verified every
+        // proof with its keys): its 0 is not "could not look".
+        assert_eq!(a.checked, 200, "{view}: {a:?}");
     }
-    // With no evidence at all (pseudonyms differ per platform, nothing else repeats), these
-    // two abstain on every trial, so their rate is exactly 1/2.
-    for name in ["exact-match", "component-equality"] {
-        let a = d.adversaries.iter().find(|a| a.adversary == name).unwrap();
-        assert_eq!((a.abstained, a.advantage), (200, 0.0), "{a:?}");
+    // With no evidence at all (pseudonyms differ per platform, nothing else repeats, the
+    // authority cannot compute a pseudonym and finds none of its values), these abstain on
+    // every trial, so their rate is exactly 1/2.
+    for (view, name) in [
+        ("platforms", "exact-match"),
+        ("platforms", "component-equality"),
+        ("authority", "exact-match"),
+        ("authority", "component-equality"),
+        ("authority", "transcript-match"),
+        ("authority", "signature-relations"),
+        ("authority+platforms", "transcript-match"),
+        ("authority+platforms", "signature-relations"),
+    ] {
+        let a = d.score(view, name).unwrap();
+        assert_eq!((a.abstained, a.advantage), (200, 0.0), "{view}: {a:?}");
         assert!(a.indistinguishable);
     }
 }
@@ -71,6 +102,10 @@ fn same_seed_same_json_and_another_seed_differs() {
         samples: 2,
         seed: 5,
         designs: vec![Design::Central, Design::NetNymPredicates],
+        views: Coalition::ALL.to_vec(),
+        controls: vec![Flaw::StuckRng],
+        control_trials: 6,
+        control_holders: 4,
     };
     let a = to_json(&unlinkability::run(&cfg, false).unwrap().0);
     let b = to_json(&unlinkability::run(&cfg, false).unwrap().0);
@@ -93,6 +128,18 @@ fn unusable_unlinkability_config_is_rejected() {
     cfg.holders = 4;
     cfg.samples = 9;
     assert!(unlinkability::run(&cfg, false).is_err());
+    cfg.samples = 2;
+    cfg.views.clear();
+    let e = unlinkability::run(&cfg, false).unwrap_err();
+    assert_eq!(e.to_string(), "invalid configuration: no view selected");
+    cfg.views = vec![Coalition::Authority];
+    cfg.controls = vec![Flaw::SharedScope];
+    cfg.control_holders = 2;
+    let e = unlinkability::run(&cfg, false).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid configuration: controls need control_trials >= 1 and control_holders >= 4"
+    );
 }
 
 #[test]
@@ -306,6 +353,14 @@ fn cli_commands_run_and_write_reports() {
         "2",
         "--designs",
         "a,b",
+        "--views",
+        "platforms,authority",
+        "--controls",
+        "stuck-rng",
+        "--control-trials",
+        "6",
+        "--control-holders",
+        "4",
         "--quiet",
         "--out",
         out,
@@ -345,6 +400,7 @@ fn cli_commands_run_and_write_reports() {
         "lint.json",
         "report.md",
         "advantage.svg",
+        "advantage-authority.svg",
         "linking.svg",
         "anonymity.svg",
     ] {
@@ -353,6 +409,10 @@ fn cli_commands_run_and_write_reports() {
     }
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(md.contains("a-central") && md.contains("Privacy lint"));
+    assert!(md.contains("### View: authority") && md.contains("| stuck-rng |"));
+    let r = lab(&["unlinkability", "--views", "everyone", "--out", out]);
+    assert!(!r.status.success());
+    assert!(String::from_utf8_lossy(&r.stderr).contains("unknown view \"everyone\""));
 
     // A malformed request is refused with the core's reason.
     let bad = dir.join("bad.json");

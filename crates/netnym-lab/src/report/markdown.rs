@@ -1,28 +1,171 @@
 //! The report's markdown: one section per result file, and the result tables the commands
 //! also print.
 
+use crate::adversary::{Adversary, Coalition};
 use crate::collusion::CollusionResults;
+use crate::controls::{designated, Flaw};
 use crate::lint::Assessment;
-use crate::unlinkability::UnlinkabilityResults;
+use crate::unlinkability::{AdversaryScore, UnlinkabilityResults};
 
 pub(super) fn unlinkability_md(u: &UnlinkabilityResults) -> String {
     let c = &u.config;
     let mut s = format!(
         "## Unlinkability experiment\n\nSeed {}, {} trials per design, {} holders with identical \
          attributes, {} training logins per holder at platform A ({} shown per trial), one fresh \
-         challenge login at platform B per trial.\n\nDefinition: {}.\n\nPolicy: disclose {:?}; \
-         design d asks instead for predicates {} and a pseudonym.\n\n",
+         challenge login at platform B per trial; positive controls: {} trials and {} holders \
+         each.\n\nDefinition: {}.\n\nPolicy: disclose {:?}; design d asks instead for \
+         predicates {}, non-revocation and a pseudonym.\n\n",
         c.seed,
         c.trials,
         c.holders,
         c.pool,
         c.samples,
+        c.control_trials,
+        c.control_holders,
         u.definition,
         u.policy.disclose,
         serde_json::to_string(&u.policy.predicates).unwrap_or_default()
     );
-    s += &unlinkability_table(u);
+    if !u.controls.is_empty() {
+        s += "Positive controls (design d with one deliberate flaw each; docs/lab.md):\n\n\
+              | control | flaw |\n|---|---|\n";
+        for t in &u.controls {
+            s += &format!("| {} | {} |\n", t.design, t.description);
+        }
+        s += "\n";
+    }
+    for view in &c.views {
+        s += &format!(
+            "### View: {}\n\nAdversary: {}. Cells: advantage [95% CI]; the last columns are \
+             the adversary's positive control (the flaw it is built to catch in this view), so \
+             a 0 on design d reads \"nothing to find\" only next to a control near 1; n/a: the \
+             adversary found nothing it can test (no BBS+ proof).\n\n",
+            view.id(),
+            view.describe()
+        );
+        s += &unlinkability_table(u, *view);
+        s += "\n";
+        s += &details_table(u, *view);
+        s += &format!(
+            "\n![advantage, view {0}]({1})\n\n",
+            view.id(),
+            advantage_file(*view)
+        );
+    }
+    s
+}
+
+/// The plot file of a view.
+pub(super) fn advantage_file(view: Coalition) -> String {
+    match view {
+        Coalition::Platforms => "advantage.svg".to_owned(),
+        other => format!("advantage-{}.svg", other.id().replace('+', "-")),
+    }
+}
+
+/// Advantage and 95% CI; `n/a` when the adversary found nothing it can test in any trial
+/// (e.g. signature relations on a design without BBS+ proofs), `—` when it did not run.
+fn cell(a: Option<&AdversaryScore>) -> String {
+    match a {
+        None => "—".to_owned(),
+        Some(a) if a.checked == 0 => "n/a".to_owned(),
+        Some(a) => format!(
+            "{:.4} [{:.4}, {:.4}]",
+            a.advantage, a.advantage_ci95.lo, a.advantage_ci95.hi
+        ),
+    }
+}
+
+/// One view as a markdown table: a row per adversary, a column per design, and the
+/// adversary's positive control beside them.
+#[must_use]
+pub fn unlinkability_table(r: &UnlinkabilityResults, view: Coalition) -> String {
+    let mut s = String::from("| adversary |");
+    for d in &r.designs {
+        s += &format!(" {} |", d.design);
+    }
+    s += " positive control | control advantage |\n|---|";
+    s += &"---|".repeat(r.designs.len() + 2);
     s += "\n";
+    for adv in Adversary::in_view(view) {
+        s += &format!("| {} |", adv.id());
+        for d in &r.designs {
+            s += &format!(" {} |", cell(d.score(view.id(), adv.id())));
+        }
+        let control = designated(view, *adv);
+        let run = control.and_then(|f| r.controls.iter().find(|c| c.design == f.id()));
+        s += &format!(
+            " {} | {} |\n",
+            control.map_or("—", Flaw::id),
+            cell(run.and_then(|c| c.score(view.id(), adv.id())))
+        );
+    }
+    s
+}
+
+fn details_table(r: &UnlinkabilityResults, view: Coalition) -> String {
+    let mut s = String::from(
+        "<details><summary>Details: success rates, design effects, family-wise intervals</summary>\n\n\
+         | design / control | adversary | success rate (correct, abstained / trials) | checked | \
+         design effect | 95% CI of advantage | indistinguishable at 95% | family-wise 95% CI (m) |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for d in r.designs.iter().chain(&r.controls) {
+        for adv in Adversary::in_view(view) {
+            let Some(a) = d.score(view.id(), adv.id()) else {
+                continue;
+            };
+            s += &format!(
+                "| {} | {} | {:.4} ({}, {} / {}) | {} | {:.2} | [{:.4}, {:.4}] | {} | [{:.4}, {:.4}] ({}) |\n",
+                d.design,
+                a.adversary,
+                a.success_rate,
+                a.correct,
+                a.abstained,
+                a.trials,
+                a.checked,
+                a.design_effect,
+                a.advantage_ci95.lo,
+                a.advantage_ci95.hi,
+                if a.indistinguishable { "yes" } else { "no" },
+                a.advantage_ci95_familywise.lo,
+                a.advantage_ci95_familywise.hi,
+                a.family_size
+            );
+        }
+    }
+    s += "\n</details>\n";
+    s
+}
+
+/// Every control against every adversary of every view (advantage and 95% CI; the designated
+/// pairs in bold).
+#[must_use]
+pub fn controls_table(r: &UnlinkabilityResults) -> String {
+    let mut s = String::new();
+    for view in &r.config.views {
+        let advs = Adversary::in_view(*view);
+        s += &format!("| control (view {}) |", view.id());
+        for a in advs {
+            s += &format!(" {} |", a.id());
+        }
+        s += "\n|---|";
+        s += &"---|".repeat(advs.len());
+        s += "\n";
+        for c in &r.controls {
+            s += &format!("| {} |", c.design);
+            for a in advs {
+                let text = cell(c.score(view.id(), a.id()));
+                if designated(*view, *a).map(Flaw::id) == Some(c.design.as_str()) {
+                    s += &format!(" **{text}** |");
+                } else {
+                    s += &format!(" {text} |");
+                }
+            }
+            s += "\n";
+        }
+        s += "\n";
+    }
     s
 }
 
@@ -151,34 +294,6 @@ pub fn collusion_table(r: &CollusionResults) -> String {
             s += &format!(" {:.3} |", c.identified_fraction);
         }
         s += "\n";
-    }
-    s
-}
-
-/// The unlinkability results as a markdown table.
-#[must_use]
-pub fn unlinkability_table(r: &UnlinkabilityResults) -> String {
-    let mut s = String::from(
-        "| design | adversary | success rate (correct, abstained / trials) | advantage | 95% CI of advantage | indistinguishable at 95% | family-wise 95% CI |\n|---|---|---|---|---|---|---|\n",
-    );
-    for d in &r.designs {
-        for a in &d.adversaries {
-            s += &format!(
-                "| {} | {} | {:.4} ({}, {} / {}) | {:.4} | [{:.4}, {:.4}] | {} | [{:.4}, {:.4}] |\n",
-                d.design,
-                a.adversary,
-                a.success_rate,
-                a.correct,
-                a.abstained,
-                a.trials,
-                a.advantage,
-                a.advantage_ci95.lo,
-                a.advantage_ci95.hi,
-                if a.indistinguishable { "yes" } else { "no" },
-                a.advantage_ci95_familywise.lo,
-                a.advantage_ci95_familywise.hi
-            );
-        }
     }
     s
 }

@@ -5,37 +5,48 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::ReportError;
 use crate::collusion::CollusionResults;
-use crate::unlinkability::UnlinkabilityResults;
+use crate::unlinkability::{DesignScores, UnlinkabilityResults};
 
 fn plot_err(name: &'static str) -> impl Fn(String) -> ReportError {
     move |e| ReportError::Plot(name, e)
 }
 
-const PALETTE: [RGBColor; 4] = [
+const PALETTE: [RGBColor; 6] = [
     RGBColor(0xd6, 0x27, 0x28),
     RGBColor(0xff, 0x7f, 0x0e),
     RGBColor(0x94, 0x67, 0xbd),
     RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0x8c, 0x56, 0x4b),
 ];
 
-pub(super) fn advantage_svg(u: &UnlinkabilityResults) -> Result<String, ReportError> {
+/// Advantage per design and control (groups) and adversary (bars) in one view.
+pub(super) fn advantage_svg(u: &UnlinkabilityResults, view: &str) -> Result<String, ReportError> {
     let err = plot_err("advantage");
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (900, 480)).into_drawing_area();
+        let targets: Vec<&DesignScores> = u.designs.iter().chain(&u.controls).collect();
+        let width = u32::try_from(160 * targets.len().max(4) + 100).unwrap_or(2000);
+        let root = SVGBackend::with_string(&mut svg, (width, 480)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
-        let adversaries: Vec<String> = u
-            .designs
+        let in_view = |d: &DesignScores| {
+            d.views
+                .iter()
+                .find(|v| v.view == view)
+                .map(|v| v.adversaries.clone())
+                .unwrap_or_default()
+        };
+        let adversaries: Vec<String> = targets
             .first()
-            .map(|d| d.adversaries.iter().map(|a| a.adversary.clone()).collect())
+            .map(|d| in_view(d).iter().map(|a| a.adversary.clone()).collect())
             .unwrap_or_default();
         #[allow(clippy::cast_precision_loss)]
-        let groups = u.designs.len() as f64;
+        let groups = targets.len() as f64;
         #[allow(clippy::cast_precision_loss)]
         let per = adversaries.len().max(1) as f64;
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                "Advantage |2p-1| per design and adversary (bars), 95% CI (black)",
+                format!("View {view}: advantage |2p-1| per design / control and adversary, 95% CI"),
                 ("sans-serif", 20),
             )
             .margin(10)
@@ -51,10 +62,10 @@ pub(super) fn advantage_svg(u: &UnlinkabilityResults) -> Result<String, ReportEr
             .draw()
             .map_err(|e| err(e.to_string()))?;
         let slot = 0.9 / per;
-        for (g, d) in u.designs.iter().enumerate() {
+        for (g, d) in targets.iter().enumerate() {
             #[allow(clippy::cast_precision_loss)]
             let center = g as f64;
-            for (i, a) in d.adversaries.iter().enumerate() {
+            for (i, a) in in_view(d).iter().enumerate() {
                 #[allow(clippy::cast_precision_loss)]
                 let x0 = center - 0.45 + slot * i as f64;
                 let color = PALETTE[i % PALETTE.len()];
