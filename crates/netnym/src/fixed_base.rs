@@ -1,6 +1,6 @@
-//! Fixed-base scalar multiplication in G1 with precomputed tables, with constant-time table
-//! lookups (spec/06-verification.md §Precomputation, spec/05-presentation.md §Prepared
-//! credentials).
+//! Fixed-base scalar multiplication in G1 with precomputed tables, with table lookups that read
+//! every entry and keep the wanted one by masking (spec/06-verification.md §Precomputation,
+//! spec/05-presentation.md §Prepared credentials).
 //!
 //! A table for a point `P` with window `w` holds the odd multiples `(2j+1)·2^(w·i)·P` for every
 //! window `i < ⌈255/w⌉` and `j < 2^(w−1)`, in affine form (width 6, the default: 43 × 32 =
@@ -13,11 +13,15 @@
 //!
 //! Width 6 is the fastest with constant-time lookups: a lookup reads all `2^(w−1)` entries of
 //! its window, so wider windows trade additions for reads. Measured CPU time per
-//! multiplication (`benches/README.md` §Constant-time lookups): 45.6 µs at width 8, 40.5 µs at
-//! 7, 40.3 µs at 6, 43.5 µs at 5, 51.8 µs at 4; the variable-time lookup took 24.1 µs at width 8.
+//! multiplication (`benches/benches/constant_time.rs`, one run on a shared machine): 45.6 µs at
+//! width 8, 40.5 µs at 7, 40.3 µs at 6, 43.5 µs at 5, 51.8 µs at 4; the variable-time lookup
+//! took 24.1 µs at width 8.
 //!
 //! Every scalar multiplied here is a prover's secret (randomizers, blindings, witnesses), so
-//! the lookups are constant time (`SECURITY.md` §Side channels). What that covers, exactly:
+//! the lookups are written to be constant time. **They are not yet constant time in practice:**
+//! the dudect test (`benches/examples/dudect_fixed_base.rs`) measured a leak on this code (|t|
+//! far above the 4.5 threshold), from arkworks' variable-time arithmetic below and from the
+//! optimiser turning masked selections into branches (`SECURITY.md`). What the code does:
 //!
 //! - **Recoding** ([`Digits::recode`]): a regular signed-digit recoding (as in Joye–Tunstall's
 //!   regular windows). An even scalar `k` is replaced by the odd `r − k` (`r` the group order)
