@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::authority::{signature_relations, transcript_match, Knowledge};
 use crate::designs::{ComponentKind, View};
+use crate::guess::decide;
+pub use crate::guess::Guess;
 use crate::stats::{chi2_critical, chi2_two_rows};
 
 /// Standard-normal quantile of the per-position chi-square test (alpha = 0.001).
@@ -194,26 +196,6 @@ pub struct Evidence<'a> {
     pub views: [&'a Vec<&'a View>; 2],
     /// The authority's knowledge and the two holders' indices in it (authority views only).
     pub authority: Option<(&'a Knowledge, [usize; 2])>,
-}
-
-/// An adversary's answer to one trial.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Guess {
-    /// The holder it names, or `None` without evidence either way.
-    pub holder: Option<usize>,
-    /// Whether it found material it can test (the signature-relations adversary: a proof
-    /// satisfying `Ā = x·A'` for a key of the authority; the others: always).
-    pub checked: bool,
-}
-
-pub(crate) fn decide(score: [f64; 2]) -> Option<usize> {
-    if score[0] > score[1] {
-        Some(0)
-    } else if score[1] > score[0] {
-        Some(1)
-    } else {
-        None
-    }
 }
 
 fn claims(v: &View) -> Vec<(&str, &[u8])> {

@@ -18,8 +18,8 @@ use ark_ec::CurveGroup;
 use ark_serialize::CanonicalDeserialize;
 
 use super::{compress, Knowledge, MIN_MATCH_LEN};
-use crate::adversary::{decide, Guess};
 use crate::designs::View;
+use crate::guess::{decide, Guess};
 
 /// Names of the parts of the first credential's proofs (the lab's presentations have one).
 const BBS_A_PRIME: &str = "credentials.0.proof.A_prime";

@@ -5,7 +5,7 @@ use ark_ff::UniformRand;
 use rand::SeedableRng;
 
 use super::*;
-use crate::adversary::Guess;
+use crate::guess::Guess;
 
 struct Fixture {
     k: Knowledge,
