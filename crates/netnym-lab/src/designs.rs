@@ -38,7 +38,7 @@ use netnym::{Issuer, Predicate, RevocationAuthority, Schema};
 pub use self::deploy::{IssuanceTranscript, RANGE_BASE, REGISTRY_DOMAIN, STUCK_VALUE};
 use self::deploy::{NetNym, NetNymHolder};
 pub use self::wire::{netnym_view, transcript_view};
-use crate::controls::Flaw;
+use crate::flaw::Flaw;
 use crate::population::Population;
 
 /// A design under test.

@@ -62,6 +62,7 @@ pub mod cli;
 pub mod collusion;
 pub mod controls;
 pub mod designs;
+pub mod flaw;
 pub mod guess;
 pub mod linking;
 pub mod lint;

@@ -16,7 +16,7 @@ use netnym::{
 };
 
 use super::{core_err, netnym_view, Design, DesignError, FixedBytes, Login, Policy};
-use crate::controls::{Flaw, StuckRng};
+use crate::flaw::{Flaw, StuckRng};
 use crate::population::REFERENCE_UNIX;
 
 /// Digit base of the NetNym range parameters (RNG-001 allows 2..=256).
