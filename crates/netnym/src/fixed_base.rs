@@ -51,18 +51,20 @@
 //! compiled only in tests and with the `hazmat` feature ([`FixedBaseTable::vartime_mul_add`]);
 //! no prover calls it.
 
+mod ct_arith;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
 #[cfg(test)]
 mod tests;
 
-use core::marker::PhantomData;
-
-use ark_bls12_381::{Fq, Fr, G1Affine, G1Projective};
+use ark_bls12_381::{Fr, G1Affine, G1Projective};
 use ark_ec::{CurveGroup, Group};
-use ark_ff::{BigInt, Fp, PrimeField, Zero};
+use ark_ff::{PrimeField, Zero};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
+
+pub(crate) use ct_arith::{fr_inverse, normalize_batch};
+use ct_arith::{Point, FQ};
 
 /// Smallest and largest window accepted by [`FixedBaseTable::with_window`].
 const MIN_W: usize = 2;
@@ -130,7 +132,7 @@ impl Digits {
     fn recode(scalar: &Fr, w: usize) -> Self {
         let n = windows(w);
         let half_mask = (1u64 << (w - 1)) - 1;
-        let mut k = scalar.into_bigint().0;
+        let mut k = ct_arith::fr_to_int(scalar);
         // r − k, by limbs with borrow.
         let r = Fr::MODULUS.0;
         let mut neg_k = [0u64; 4];
@@ -188,11 +190,6 @@ fn select_limbs(a: &mut [u64; 6], b: &[u64; 6], mask: u64) {
     }
 }
 
-/// A base-field element from its Montgomery-form limbs (which come from a valid element).
-fn fq(limbs: [u64; 6]) -> Fq {
-    Fp(BigInt(limbs), PhantomData)
-}
-
 impl FixedBaseTable {
     /// Precompute the width-6 table of `base` (1 376 additions, 43 doublings, one batch
     /// inversion). Variable time (arkworks), once per base.
@@ -234,10 +231,17 @@ impl FixedBaseTable {
         &self.entries[i * half..(i + 1) * half]
     }
 
-    /// Entry `index` of row `i`, negated if `negative` is 1, reading every entry of the row
-    /// and keeping the wanted one by conditional selection (constant time in `index` and
-    /// `negative`).
-    fn select_entry(&self, i: usize, index: u8, negative: u8) -> G1Affine {
+    /// Whether this is the table of the identity (every entry is then the identity; otherwise
+    /// none is: odd multiples `(2j+1)·2^(w·i)` below 2^256 are never multiples of the prime
+    /// order). Depends on the base only.
+    fn is_identity(&self) -> bool {
+        self.entries.first().is_none_or(|e| e.infinity)
+    }
+
+    /// The coordinates of entry `index` of row `i`, negated if `negative` is 1, reading every
+    /// entry of the row and keeping the wanted one by masking (constant time in `index` and
+    /// `negative`). For a table other than the identity's.
+    fn select_entry(&self, i: usize, index: u8, negative: u8) -> ([u64; 6], [u64; 6]) {
         let mut x = [0u64; 6];
         let mut y = [0u64; 6];
         let index = u64::from(index);
@@ -246,38 +250,28 @@ impl FixedBaseTable {
             select_limbs(&mut x, &e.x.0 .0, m);
             select_limbs(&mut y, &e.y.0 .0, m);
         }
-        // Either every entry is the identity (a table of the identity) or none is: odd
-        // multiples `(2j+1)·2^(w·i)` below 2^256 are never multiples of the prime order.
-        let infinity = u8::from(self.entries.first().is_none_or(|e| e.infinity));
-        // −y = p − y; y is not zero for a point other than the identity (G1 has no point of
-        // order 2), so p − y is reduced. The identity (a table of the identity) keeps y.
-        let p = Fq::MODULUS.0;
-        let mut neg_y = [0u64; 6];
-        let mut borrow = 0u64;
-        for l in 0..6 {
-            let (d1, b1) = p[l].overflowing_sub(y[l]);
-            let (d2, b2) = d1.overflowing_sub(borrow);
-            neg_y[l] = d2;
-            borrow = u64::from(b1 | b2);
-        }
-        let flip = Choice::from(negative & 1) & !Choice::from(infinity & 1);
-        select_limbs(&mut y, &neg_y, mask(flip));
-        G1Affine {
-            x: fq(x),
-            y: fq(y),
-            infinity: bool::from(Choice::from(infinity & 1)),
-        }
+        // −y = 0 − y, computed always and kept or not.
+        let neg_y = FQ.sub(&[0; 6], &y);
+        select_limbs(&mut y, &neg_y, mask(Choice::from(negative & 1)));
+        (x, y)
     }
 
-    /// `acc += scalar·P`, with constant-time recoding and lookups (module docs): the
-    /// multiplication for secret scalars.
+    /// `acc += scalar·P` in constant time (module docs): the multiplication for secret
+    /// scalars. Recoding, lookups and additions are NetNym's constant-time code; `acc` goes
+    /// in and out in arkworks' coordinates.
     pub(crate) fn mul_add(&self, scalar: &Fr, acc: &mut G1Projective) {
-        let digits = Digits::recode(scalar, self.w);
-        for i in 0..windows(self.w) {
-            let mut p = self.select_entry(i, digits.index[i], digits.negative[i]);
-            *acc += &p;
-            p.zeroize();
+        if self.is_identity() {
+            return;
         }
+        let digits = Digits::recode(scalar, self.w);
+        let mut q = Point::from_jacobian(acc);
+        for i in 0..windows(self.w) {
+            let (mut x, mut y) = self.select_entry(i, digits.index[i], digits.negative[i]);
+            q.add_affine(&x, &y);
+            x.zeroize();
+            y.zeroize();
+        }
+        *acc = q.to_jacobian();
     }
 
     /// `scalar·P`, as [`FixedBaseTable::mul_add`].
@@ -321,10 +315,10 @@ impl FixedBaseTable {
             .map(|(t, _)| t.ct_eq(&index))
             .collect();
         let masks: Vec<u64> = hits.iter().map(|h| mask(*h)).collect();
-        // A table is all identity or has none (`select_entry`).
+        // A table is all identity or has none (`is_identity`).
         let mut infinity = 0u8;
         for (table, hit) in tables.iter().zip(&hits) {
-            let t_inf = u8::from(table.entries.first().is_none_or(|e| e.infinity));
+            let t_inf = u8::from(table.is_identity());
             infinity.conditional_assign(&t_inf, *hit);
         }
         let infinity = bool::from(Choice::from(infinity));

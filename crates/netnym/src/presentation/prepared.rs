@@ -24,9 +24,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective};
-use ark_ec::CurveGroup;
-use ark_ff::{Field, UniformRand, Zero};
+use ark_bls12_381::{Bls12_381, Fr, G1Affine};
+use ark_ff::{UniformRand, Zero};
 use bbs_plus::proof::PoKOfSignatureG1Protocol;
 use rand_core::{CryptoRng, RngCore};
 use subtle::ConstantTimeEq;
@@ -36,7 +35,7 @@ use super::{Holding, PokParts};
 use crate::credential::Credential;
 use crate::encoding::fr_bytes;
 use crate::error::CredentialError;
-use crate::fixed_base::FixedBaseTable;
+use crate::fixed_base::{self, FixedBaseTable};
 use crate::issuance::LinkSecret;
 use crate::keys::IssuerPublicKey;
 
@@ -93,15 +92,18 @@ impl PreparedCredential {
         let mut b = params
             .b(messages.iter().enumerate(), &sig.s)
             .map_err(|_| CredentialError::InvalidSignature)?;
-        let mut xa = b - G1Projective::from(sig.A) * sig.e;
-        let mut points = G1Projective::normalize_batch(&[b, xa]);
+        let a = FixedBaseTable::new(&sig.A);
+        // b − e·A, with e secret: by table, in constant time.
+        let mut xa = b;
+        a.mul_add(&-sig.e, &mut xa);
+        let mut points = fixed_base::normalize_batch(&[b, xa]);
         let prepared = Self {
             credential: credential.clone(),
             public_key: public_key.clone(),
             messages,
             e: sig.e,
             s: sig.s,
-            a: FixedBaseTable::new(&sig.A),
+            a,
             xa: FixedBaseTable::new(&points[1]),
             b: FixedBaseTable::new(&points[0]),
         };
@@ -175,7 +177,7 @@ impl PreparedPok {
             r1 = Fr::rand(rng);
         }
         let r2 = Fr::rand(rng);
-        let r3 = r1.inverse().unwrap_or_default();
+        let r3 = fixed_base::fr_inverse(&r1);
         let s_prime = p.s - r2 * r3;
         let (rho_e, rho_r2, rho_r3, rho_s) =
             (Fr::rand(rng), Fr::rand(rng), Fr::rand(rng), Fr::rand(rng));
@@ -199,7 +201,7 @@ impl PreparedPok {
         for (i, pair) in hidden_index.iter().zip(hidden.chunks_exact(2)) {
             gens.h[*i].mul_add(&pair[0], &mut t2);
         }
-        let pts = G1Projective::normalize_batch(&[a_prime, a_bar, d, t1, t2]);
+        let pts = fixed_base::normalize_batch(&[a_prime, a_bar, d, t1, t2]);
         Self {
             A_prime: pts[0],
             A_bar: pts[1],

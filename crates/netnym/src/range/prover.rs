@@ -22,7 +22,6 @@
 //! into [`RangeParts`]; tests check it with the library's own verifier.
 
 use ark_bls12_381::{Fr, G1Affine, G1Projective};
-use ark_ec::CurveGroup;
 use ark_ff::UniformRand;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
@@ -31,7 +30,7 @@ use super::{
     cls_contribution, commitment_key, sumset_boundaries, sumset_range, DigitProof, RangeParams,
     RangeParts,
 };
-use crate::fixed_base::FixedBaseTable;
+use crate::fixed_base::{self, FixedBaseTable};
 
 /// Tables of public range parameters for the prover: `g1` of the digit signatures, each digit's
 /// signature (indexed by digit), and the commitment key `g`, `h`.
@@ -126,8 +125,8 @@ impl TabledCls {
             .zip(&boundaries)
             .map(|(b, g)| *b * Fr::from(*g))
             .sum();
-        let D = commit(&weighted, &(m * Fr::from(multiple))).into_affine();
-        let mut proj = Vec::with_capacity(3 * digits.len());
+        let mut proj = Vec::with_capacity(3 * digits.len() + 1);
+        proj.push(commit(&weighted, &(m * Fr::from(multiple))));
         let mut secrets = Zeroizing::new(Vec::with_capacity(4 * digits.len()));
         for (d, b2) in digits.iter().zip(blindings) {
             // The digit is secret: its signature's table is copied from all of them in
@@ -143,10 +142,14 @@ impl TabledCls {
             proj.extend([a_prime, a_bar, t]);
             secrets.extend([r, b1, d, b2]);
         }
-        let affine = G1Projective::normalize_batch(&proj);
-        let points = affine.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+        let affine = fixed_base::normalize_batch(&proj);
+        let (D, digit_points) = affine.split_first()?;
+        let points = digit_points
+            .chunks_exact(3)
+            .map(|c| [c[0], c[1], c[2]])
+            .collect();
         Some(Self {
-            D,
+            D: *D,
             points,
             secrets,
             last: Zeroizing::new([m, randomness]),
