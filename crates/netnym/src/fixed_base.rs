@@ -143,7 +143,7 @@ impl Digits {
             neg_k[l] = d2;
             borrow = u64::from(b1 | b2);
         }
-        let even = 1 ^ (k[0] & 1);
+        let even = core::hint::black_box(1 ^ (k[0] & 1));
         let swap = Choice::from(low_byte(even));
         for l in 0..4 {
             k[l].conditional_assign(&neg_k[l], swap);
@@ -157,7 +157,8 @@ impl Digits {
             let f = bits(&k, w * i + 1, w);
             // Digit 2f + 1 − 2^w: positive iff the top bit of f is set, then index
             // f − 2^(w−1) (the low bits); negative otherwise, index 2^(w−1) − 1 − f.
-            let top = f >> (w - 1);
+            // Hidden from the optimiser, so that it cannot branch on it (`ct_arith::mask`).
+            let top = core::hint::black_box(f >> (w - 1));
             let low = f & half_mask;
             let index = low ^ ((top ^ 1).wrapping_neg() & half_mask);
             out.index[i] = low_byte(index);
