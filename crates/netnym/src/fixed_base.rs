@@ -1,6 +1,5 @@
-//! Fixed-base scalar multiplication in G1 with precomputed tables, with constant-time table
-//! lookups (spec/06-verification.md §Precomputation, spec/05-presentation.md §Prepared
-//! credentials).
+//! Fixed-base scalar multiplication in G1 with precomputed tables, in constant time
+//! (spec/06-verification.md §Precomputation, spec/05-presentation.md §Prepared credentials).
 //!
 //! A table for a point `P` with window `w` holds the odd multiples `(2j+1)·2^(w·i)·P` for every
 //! window `i < ⌈255/w⌉` and `j < 2^(w−1)`, in affine form (width 6, the default: 43 × 32 =
@@ -11,45 +10,49 @@
 //! used in many multiplications: a schema's generators and a holder's own signature values
 //! (every presentation from that credential), the range parameters' digit signatures.
 //!
-//! Width 6 is the fastest with constant-time lookups: a lookup reads all `2^(w−1)` entries of
-//! its window, so wider windows trade additions for reads. Measured CPU time per
-//! multiplication (`benches/README.md` §Constant-time lookups): 45.6 µs at width 8, 40.5 µs at
-//! 7, 40.3 µs at 6, 43.5 µs at 5, 51.8 µs at 4; the variable-time lookup took 24.1 µs at width 8.
+//! Every scalar multiplied here is a prover's secret (randomizers, blindings, witnesses, and
+//! through the range prover's digit choice the hidden value), so the multiplication is
+//! constant time (`SECURITY.md` §Side channels). What that covers, exactly:
 //!
-//! Every scalar multiplied here is a prover's secret (randomizers, blindings, witnesses), so
-//! the lookups are constant time (`SECURITY.md` §Side channels). What that covers, exactly:
-//!
-//! - **Recoding** ([`Digits::recode`]): a regular signed-digit recoding (as in Joye–Tunstall's
-//!   regular windows). An even scalar `k` is replaced by the odd `r − k` (`r` the group order)
-//!   and every digit's sign is flipped, so all digits are odd and none is zero: there is no
-//!   zero digit to skip. The choice between `k` and `r − k`, the digit values and their signs
-//!   are computed with masks and shifts, without branches or indexing on the scalar.
+//! - **Scalar** ([`Digits::recode`]): the scalar leaves Montgomery form by a constant-time
+//!   product by 1, then a regular signed-digit recoding (as in Joye–Tunstall's regular
+//!   windows): an even scalar `k` is replaced by the odd `r − k` (`r` the group order) and
+//!   every digit's sign is flipped, so all digits are odd and none is zero — there is no zero
+//!   digit to skip. The choice between `k` and `r − k`, the digits and their signs are computed
+//!   with masks and shifts, without branches or indexing on the scalar.
 //! - **Lookup** ([`FixedBaseTable::mul_add`]): every entry of the window's row is read, and the
 //!   wanted one kept by masking its coordinates' limbs (`subtle`'s `ConstantTimeEq` for the
 //!   match, the mask `subtle`'s `ConditionallySelectable` uses; as curve25519-dalek's
-//!   `LookupTable::select`); the negation `y ↦ p − y`
-//!   is a limb subtraction kept or dropped the same way. Memory access order does not depend on
-//!   the scalar.
+//!   `LookupTable::select`); the negation `y ↦ p − y` is computed always and kept or dropped
+//!   the same way. The memory accessed does not depend on the scalar.
 //! - **Digit tables chosen by a secret** ([`FixedBaseTable::select`], the range prover's digit
-//!   signatures): the chosen table is copied entry by entry from every candidate table with
-//!   the same conditional selection.
-//! - **Accumulation**: one arkworks mixed addition per window, always, of a point that is never
-//!   the identity (for a base other than the identity).
+//!   signatures): the chosen table is copied from every candidate table with the same masking.
+//! - **Arithmetic** (`ct_arith`): NetNym's own Montgomery field arithmetic on limbs (no
+//!   data-dependent final subtraction), the complete mixed addition of Renes–Costello–Batina
+//!   (no special case for the identity or for doubling), one addition per window, always;
+//!   inversions by Fermat's little theorem (a fixed sequence of products), for the provers'
+//!   batch normalisation to affine and the BBS+ prover's `r1⁻¹`. Masks go through
+//!   `core::hint::black_box` so that the compiler cannot turn selections back into branches
+//!   (it did, measurably, before).
 //!
-//! What is not constant time: the arithmetic itself is arkworks 0.4's. Its field
-//! multiplication ends with a data-dependent conditional subtraction, its field equality and
-//! ordering return early, and its mixed addition branches when the accumulator is the
-//! identity (always the first window of [`FixedBaseTable::mul`], which does not depend on the
-//! scalar) or equals the added point (doubling; an accumulator equal to `±` the added point
-//! needs a partial sum `≡ ±` the digit's multiple mod `r`, which within one multiplication
-//! happens only in the last window and for a handful of scalars). Converting the scalar out of
-//! Montgomery form (`into_bigint`) and the callers' normalisation to affine (a field
-//! inversion) are arkworks' variable-time code. The test `benches/examples/dudect_fixed_base.rs`
-//! measures what is left (`SECURITY.md` §Side channels).
+//! What is not constant time, and is not claimed: building a table (arkworks' additions and
+//! inversion, once per base: for a prepared credential, once per `PreparedCredential::new`);
+//! the provers' scalar-field arithmetic on secrets (arkworks' `Fr` products such as
+//! `blinding + c·witness`, whose Montgomery multiplication ends with a data-dependent
+//! subtraction); and everything outside the tabled provers (`SECURITY.md` §Side channels).
+//! `core::hint::black_box` is documented as best effort: constant-time behaviour is checked
+//! on the compiled code by the timing test `benches/examples/dudect_fixed_base.rs`, not
+//! guaranteed by the language.
 //!
-//! The variable-time lookup (the table entry read directly, by index) is kept for comparison,
-//! compiled only in tests and with the `hazmat` feature ([`FixedBaseTable::vartime_mul_add`]);
-//! no prover calls it.
+//! Width 6 is the default because it is about the fastest with constant-time lookups: a
+//! lookup reads all `2^(w−1)` entries of its window, so wider windows trade additions for
+//! reads. Measured CPU time per multiplication (`benches/README.md` §Constant-time fixed-base
+//! multiplication): 52.7 µs at width 8, 48.2 µs at 7, 49.3 µs at 6, 53.8 µs at 5, 64.9 µs at
+//! 4; the former variable-time lookup with arkworks' addition took 23.4 µs at width 8.
+//!
+//! That variable-time lookup (the entry read directly, by index, added with arkworks) is kept
+//! for comparison, compiled only in tests and with the `hazmat` feature
+//! ([`FixedBaseTable::vartime_mul_add`]); no prover calls it.
 
 mod ct_arith;
 #[cfg(feature = "hazmat")]

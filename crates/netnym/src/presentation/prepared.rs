@@ -14,9 +14,10 @@
 //! Every point on the right is fixed for a given credential (`A`, `b − e·A`, `b`) or schema
 //! (`h_0`, `h_j`), so with fixed-base tables of those points ([`FixedBaseTable`]) each
 //! multiplication is 43 table additions. Every scalar here is secret (`r1`, `r2`, the
-//! blindings), and the tables' recoding and lookups are constant time (`crate::fixed_base`
-//! says what that covers and what arkworks leaves variable time: here also the inversion of
-//! `r1` and the normalisation to affine). The signature is checked once (PRE-005),
+//! blindings, `e`), so the multiplications, the inversion of `r1` and the normalisation to
+//! affine are NetNym's constant-time code (`crate::fixed_base` says what that covers and what
+//! stays variable time: here the scalar-field products, such as the responses, are arkworks').
+//! The signature is checked once (PRE-005),
 //! when the credential is prepared. The proof is the same as `bbs_plus`'s
 //! (`PoKOfSignatureG1Protocol`) — same relations, same witness order, same challenge
 //! contribution, responses `blinding + c·witness` — so every verifier accepts it unchanged;

@@ -16,10 +16,11 @@
 //!
 //! The digits are secret: the digit's table is copied in constant time from every digit
 //! signature's table ([`FixedBaseTable::select`], reading `base` × 53 KiB per digit), the
-//! decomposition into digits does not branch on the value, and every multiplication uses the
-//! constant-time lookup (`crate::fixed_base`, which also says what remains variable time). The proof is the library's, value for value
-//! (same sumset decomposition, same relations, responses `blinding + c·witness`), taken apart
-//! into [`RangeParts`]; tests check it with the library's own verifier.
+//! decomposition into digits does not branch on the value, and the multiplications and the
+//! normalisation to affine are constant time (`crate::fixed_base`, which also says what stays
+//! variable time). The proof is the library's, value for value (same sumset decomposition,
+//! same relations, responses `blinding + c·witness`), taken apart into [`RangeParts`]; tests
+//! check it with the library's own verifier.
 
 use ark_bls12_381::{Fr, G1Affine, G1Projective};
 use ark_ff::UniformRand;
@@ -65,7 +66,9 @@ fn key_tables() -> &'static [FixedBaseTable; 2] {
     })
 }
 
-/// `scalar_a·g + scalar_b·h` over the commitment key, by table.
+/// `scalar_a·g + scalar_b·h` over the commitment key, by table, in constant time. Normalise
+/// the result with `fixed_base::normalize_batch` (constant time), not arkworks' `into_affine`
+/// (a variable-time inversion).
 pub(crate) fn commit(a: &Fr, b: &Fr) -> G1Projective {
     let [g, h] = key_tables();
     let mut acc = g.mul(a);
