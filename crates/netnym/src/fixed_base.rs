@@ -47,8 +47,9 @@
 //! Width 6 is the default because it is about the fastest with constant-time lookups: a
 //! lookup reads all `2^(w−1)` entries of its window, so wider windows trade additions for
 //! reads. Measured CPU time per multiplication (`benches/README.md` §Constant-time fixed-base
-//! multiplication): 52.7 µs at width 8, 48.2 µs at 7, 49.3 µs at 6, 53.8 µs at 5, 64.9 µs at
-//! 4; the former variable-time lookup with arkworks' addition took 23.4 µs at width 8.
+//! multiplication, medians): 52.6 µs at width 8, 48.2 µs at 7, 49.2 µs at 6 (140 KiB against
+//! 241 KiB at 7), 53.8 µs at 5, 64.9 µs at 4; the former variable-time lookup with arkworks'
+//! addition took 23.4 µs at width 8.
 //!
 //! That variable-time lookup (the entry read directly, by index, added with arkworks) is kept
 //! for comparison, compiled only in tests and with the `hazmat` feature

@@ -42,11 +42,12 @@ use crate::keys::IssuerPublicKey;
 
 /// A credential ready for fast presentations: its signature checked against its key and link
 /// secret once, its message scalars computed once, and fixed-base tables of its signature
-/// values and of its schema's generators built once (about 1.3 MiB for the credential plus
-/// 0.4 MiB per schema generator, shared by every credential of the schema; 69.6 ms measured
-/// for the first credential of an 11-generator schema, `sd10/netnym_prepare`). Range proofs
-/// from it also use tables of the range parameters' digit signatures (53 KiB per digit, built
-/// on first use). Presentations from it cost a fraction of an unprepared one
+/// values and of its schema's generators built once (420 KiB for the credential plus 140 KiB
+/// per schema generator, shared by every credential of the schema; for the first credential
+/// of an 11-generator schema about 0.38× the 69.6 ms the former width-8 tables took,
+/// `sd10/netnym_prepare`, benches/README.md §Constant-time fixed-base multiplication). Range
+/// proofs from it also use tables of the range parameters' digit signatures (53 KiB per digit,
+/// built on first use). Presentations from it cost a fraction of an unprepared one
 /// (benches/README.md). Zeroized on drop; `Debug` shows only the key id.
 pub struct PreparedCredential {
     credential: Credential,
