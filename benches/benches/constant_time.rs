@@ -16,7 +16,8 @@
 //! wall time, so that time slices given to other processes on a shared machine do not count
 //! (cache lines they evict still do).
 //!
-//! Run: `cargo bench -p netnym-benches --bench constant_time -- --warm-up-time 1 --measurement-time 3`
+//! Run:
+//! `cargo bench -p netnym-benches --bench constant_time -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -6,30 +6,36 @@
 //! time depends on the secret; below, no dependence was found at this sample size.
 //!
 //! Targets (`netnym::hazmat::FixedBase`, random base point):
-//! - `lookup_ct_w8` / `lookup_vartime_w8`: recoding and the 32 table lookups of a width-8
-//!   multiplication, without the additions (NetNym's own code, isolated from arkworks'
-//!   arithmetic), constant-time vs indexed lookup; secret: the scalar;
-//! - `mul_ct_w8` / `mul_vartime_w8`, `mul_ct_w4` / `mul_vartime_w4`: whole multiplications
+//! - `lookup_ct_w6` / `lookup_vartime_w6`: recoding and the 43 table lookups of a width-6
+//!   multiplication (the default window), without the additions (NetNym's own code, isolated
+//!   from arkworks' arithmetic), constant-time vs indexed lookup; secret: the scalar;
+//! - `mul_ct_w6` / `mul_vartime_w6`, `mul_ct_w4` / `mul_vartime_w4`: whole multiplications
 //!   (what the provers run), including arkworks' field arithmetic; secret: the scalar;
-//! - `mul_ct_w8_zero`: `mul_ct_w8` with the fixed scalar 0 (an edge case of the recoding);
+//! - `mul_ct_w6_zero`: `mul_ct_w6` with the fixed scalar 0 (an edge case of the recoding);
 //! - `digit_ct_b16` / `digit_vartime_b16`: the range prover's per-digit step for base 16: the
 //!   secret digit's table among 16 width-4 tables, copied in constant time then used, vs
-//!   indexed; secret: the digit (the scalar is random in both classes).
+//!   indexed; secret: the digit (the scalar is random in both classes);
+//! - `nym_ct` / `nym_arkworks`: the pseudonym `H(verifier id)·link_secret` as the prover
+//!   computes it (a width-4 table of the public base built per call, a constant-time
+//!   multiplication and normalisation), vs arkworks' variable-base multiplication; secret: the
+//!   scalar.
 //!
-//! The `*_vartime_*` targets are positive controls: the lookup the provers used before, which
-//! should show a dependence (cache lines touched depend on the secret).
+//! The `*_vartime_*` targets and `nym_arkworks` are positive controls: the indexed lookup (the provers' before
+//! issue 11, then at width 8), which should show a dependence (the cache lines touched depend
+//! on the secret).
 //!
 //! Run (bounded; `DUDECT_SAMPLES` calls per target, default 100 000):
 //! `cargo run --release -p netnym-benches --features dudect --example dudect_fixed_base`
-//! One target: append `-- --filter mul_ct_w8`.
+//! One target: append `-- --filter mul_ct_w6`.
 
 use std::sync::OnceLock;
 
 use ark_bls12_381::{Fr, G1Affine};
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_std::UniformRand;
 use dudect_bencher::rand::Rng;
 use dudect_bencher::{ctbench_main, BenchRng, Class, CtRunner};
-use netnym::hazmat::FixedBase;
+use netnym::hazmat::{normalize, FixedBase};
 use netnym_benches::{rng, ChaCha20Rng};
 use rand::RngCore;
 
@@ -42,9 +48,9 @@ fn samples() -> usize {
 }
 
 fn table(w: usize) -> &'static FixedBase {
-    static W8: OnceLock<FixedBase> = OnceLock::new();
+    static W6: OnceLock<FixedBase> = OnceLock::new();
     static W4: OnceLock<FixedBase> = OnceLock::new();
-    let cell = if w == 4 { &W4 } else { &W8 };
+    let cell = if w == 4 { &W4 } else { &W6 };
     cell.get_or_init(|| FixedBase::new(&G1Affine::rand(&mut rng(1200)), w))
 }
 
@@ -97,23 +103,23 @@ fn run_scalar<T>(runner: &mut CtRunner, bench_rng: &mut BenchRng, fixed: Fr, f: 
     }
 }
 
-fn lookup_ct_w8(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
-    let t = table(8);
+fn lookup_ct_w6(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
+    let t = table(6);
     run_scalar(runner, bench_rng, fixed_scalar(), |s| t.lookup(s));
 }
 
-fn lookup_vartime_w8(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
-    let t = table(8);
+fn lookup_vartime_w6(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
+    let t = table(6);
     run_scalar(runner, bench_rng, fixed_scalar(), |s| t.lookup_vartime(s));
 }
 
-fn mul_ct_w8(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
-    let t = table(8);
+fn mul_ct_w6(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
+    let t = table(6);
     run_scalar(runner, bench_rng, fixed_scalar(), |s| t.mul(s));
 }
 
-fn mul_vartime_w8(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
-    let t = table(8);
+fn mul_vartime_w6(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
+    let t = table(6);
     run_scalar(runner, bench_rng, fixed_scalar(), |s| t.mul_vartime(s));
 }
 
@@ -127,9 +133,33 @@ fn mul_vartime_w4(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
     run_scalar(runner, bench_rng, fixed_scalar(), |s| t.mul_vartime(s));
 }
 
-fn mul_ct_w8_zero(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
-    let t = table(8);
+fn mul_ct_w6_zero(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
+    let t = table(6);
     run_scalar(runner, bench_rng, Fr::from(0u64), |s| t.mul(s));
+}
+
+/// The pseudonym's multiplication as the prover runs it (`pseudonym.rs`): a width-4 table of
+/// the public scope base built for the call, the secret multiplied, the result normalised in
+/// constant time.
+fn nym_ct(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
+    let base = scope_point();
+    run_scalar(runner, bench_rng, fixed_scalar(), |s| {
+        normalize(&[FixedBase::new(&base, 4).mul(s)])
+    });
+}
+
+/// Control: arkworks' variable-base multiplication and normalisation (what the prover ran for
+/// the pseudonym before).
+fn nym_arkworks(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
+    let base = scope_point();
+    run_scalar(runner, bench_rng, fixed_scalar(), |s| {
+        (base * s).into_affine()
+    });
+}
+
+/// A public point standing for `H(verifier id)`: any point other than the identity.
+fn scope_point() -> G1Affine {
+    (G1Affine::generator() * Fr::from(0x5eed_u64)).into_affine()
 }
 
 /// Digits for `classes`: 5 for `Left`, random below 16 for `Right`; a random scalar for both.
@@ -165,13 +195,15 @@ fn digit_vartime_b16(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
 }
 
 ctbench_main!(
-    lookup_ct_w8,
-    lookup_vartime_w8,
-    mul_ct_w8,
-    mul_vartime_w8,
+    nym_ct,
+    nym_arkworks,
+    lookup_ct_w6,
+    lookup_vartime_w6,
+    mul_ct_w6,
+    mul_vartime_w6,
     mul_ct_w4,
     mul_vartime_w4,
-    mul_ct_w8_zero,
+    mul_ct_w6_zero,
     digit_ct_b16,
     digit_vartime_b16
 );

@@ -1,6 +1,5 @@
-//! Fixed-base scalar multiplication in G1 with precomputed tables, with table lookups that read
-//! every entry and keep the wanted one by masking (spec/06-verification.md §Precomputation,
-//! spec/05-presentation.md §Prepared credentials).
+//! Fixed-base scalar multiplication in G1 with precomputed tables, in constant time
+//! (spec/06-verification.md §Precomputation, spec/05-presentation.md §Prepared credentials).
 //!
 //! A table for a point `P` with window `w` holds the odd multiples `(2j+1)·2^(w·i)·P` for every
 //! window `i < ⌈255/w⌉` and `j < 2^(w−1)`, in affine form (width 6, the default: 43 × 32 =
@@ -11,62 +10,65 @@
 //! used in many multiplications: a schema's generators and a holder's own signature values
 //! (every presentation from that credential), the range parameters' digit signatures.
 //!
-//! Width 6 is the fastest with constant-time lookups: a lookup reads all `2^(w−1)` entries of
-//! its window, so wider windows trade additions for reads. Measured CPU time per
-//! multiplication (`benches/benches/constant_time.rs`, one run on a shared machine): 45.6 µs at
-//! width 8, 40.5 µs at 7, 40.3 µs at 6, 43.5 µs at 5, 51.8 µs at 4; the variable-time lookup
-//! took 24.1 µs at width 8.
+//! Every scalar multiplied here is a prover's secret (randomizers, blindings, witnesses, and
+//! through the range prover's digit choice the hidden value), so the multiplication is
+//! constant time (`SECURITY.md` §Side channels). What that covers, exactly:
 //!
-//! Every scalar multiplied here is a prover's secret (randomizers, blindings, witnesses), so
-//! the lookups are written to be constant time. **They are not yet constant time in practice:**
-//! the dudect test (`benches/examples/dudect_fixed_base.rs`) found no leak in the lookups alone
-//! (|t| ≈ 2.1) but a large one in the whole multiplication (t ≈ −479), from arkworks'
-//! variable-time arithmetic below (`SECURITY.md`). What the code does:
-//!
-//! - **Recoding** ([`Digits::recode`]): a regular signed-digit recoding (as in Joye–Tunstall's
-//!   regular windows). An even scalar `k` is replaced by the odd `r − k` (`r` the group order)
-//!   and every digit's sign is flipped, so all digits are odd and none is zero: there is no
-//!   zero digit to skip. The choice between `k` and `r − k`, the digit values and their signs
-//!   are computed with masks and shifts, without branches or indexing on the scalar.
+//! - **Scalar** ([`Digits::recode`]): the scalar leaves Montgomery form by a constant-time
+//!   product by 1, then a regular signed-digit recoding (as in Joye–Tunstall's regular
+//!   windows): an even scalar `k` is replaced by the odd `r − k` (`r` the group order) and
+//!   every digit's sign is flipped, so all digits are odd and none is zero — there is no zero
+//!   digit to skip. The choice between `k` and `r − k`, the digits and their signs are computed
+//!   with masks and shifts, without branches or indexing on the scalar.
 //! - **Lookup** ([`FixedBaseTable::mul_add`]): every entry of the window's row is read, and the
 //!   wanted one kept by masking its coordinates' limbs (`subtle`'s `ConstantTimeEq` for the
 //!   match, the mask `subtle`'s `ConditionallySelectable` uses; as curve25519-dalek's
-//!   `LookupTable::select`); the negation `y ↦ p − y`
-//!   is a limb subtraction kept or dropped the same way. Memory access order does not depend on
-//!   the scalar.
+//!   `LookupTable::select`); the negation `y ↦ p − y` is computed always and kept or dropped
+//!   the same way. The memory accessed does not depend on the scalar.
 //! - **Digit tables chosen by a secret** ([`FixedBaseTable::select`], the range prover's digit
-//!   signatures): the chosen table is copied entry by entry from every candidate table with
-//!   the same conditional selection.
-//! - **Accumulation**: one arkworks mixed addition per window, always, of a point that is never
-//!   the identity (for a base other than the identity).
+//!   signatures): the chosen table is copied from every candidate table with the same masking.
+//! - **Arithmetic** (`ct_arith`): NetNym's own Montgomery field arithmetic on limbs (no
+//!   data-dependent final subtraction), the complete mixed addition of Renes–Costello–Batina
+//!   (no special case for the identity or for doubling), one addition per window, always;
+//!   inversions by Fermat's little theorem (a fixed sequence of products), for the provers'
+//!   batch normalisation to affine and the BBS+ prover's `r1⁻¹`. Masks go through
+//!   `core::hint::black_box` so that the compiler cannot turn selections back into branches
+//!   (it did, measurably, before).
 //!
-//! What is not constant time: the arithmetic itself is arkworks 0.4's. Its field
-//! multiplication ends with a data-dependent conditional subtraction, its field equality and
-//! ordering return early, and its mixed addition branches when the accumulator is the
-//! identity (always the first window of [`FixedBaseTable::mul`], which does not depend on the
-//! scalar) or equals the added point (doubling; an accumulator equal to `±` the added point
-//! needs a partial sum `≡ ±` the digit's multiple mod `r`, which within one multiplication
-//! happens only in the last window and for a handful of scalars). Converting the scalar out of
-//! Montgomery form (`into_bigint`) and the callers' normalisation to affine (a field
-//! inversion) are arkworks' variable-time code. The test `benches/examples/dudect_fixed_base.rs`
-//! measures what is left (`SECURITY.md` §Side channels).
+//! What is not constant time, and is not claimed: building a table (arkworks' additions and
+//! inversion, once per base: for a prepared credential, once per `PreparedCredential::new`);
+//! the provers' scalar-field arithmetic on secrets (arkworks' `Fr` products such as
+//! `blinding + c·witness`, whose Montgomery multiplication ends with a data-dependent
+//! subtraction); and everything outside the tabled provers (`SECURITY.md` §Side channels).
+//! `core::hint::black_box` is documented as best effort: constant-time behaviour is checked
+//! on the compiled code by the timing test `benches/examples/dudect_fixed_base.rs`, not
+//! guaranteed by the language.
 //!
-//! The variable-time lookup (the table entry read directly, by index) is kept for comparison,
-//! compiled only in tests and with the `hazmat` feature ([`FixedBaseTable::vartime_mul_add`]);
-//! no prover calls it.
+//! Width 6 is the default because it is about the fastest with constant-time lookups: a
+//! lookup reads all `2^(w−1)` entries of its window, so wider windows trade additions for
+//! reads. Measured CPU time per multiplication (`benches/README.md` §Constant-time fixed-base
+//! multiplication, medians): 52.6 µs at width 8, 48.2 µs at 7, 49.2 µs at 6 (140 KiB against
+//! 241 KiB at 7), 53.8 µs at 5, 64.9 µs at 4; the former variable-time lookup with arkworks'
+//! addition took 23.4 µs at width 8.
+//!
+//! That variable-time lookup (the entry read directly, by index, added with arkworks) is kept
+//! for comparison, compiled only in tests and with the `hazmat` feature
+//! ([`FixedBaseTable::vartime_mul_add`]); no prover calls it.
 
+mod ct_arith;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
 #[cfg(test)]
 mod tests;
 
-use core::marker::PhantomData;
-
-use ark_bls12_381::{Fq, Fr, G1Affine, G1Projective};
+use ark_bls12_381::{Fr, G1Affine, G1Projective};
 use ark_ec::{CurveGroup, Group};
-use ark_ff::{BigInt, Fp, PrimeField, Zero};
+use ark_ff::{PrimeField, Zero};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
+
+pub(crate) use ct_arith::{fr_inverse, normalize_batch};
+use ct_arith::{Point, FQ};
 
 /// Smallest and largest window accepted by [`FixedBaseTable::with_window`].
 const MIN_W: usize = 2;
@@ -134,7 +136,7 @@ impl Digits {
     fn recode(scalar: &Fr, w: usize) -> Self {
         let n = windows(w);
         let half_mask = (1u64 << (w - 1)) - 1;
-        let mut k = scalar.into_bigint().0;
+        let mut k = ct_arith::fr_to_int(scalar);
         // r − k, by limbs with borrow.
         let r = Fr::MODULUS.0;
         let mut neg_k = [0u64; 4];
@@ -145,7 +147,7 @@ impl Digits {
             neg_k[l] = d2;
             borrow = u64::from(b1 | b2);
         }
-        let even = 1 ^ (k[0] & 1);
+        let even = core::hint::black_box(1 ^ (k[0] & 1));
         let swap = Choice::from(low_byte(even));
         for l in 0..4 {
             k[l].conditional_assign(&neg_k[l], swap);
@@ -159,7 +161,8 @@ impl Digits {
             let f = bits(&k, w * i + 1, w);
             // Digit 2f + 1 − 2^w: positive iff the top bit of f is set, then index
             // f − 2^(w−1) (the low bits); negative otherwise, index 2^(w−1) − 1 − f.
-            let top = f >> (w - 1);
+            // Hidden from the optimiser, so that it cannot branch on it (`ct_arith::mask`).
+            let top = core::hint::black_box(f >> (w - 1));
             let low = f & half_mask;
             let index = low ^ ((top ^ 1).wrapping_neg() & half_mask);
             out.index[i] = low_byte(index);
@@ -190,11 +193,6 @@ fn select_limbs(a: &mut [u64; 6], b: &[u64; 6], mask: u64) {
     for (x, y) in a.iter_mut().zip(b) {
         *x ^= mask & (*x ^ *y);
     }
-}
-
-/// A base-field element from its Montgomery-form limbs (which come from a valid element).
-fn fq(limbs: [u64; 6]) -> Fq {
-    Fp(BigInt(limbs), PhantomData)
 }
 
 impl FixedBaseTable {
@@ -238,10 +236,17 @@ impl FixedBaseTable {
         &self.entries[i * half..(i + 1) * half]
     }
 
-    /// Entry `index` of row `i`, negated if `negative` is 1, reading every entry of the row
-    /// and keeping the wanted one by conditional selection (constant time in `index` and
-    /// `negative`).
-    fn select_entry(&self, i: usize, index: u8, negative: u8) -> G1Affine {
+    /// Whether this is the table of the identity (every entry is then the identity; otherwise
+    /// none is: odd multiples `(2j+1)·2^(w·i)` below 2^256 are never multiples of the prime
+    /// order). Depends on the base only.
+    fn is_identity(&self) -> bool {
+        self.entries.first().is_none_or(|e| e.infinity)
+    }
+
+    /// The coordinates of entry `index` of row `i`, negated if `negative` is 1, reading every
+    /// entry of the row and keeping the wanted one by masking (constant time in `index` and
+    /// `negative`). For a table other than the identity's.
+    fn select_entry(&self, i: usize, index: u8, negative: u8) -> ([u64; 6], [u64; 6]) {
         let mut x = [0u64; 6];
         let mut y = [0u64; 6];
         let index = u64::from(index);
@@ -250,38 +255,28 @@ impl FixedBaseTable {
             select_limbs(&mut x, &e.x.0 .0, m);
             select_limbs(&mut y, &e.y.0 .0, m);
         }
-        // Either every entry is the identity (a table of the identity) or none is: odd
-        // multiples `(2j+1)·2^(w·i)` below 2^256 are never multiples of the prime order.
-        let infinity = u8::from(self.entries.first().is_none_or(|e| e.infinity));
-        // −y = p − y; y is not zero for a point other than the identity (G1 has no point of
-        // order 2), so p − y is reduced. The identity (a table of the identity) keeps y.
-        let p = Fq::MODULUS.0;
-        let mut neg_y = [0u64; 6];
-        let mut borrow = 0u64;
-        for l in 0..6 {
-            let (d1, b1) = p[l].overflowing_sub(y[l]);
-            let (d2, b2) = d1.overflowing_sub(borrow);
-            neg_y[l] = d2;
-            borrow = u64::from(b1 | b2);
-        }
-        let flip = Choice::from(negative & 1) & !Choice::from(infinity & 1);
-        select_limbs(&mut y, &neg_y, mask(flip));
-        G1Affine {
-            x: fq(x),
-            y: fq(y),
-            infinity: bool::from(Choice::from(infinity & 1)),
-        }
+        // −y = 0 − y, computed always and kept or not.
+        let neg_y = FQ.sub(&[0; 6], &y);
+        select_limbs(&mut y, &neg_y, mask(Choice::from(negative & 1)));
+        (x, y)
     }
 
-    /// `acc += scalar·P`, with constant-time recoding and lookups (module docs): the
-    /// multiplication for secret scalars.
+    /// `acc += scalar·P` in constant time (module docs): the multiplication for secret
+    /// scalars. Recoding, lookups and additions are NetNym's constant-time code; `acc` goes
+    /// in and out in arkworks' coordinates.
     pub(crate) fn mul_add(&self, scalar: &Fr, acc: &mut G1Projective) {
-        let digits = Digits::recode(scalar, self.w);
-        for i in 0..windows(self.w) {
-            let mut p = self.select_entry(i, digits.index[i], digits.negative[i]);
-            *acc += &p;
-            p.zeroize();
+        if self.is_identity() {
+            return;
         }
+        let digits = Digits::recode(scalar, self.w);
+        let mut q = Point::from_jacobian(acc);
+        for i in 0..windows(self.w) {
+            let (mut x, mut y) = self.select_entry(i, digits.index[i], digits.negative[i]);
+            q.add_affine(&x, &y);
+            x.zeroize();
+            y.zeroize();
+        }
+        *acc = q.to_jacobian();
     }
 
     /// `scalar·P`, as [`FixedBaseTable::mul_add`].
@@ -325,10 +320,10 @@ impl FixedBaseTable {
             .map(|(t, _)| t.ct_eq(&index))
             .collect();
         let masks: Vec<u64> = hits.iter().map(|h| mask(*h)).collect();
-        // A table is all identity or has none (`select_entry`).
+        // A table is all identity or has none (`is_identity`).
         let mut infinity = 0u8;
         for (table, hit) in tables.iter().zip(&hits) {
-            let t_inf = u8::from(table.entries.first().is_none_or(|e| e.infinity));
+            let t_inf = u8::from(table.is_identity());
             infinity.conditional_assign(&t_inf, *hit);
         }
         let infinity = bool::from(Choice::from(infinity));

@@ -83,14 +83,16 @@
 //! [`Presentation::create`] for plain credentials). A wallet that presents a credential many
 //! times in one process also prepares it
 //! ([`PreparedCredential::new`]: the signature is checked once and fixed-base tables are built,
-//! about 70 ms and a few MiB for the first credential of a schema) and presents from
-//! [`PreparedCredential::holding`]; proofs are identical in form, several times cheaper to make
-//! (benches/README.md). A long-running verifier calls [`Verifier::precompute`] once. All are
-//! optional: results are the same without them.
+//! a few tens of milliseconds and about 2 MiB for the first credential of a schema) and
+//! presents from [`PreparedCredential::holding`]; proofs are identical in form, several times
+//! cheaper to make (benches/README.md). A long-running verifier calls
+//! [`Verifier::precompute`] once. Both are optional: results are the same without them.
 //!
 //! # Security
 //! Not independently audited. Arithmetic comes from arkworks 0.4, which does not promise
-//! constant-time operation; NetNym's own secret comparisons use `subtle`. See spec/01-threat-model.md.
+//! constant-time operation, except in the prepared credential's and the tabled range prover's
+//! group operations, which are NetNym's own constant-time code; NetNym's own secret comparisons
+//! use `subtle`. See SECURITY.md §Side channels and spec/01-threat-model.md.
 #![forbid(unsafe_code)]
 #![allow(non_snake_case)] // Allow notation matching the spec (A_bar, T1).
 

@@ -48,7 +48,10 @@ impl FixedBase {
     pub fn lookup(&self, scalar: &Fr) -> u64 {
         let digits = Digits::recode(scalar, self.0.w);
         (0..windows(self.0.w))
-            .map(|i| fold(&self.0.select_entry(i, digits.index[i], digits.negative[i])))
+            .map(|i| {
+                let (x, y) = self.0.select_entry(i, digits.index[i], digits.negative[i]);
+                fold(&x, &y)
+            })
             .fold(0, |a, b| a ^ b)
     }
 
@@ -59,7 +62,8 @@ impl FixedBase {
         (0..windows(self.0.w))
             .map(|i| {
                 let e = self.0.row(i)[usize::from(digits.index[i])];
-                fold(&if digits.negative[i] == 1 { -e } else { e })
+                let e = if digits.negative[i] == 1 { -e } else { e };
+                fold(&e.x.0 .0, &e.y.0 .0)
             })
             .fold(0, |a, b| a ^ b)
     }
@@ -73,6 +77,13 @@ impl FixedBase {
     }
 }
 
-fn fold(p: &G1Affine) -> u64 {
-    p.x.0 .0.iter().chain(&p.y.0 .0).fold(0, |a, b| a ^ b)
+/// Jacobian points to affine in constant time (the provers' normalisation, for example of a
+/// range commitment or of a pseudonym and its commitment).
+#[must_use]
+pub fn normalize(points: &[G1Projective]) -> Vec<G1Affine> {
+    super::normalize_batch(points)
+}
+
+fn fold(x: &[u64; 6], y: &[u64; 6]) -> u64 {
+    x.iter().chain(y).fold(0, |a, b| a ^ b)
 }

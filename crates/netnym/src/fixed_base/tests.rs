@@ -159,3 +159,118 @@ fn scalar_bits_cross_limbs() {
     let m = Fr::MODULUS;
     assert_eq!(m.num_bits(), 255, "scalars are below 2^255");
 }
+
+mod ct_arith {
+    use super::super::ct_arith::{fr_inverse, fr_to_int, normalize_batch, Field, Point, FQ, FR};
+    use ark_bls12_381::{Fq, Fr, G1Affine, G1Projective};
+    use ark_ec::{AffineRepr, CurveGroup, Group};
+    use ark_ff::{Field as _, One, PrimeField, UniformRand, Zero};
+    use ark_std::rand::{rngs::StdRng, SeedableRng};
+
+    fn fq_values(rng: &mut StdRng) -> Vec<Fq> {
+        let mut v = vec![
+            Fq::zero(),
+            Fq::one(),
+            -Fq::one(),
+            Fq::from(2u64),
+            -Fq::from(2u64),
+        ];
+        v.extend((0..30).map(|_| Fq::rand(rng)));
+        v
+    }
+
+    fn fr_values(rng: &mut StdRng) -> Vec<Fr> {
+        let mut v = vec![
+            Fr::zero(),
+            Fr::one(),
+            -Fr::one(),
+            Fr::from(2u64),
+            -Fr::from(2u64),
+        ];
+        v.extend((0..30).map(|_| Fr::rand(rng)));
+        v
+    }
+
+    #[test]
+    fn field_operations_equal_arkworks() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let fq = fq_values(&mut rng);
+        for a in &fq {
+            for b in &fq {
+                let (x, y) = (a.0 .0, b.0 .0);
+                assert_eq!(FQ.add(&x, &y), (*a + b).0 .0, "{a} + {b}");
+                assert_eq!(FQ.sub(&x, &y), (*a - b).0 .0, "{a} - {b}");
+                assert_eq!(FQ.mul(&x, &y), (*a * b).0 .0, "{a} * {b}");
+            }
+            let inv = a.inverse().unwrap_or_default();
+            assert_eq!(FQ.inverse(&a.0 .0), inv.0 .0, "1/{a}");
+            assert_eq!(Field::<6>::is_zero(&a.0 .0) == u64::MAX, a.is_zero());
+        }
+        let fr = fr_values(&mut rng);
+        for a in &fr {
+            for b in &fr {
+                let (x, y) = (a.0 .0, b.0 .0);
+                assert_eq!(FR.add(&x, &y), (*a + b).0 .0);
+                assert_eq!(FR.sub(&x, &y), (*a - b).0 .0);
+                assert_eq!(FR.mul(&x, &y), (*a * b).0 .0);
+            }
+            assert_eq!(fr_inverse(a), a.inverse().unwrap_or_default(), "1/{a}");
+            assert_eq!(fr_to_int(a), a.into_bigint().0, "{a}");
+        }
+    }
+
+    /// A point with a random Z (arkworks keeps Z = 1 after normalising).
+    fn scaled(p: G1Projective, rng: &mut StdRng) -> G1Projective {
+        let l = Fq::rand(rng);
+        let l2 = l.square();
+        G1Projective {
+            x: p.x * l2,
+            y: p.y * l2 * l,
+            z: p.z * l,
+        }
+    }
+
+    #[test]
+    fn complete_mixed_addition_equals_arkworks() {
+        let mut rng = StdRng::seed_from_u64(8);
+        for _ in 0..20 {
+            let q = G1Affine::rand(&mut rng);
+            let p = scaled(G1Projective::rand(&mut rng), &mut rng);
+            // General case, identity + Q, Q + Q (doubling), −Q + Q (identity).
+            for (a, expected) in [
+                (p, p + q),
+                (G1Projective::zero(), q.into_group()),
+                (scaled(q.into_group(), &mut rng), q.into_group().double()),
+                (scaled(-q.into_group(), &mut rng), G1Projective::zero()),
+            ] {
+                let mut r = Point::from_jacobian(&a);
+                r.add_affine(&q.x.0 .0, &q.y.0 .0);
+                let got = r.to_jacobian();
+                assert_eq!(got, expected);
+                assert_eq!(got.into_affine(), expected.into_affine());
+            }
+        }
+        // The identity converts both ways to arkworks' (1, 1, 0).
+        let id = Point::from_jacobian(&G1Projective::zero()).to_jacobian();
+        assert_eq!((id.x, id.y, id.z), (Fq::one(), Fq::one(), Fq::zero()));
+    }
+
+    #[test]
+    fn batch_normalisation_equals_arkworks() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let mut points: Vec<G1Projective> = (0..7)
+            .map(|_| scaled(G1Projective::rand(&mut rng), &mut rng))
+            .collect();
+        points.insert(3, G1Projective::zero());
+        points.push(G1Projective::zero());
+        assert_eq!(
+            normalize_batch(&points),
+            G1Projective::normalize_batch(&points)
+        );
+        assert!(normalize_batch(&[]).is_empty());
+        assert_eq!(
+            normalize_batch(&[G1Projective::zero()]),
+            vec![G1Affine::identity()]
+        );
+    }
+}

@@ -14,9 +14,10 @@
 //! Every point on the right is fixed for a given credential (`A`, `b − e·A`, `b`) or schema
 //! (`h_0`, `h_j`), so with fixed-base tables of those points ([`FixedBaseTable`]) each
 //! multiplication is 43 table additions. Every scalar here is secret (`r1`, `r2`, the
-//! blindings), and the tables' recoding and lookups are constant time (`crate::fixed_base`
-//! says what that covers and what arkworks leaves variable time: here also the inversion of
-//! `r1` and the normalisation to affine). The signature is checked once (PRE-005),
+//! blindings, `e`), so the multiplications, the inversion of `r1` and the normalisation to
+//! affine are NetNym's constant-time code (`crate::fixed_base` says what that covers and what
+//! stays variable time: here the scalar-field products, such as the responses, are arkworks').
+//! The signature is checked once (PRE-005),
 //! when the credential is prepared. The proof is the same as `bbs_plus`'s
 //! (`PoKOfSignatureG1Protocol`) — same relations, same witness order, same challenge
 //! contribution, responses `blinding + c·witness` — so every verifier accepts it unchanged;
@@ -24,9 +25,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective};
-use ark_ec::CurveGroup;
-use ark_ff::{Field, UniformRand, Zero};
+use ark_bls12_381::{Bls12_381, Fr, G1Affine};
+use ark_ff::{UniformRand, Zero};
 use bbs_plus::proof::PoKOfSignatureG1Protocol;
 use rand_core::{CryptoRng, RngCore};
 use subtle::ConstantTimeEq;
@@ -37,17 +37,18 @@ use super::Holding;
 use crate::credential::Credential;
 use crate::encoding::fr_bytes;
 use crate::error::CredentialError;
-use crate::fixed_base::FixedBaseTable;
+use crate::fixed_base::{self, FixedBaseTable};
 use crate::keys::IssuerPublicKey;
 use crate::link_secret::LinkSecret;
 
 /// A credential ready for fast presentations: its signature checked against its key and link
 /// secret once, its message scalars computed once, and fixed-base tables of its signature
-/// values and of its schema's generators built once (about 1.3 MiB for the credential plus
-/// 0.4 MiB per schema generator, shared by every credential of the schema; 69.6 ms measured
-/// for the first credential of an 11-generator schema, `sd10/netnym_prepare`). Range proofs
-/// from it also use tables of the range parameters' digit signatures (53 KiB per digit, built
-/// on first use). Presentations from it cost a fraction of an unprepared one
+/// values and of its schema's generators built once (420 KiB for the credential plus 140 KiB
+/// per schema generator, shared by every credential of the schema; for the first credential
+/// of an 11-generator schema about 0.38× the 69.6 ms the former width-8 tables took,
+/// `sd10/netnym_prepare`, benches/README.md §Constant-time fixed-base multiplication). Range
+/// proofs from it also use tables of the range parameters' digit signatures (53 KiB per digit,
+/// built on first use). Presentations from it cost a fraction of an unprepared one
 /// (benches/README.md). Zeroized on drop; `Debug` shows only the key id.
 pub struct PreparedCredential {
     credential: Credential,
@@ -94,15 +95,18 @@ impl PreparedCredential {
         let mut b = params
             .b(messages.iter().enumerate(), &sig.s)
             .map_err(|_| CredentialError::InvalidSignature)?;
-        let mut xa = b - G1Projective::from(sig.A) * sig.e;
-        let mut points = G1Projective::normalize_batch(&[b, xa]);
+        let a = FixedBaseTable::new(&sig.A);
+        // b − e·A, with e secret: by table, in constant time.
+        let mut xa = b;
+        a.mul_add(&-sig.e, &mut xa);
+        let mut points = fixed_base::normalize_batch(&[b, xa]);
         let prepared = Self {
             credential: credential.clone(),
             public_key: public_key.clone(),
             messages,
             e: sig.e,
             s: sig.s,
-            a: FixedBaseTable::new(&sig.A),
+            a,
             xa: FixedBaseTable::new(&points[1]),
             b: FixedBaseTable::new(&points[0]),
         };
@@ -177,7 +181,7 @@ impl PreparedPok {
             r1 = Fr::rand(rng);
         }
         let r2 = Fr::rand(rng);
-        let r3 = r1.inverse().unwrap_or_default();
+        let r3 = fixed_base::fr_inverse(&r1);
         let s_prime = p.s - r2 * r3;
         let (rho_e, rho_r2, rho_r3, rho_s) =
             (Fr::rand(rng), Fr::rand(rng), Fr::rand(rng), Fr::rand(rng));
@@ -201,7 +205,7 @@ impl PreparedPok {
         for (i, pair) in hidden_index.iter().zip(hidden.chunks_exact(2)) {
             gens.h[*i].mul_add(&pair[0], &mut t2);
         }
-        let pts = G1Projective::normalize_batch(&[a_prime, a_bar, d, t1, t2]);
+        let pts = fixed_base::normalize_batch(&[a_prime, a_bar, d, t1, t2]);
         Self {
             A_prime: pts[0],
             A_bar: pts[1],

@@ -10,10 +10,11 @@ use super::{holdings_of, Holding, Presentation, PresentedCredential, PseudonymPr
 use crate::credential::Credential;
 use crate::encoding::{g1_bytes, StrictMap};
 use crate::error::PresentError;
+use crate::fixed_base::normalize_batch;
 use crate::keys::{IssuerPublicKey, KeyId};
 use crate::link_secret::LinkSecret;
 use crate::predicate::Bound;
-use crate::pseudonym::scope_base;
+use crate::pseudonym::{nym_and_commitment, scope_base};
 use crate::range::prover::TabledCls;
 use crate::range::{
     commitment_key, prover as range_prover, DigitProof, RangeKind, RangeParams, RangeParts,
@@ -21,14 +22,11 @@ use crate::range::{
 use crate::request::PresentationRequest;
 use crate::revocation::scalar_to_id;
 use ark_bls12_381::{Bls12_381, Fr, G1Affine};
-use ark_ec::CurveGroup;
 use ark_ff::UniformRand;
 use bbs_plus::proof::PoKOfSignatureG1Protocol;
 use dock_crypto_utils::signature::MessageOrBlinding;
 use rand_core::{CryptoRng, RngCore};
-use schnorr_pok::discrete_log::{
-    PokDiscreteLogProtocol, PokPedersenCommitment, PokPedersenCommitmentProtocol,
-};
+use schnorr_pok::discrete_log::{PokPedersenCommitment, PokPedersenCommitmentProtocol};
 use smc_range_proof::prelude::{CLSRangeProofProtocol, CLSRangeProofWithKVProtocol};
 use std::collections::{BTreeMap, BTreeSet};
 use vb_accumulator::proofs_cdh::MembershipProofProtocol;
@@ -131,10 +129,15 @@ impl RangeProver {
         let r = Fr::rand(rng);
         let max = b.max.checked_add(1).ok_or(())?;
         if let Some(tables) = params.prover_tables().filter(|_| tabled) {
-            let C = range_prover::commit(&m, &r).into_affine();
             let cls = TabledCls::init(rng, tables, params.base(), value, r, b.min, max).ok_or(())?;
             let rho = Fr::rand(rng);
-            let t = range_prover::commit(&blinding, &rho).into_affine();
+            // Both multiplications and the normalisation are constant time (fixed_base).
+            let [C, t]: [G1Affine; 2] = normalize_batch(&[
+                range_prover::commit(&m, &r),
+                range_prover::commit(&blinding, &rho),
+            ])
+            .try_into()
+            .map_err(|_| ())?;
             return Ok(Self {
                 C,
                 cls: ClsProtocol::Tabled(Box::new(cls)),
@@ -591,10 +594,9 @@ impl Presentation {
         // NYM-001: nym = H(verifier id) * link_secret, proven with the shared blinding.
         let nym = request.pseudonym().then(|| {
             let base = scope_base(request.verifier_id());
-            let nym = (base * nym_secret.scalar()).into_affine();
-            let proto = PokDiscreteLogProtocol::init(*nym_secret.scalar(), ls_blinding, &base);
-            append_pseudonym(&mut tr, &base, &nym, &proto.t);
-            (nym, proto)
+            let (nym, t) = nym_and_commitment(&base, nym_secret.scalar(), &ls_blinding);
+            append_pseudonym(&mut tr, &base, &nym, &t);
+            (nym, t)
         });
         let challenge = tr.challenge(CHALLENGE_DST);
         let mut out = Vec::with_capacity(protocols.len());
@@ -632,10 +634,7 @@ impl Presentation {
         Ok(Self {
             nonce: request.nonce().to_vec(),
             credentials: out,
-            pseudonym: nym.map(|(nym, proto)| PseudonymProof {
-                nym,
-                t: proto.gen_partial_proof().t,
-            }),
+            pseudonym: nym.map(|(nym, t)| PseudonymProof { nym, t }),
         })
     }
 }

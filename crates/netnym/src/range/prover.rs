@@ -16,13 +16,13 @@
 //!
 //! The digits are secret: the digit's table is copied in constant time from every digit
 //! signature's table ([`FixedBaseTable::select`], reading `base` × 53 KiB per digit), the
-//! decomposition into digits does not branch on the value, and every multiplication uses the
-//! constant-time lookup (`crate::fixed_base`, which also says what remains variable time). The proof is the library's, value for value
-//! (same sumset decomposition, same relations, responses `blinding + c·witness`), taken apart
-//! into [`RangeParts`]; tests check it with the library's own verifier.
+//! decomposition into digits does not branch on the value, and the multiplications and the
+//! normalisation to affine are constant time (`crate::fixed_base`, which also says what stays
+//! variable time). The proof is the library's, value for value (same sumset decomposition,
+//! same relations, responses `blinding + c·witness`), taken apart into [`RangeParts`]; tests
+//! check it with the library's own verifier.
 
 use ark_bls12_381::{Fr, G1Affine, G1Projective};
-use ark_ec::CurveGroup;
 use ark_ff::UniformRand;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
@@ -31,7 +31,7 @@ use super::{
     cls_contribution, commitment_key, sumset_boundaries, sumset_range, DigitProof, RangeParams,
     RangeParts,
 };
-use crate::fixed_base::FixedBaseTable;
+use crate::fixed_base::{self, FixedBaseTable};
 
 /// Tables of public range parameters for the prover: `g1` of the digit signatures, each digit's
 /// signature (indexed by digit), and the commitment key `g`, `h`.
@@ -66,7 +66,9 @@ fn key_tables() -> &'static [FixedBaseTable; 2] {
     })
 }
 
-/// `scalar_a·g + scalar_b·h` over the commitment key, by table.
+/// `scalar_a·g + scalar_b·h` over the commitment key, by table, in constant time. Normalise
+/// the result with `fixed_base::normalize_batch` (constant time), not arkworks' `into_affine`
+/// (a variable-time inversion).
 pub(crate) fn commit(a: &Fr, b: &Fr) -> G1Projective {
     let [g, h] = key_tables();
     let mut acc = g.mul(a);
@@ -126,8 +128,8 @@ impl TabledCls {
             .zip(&boundaries)
             .map(|(b, g)| *b * Fr::from(*g))
             .sum();
-        let D = commit(&weighted, &(m * Fr::from(multiple))).into_affine();
-        let mut proj = Vec::with_capacity(3 * digits.len());
+        let mut proj = Vec::with_capacity(3 * digits.len() + 1);
+        proj.push(commit(&weighted, &(m * Fr::from(multiple))));
         let mut secrets = Zeroizing::new(Vec::with_capacity(4 * digits.len()));
         for (d, b2) in digits.iter().zip(blindings) {
             // The digit is secret: its signature's table is copied from all of them in
@@ -143,10 +145,14 @@ impl TabledCls {
             proj.extend([a_prime, a_bar, t]);
             secrets.extend([r, b1, d, b2]);
         }
-        let affine = G1Projective::normalize_batch(&proj);
-        let points = affine.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+        let affine = fixed_base::normalize_batch(&proj);
+        let (D, digit_points) = affine.split_first()?;
+        let points = digit_points
+            .chunks_exact(3)
+            .map(|c| [c[0], c[1], c[2]])
+            .collect();
         Some(Self {
-            D,
+            D: *D,
             points,
             secrets,
             last: Zeroizing::new([m, randomness]),
