@@ -10,7 +10,12 @@
 //!   lookup the provers used before);
 //! - `digit_table/select_ct/{base}`: the range prover's constant-time choice of a secret
 //!   digit's table among `base` width-4 tables (one per digit and per range proof digit); the
-//!   variable-time prover indexed the table instead (no cost).
+//!   variable-time prover indexed the table instead (no cost);
+//! - `pseudonym/ct/{w}`: a presentation's pseudonym and its Schnorr commitment as the prover
+//!   computes them (a width-`w` table of the public scope base built per presentation, two
+//!   constant-time multiplications, one constant-time normalisation; the prover uses `w = 3`);
+//!   `pseudonym/arkworks`: arkworks' two variable-base multiplications and normalisation (the
+//!   prover's code before).
 //!
 //! Times are the benchmark thread's CPU time (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`), not
 //! wall time, so that time slices given to other processes on a shared machine do not count
@@ -22,11 +27,12 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use ark_bls12_381::{Fr, G1Affine};
+use ark_bls12_381::{Fr, G1Affine, G1Projective};
+use ark_ec::CurveGroup;
 use ark_std::UniformRand;
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{criterion_main, BenchmarkId, Criterion};
-use netnym::hazmat::FixedBase;
+use netnym::hazmat::{normalize, FixedBase};
 use netnym_benches::rng;
 use nix::time::{clock_gettime, ClockId};
 
@@ -110,12 +116,37 @@ fn digit_table(c: &mut Criterion<ThreadCpuTime>) {
     group.finish();
 }
 
+fn pseudonym(c: &mut Criterion<ThreadCpuTime>) {
+    let mut rng = rng(1102);
+    let base = G1Affine::rand(&mut rng);
+    let scalars: Vec<Fr> = (0..1024).map(|_| Fr::rand(&mut rng)).collect();
+    let mut group = c.benchmark_group("pseudonym");
+    let mut i = 0usize;
+    for w in [2usize, 3, 4] {
+        group.bench_function(BenchmarkId::new("ct", w), |b| {
+            b.iter(|| {
+                i = (i + 2) % scalars.len();
+                let table = FixedBase::new(black_box(&base), w);
+                normalize(&[table.mul(&scalars[i]), table.mul(&scalars[i + 1])])
+            });
+        });
+    }
+    group.bench_function("arkworks", |b| {
+        b.iter(|| {
+            i = (i + 2) % scalars.len();
+            G1Projective::normalize_batch(&[base * scalars[i], base * scalars[i + 1]])
+        });
+    });
+    group.finish();
+}
+
 fn benches() {
     let mut c = Criterion::default()
         .with_measurement(ThreadCpuTime)
         .configure_from_args();
     fixed_base(&mut c);
     digit_table(&mut c);
+    pseudonym(&mut c);
 }
 
 criterion_main!(benches);

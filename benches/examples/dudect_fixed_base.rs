@@ -16,7 +16,7 @@
 //!   secret digit's table among 16 width-4 tables, copied in constant time then used, vs
 //!   indexed; secret: the digit (the scalar is random in both classes);
 //! - `nym_ct` / `nym_arkworks`: the pseudonym `H(verifier id)·link_secret` as the prover
-//!   computes it (a width-4 table of the public base built per call, a constant-time
+//!   computes it (a width-3 table of the public base built per call, a constant-time
 //!   multiplication and normalisation), vs arkworks' variable-base multiplication; secret: the
 //!   scalar.
 //!
@@ -138,13 +138,13 @@ fn mul_ct_w6_zero(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
     run_scalar(runner, bench_rng, Fr::from(0u64), |s| t.mul(s));
 }
 
-/// The pseudonym's multiplication as the prover runs it (`pseudonym.rs`): a width-4 table of
+/// The pseudonym's multiplication as the prover runs it (`pseudonym.rs`): a width-3 table of
 /// the public scope base built for the call, the secret multiplied, the result normalised in
 /// constant time.
 fn nym_ct(runner: &mut CtRunner, bench_rng: &mut BenchRng) {
     let base = scope_point();
     run_scalar(runner, bench_rng, fixed_scalar(), |s| {
-        normalize(&[FixedBase::new(&base, 4).mul(s)])
+        normalize(&[FixedBase::new(&base, 3).mul(s)])
     });
 }
 
