@@ -15,12 +15,13 @@ use crate::collusion::{self, CollusionConfig};
 use crate::controls::Flaw;
 use crate::designs::Design;
 use crate::lint::{self, LintOptions};
+use crate::metadata::{self, MetadataConfig};
 use crate::output::{to_json, write_atomic};
 use crate::population::Population;
 use crate::report;
 use crate::unlinkability::{self, UnlinkabilityConfig};
 
-pub use crate::report::{collusion_table, controls_table, unlinkability_table};
+pub use crate::report::{collusion_table, controls_table, metadata_table, unlinkability_table};
 
 /// The lab's subcommands.
 #[derive(Debug, Subcommand)]
@@ -85,6 +86,24 @@ pub struct UnlinkabilityArgs {
     /// Holders per positive control.
     #[arg(long, default_value_t = 64)]
     pub control_holders: usize,
+    /// Trials per setting of the metadata-channel experiment (metadata.json); 0 skips it.
+    #[arg(long, default_value_t = 10_000)]
+    pub metadata_trials: u64,
+    /// Metadata: epochs a request accepts in the leaking setting.
+    #[arg(long, default_value_t = 4)]
+    pub window: u64,
+    /// Metadata: epochs between a wallet's scheduled witness updates.
+    #[arg(long, default_value_t = 7)]
+    pub update_interval: u64,
+    /// Metadata: share of wallets presenting from prepared credentials.
+    #[arg(long, default_value_t = 0.5)]
+    pub prepared_share: f64,
+    /// Metadata: latency noise in ms (uniform in [0, jitter)).
+    #[arg(long, default_value_t = 2.0)]
+    pub jitter_ms: f64,
+    /// Metadata: timed real presentations of each kind (plain, prepared).
+    #[arg(long, default_value_t = 24)]
+    pub probe_timings: usize,
     /// Hide progress bars.
     #[arg(long)]
     pub quiet: bool,
@@ -180,6 +199,9 @@ pub enum LabError {
     /// The unlinkability experiment failed.
     #[error(transparent)]
     Unlinkability(#[from] unlinkability::UnlinkabilityError),
+    /// The metadata experiment failed.
+    #[error(transparent)]
+    Metadata(#[from] metadata::MetadataError),
     /// The collusion simulation failed.
     #[error(transparent)]
     Collusion(#[from] collusion::CollusionError),
@@ -229,7 +251,36 @@ fn run_unlinkability(a: &UnlinkabilityArgs) -> Result<(), LabError> {
         control_trials: a.control_trials,
         control_holders: a.control_holders,
     };
-    let (results, costs) = unlinkability::run(&config, !a.quiet)?;
+    if !(config.designs.is_empty() && config.controls.is_empty() && a.metadata_trials > 0) {
+        run_games(&config, a)?;
+    }
+    if a.metadata_trials > 0 {
+        let m = MetadataConfig {
+            trials: a.metadata_trials,
+            holders: a.holders,
+            samples: a.samples,
+            seed: a.seed,
+            window: a.window,
+            update_interval: a.update_interval,
+            prepared_share: a.prepared_share,
+            jitter_ms: a.jitter_ms,
+            probe_timings: a.probe_timings,
+            ..MetadataConfig::default()
+        };
+        let (attributes, policy) = unlinkability::twins(a.seed, a.holders.max(4));
+        let results = metadata::run(&m, &attributes, &policy)?;
+        write_atomic(&a.out.join("metadata.json"), &to_json(&results))?;
+        println!("metadata channels:\n{}", metadata_table(&results));
+        println!("wrote {}", a.out.join("metadata.json").display());
+    }
+    report::render(&a.out)?;
+    println!("wrote {}", a.out.join("report.md").display());
+    Ok(())
+}
+
+/// The designs and controls of the unlinkability game.
+fn run_games(config: &UnlinkabilityConfig, a: &UnlinkabilityArgs) -> Result<(), LabError> {
+    let (results, costs) = unlinkability::run(config, !a.quiet)?;
     write_atomic(&a.out.join("unlinkability.json"), &to_json(&results))?;
     write_atomic(&a.out.join("unlinkability-cost.json"), &to_json(&costs))?;
     for view in &results.config.views {
@@ -252,8 +303,6 @@ fn run_unlinkability(a: &UnlinkabilityArgs) -> Result<(), LabError> {
         );
     }
     println!("wrote {}", a.out.join("unlinkability.json").display());
-    report::render(&a.out)?;
-    println!("wrote {}", a.out.join("report.md").display());
     Ok(())
 }
 

@@ -66,6 +66,7 @@ pub mod flaw;
 pub mod guess;
 pub mod linking;
 pub mod lint;
+pub mod metadata;
 pub mod output;
 pub mod population;
 pub mod report;

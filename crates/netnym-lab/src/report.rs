@@ -4,17 +4,21 @@
 //! the JSON reproduces the report.
 
 mod markdown;
+mod metadata_md;
 mod plots;
 
 use std::path::{Path, PathBuf};
 
 use crate::collusion::CollusionResults;
 use crate::lint::Assessment;
+use crate::metadata::MetadataResults;
 use crate::output::{write_atomic, WriteError};
 use crate::unlinkability::UnlinkabilityResults;
 
 use self::markdown::{advantage_file, collusion_md, ladder_md, unlinkability_md};
 pub use self::markdown::{collusion_table, controls_table, lint_md, unlinkability_table};
+use self::metadata_md::metadata_md;
+pub use self::metadata_md::metadata_table;
 use self::plots::{advantage_svg, ladder_svg, linking_svg};
 
 /// Errors of report rendering.
@@ -22,7 +26,7 @@ use self::plots::{advantage_svg, ladder_svg, linking_svg};
 #[non_exhaustive]
 pub enum ReportError {
     /// No result file was found.
-    #[error("{0}: no unlinkability.json, collusion.json or lint.json to report on")]
+    #[error("{0}: no unlinkability.json, metadata.json, collusion.json or lint.json to report on")]
     Nothing(PathBuf),
     /// A result file could not be read.
     #[error("{path}: {source}")]
@@ -58,6 +62,8 @@ pub struct Inputs {
     pub collusion: Option<CollusionResults>,
     /// lint.json.
     pub lint: Option<Assessment>,
+    /// metadata.json.
+    pub metadata: Option<MetadataResults>,
 }
 
 fn load<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, ReportError> {
@@ -85,8 +91,13 @@ pub fn read_inputs(dir: &Path) -> Result<Inputs, ReportError> {
         unlinkability: load(&dir.join("unlinkability.json"))?,
         collusion: load(&dir.join("collusion.json"))?,
         lint: load(&dir.join("lint.json"))?,
+        metadata: load(&dir.join("metadata.json"))?,
     };
-    if inputs.unlinkability.is_none() && inputs.collusion.is_none() && inputs.lint.is_none() {
+    if inputs.unlinkability.is_none()
+        && inputs.collusion.is_none()
+        && inputs.lint.is_none()
+        && inputs.metadata.is_none()
+    {
         return Err(ReportError::Nothing(dir.to_path_buf()));
     }
     Ok(inputs)
@@ -114,6 +125,9 @@ pub fn render(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
             write_atomic(&path, advantage_svg(u, view.id())?.as_bytes())?;
             written.push(path);
         }
+    }
+    if let Some(m) = &inputs.metadata {
+        md += &metadata_md(m);
     }
     if let Some(c) = &inputs.collusion {
         md += &collusion_md(c);

@@ -234,6 +234,16 @@ fn policy(province: u32) -> Policy {
     }
 }
 
+/// The experiment's holders for `seed`: `count` people with one adult's attributes (differing
+/// only in document number and revocation id), and the platforms' policy for them (verifier id
+/// left empty). The metadata experiment uses the same.
+#[must_use]
+pub fn twins(seed: u64, count: usize) -> (Vec<serde_json::Value>, Policy) {
+    let t = target::Twins::draw(seed, count);
+    let p = policy(t.province);
+    (t.attributes, p)
+}
+
 fn check(config: &UnlinkabilityConfig) -> Result<(), UnlinkabilityError> {
     let bad = |m: &str| Err(UnlinkabilityError::Config(m.to_owned()));
     if config.trials == 0

@@ -19,7 +19,7 @@ use crate::seeding;
 /// The holders' attributes: one adult's, with per-person document number and revocation id.
 pub(super) struct Twins {
     /// Attributes of holder `k`.
-    attributes: Vec<serde_json::Value>,
+    pub(super) attributes: Vec<serde_json::Value>,
     /// The adult's province (2-digit prefix of the region).
     pub(super) province: u32,
 }
