@@ -15,6 +15,7 @@ use crate::authority::{signature_relations, transcript_match, Knowledge};
 use crate::designs::{ComponentKind, View};
 use crate::guess::decide;
 pub use crate::guess::Guess;
+use crate::learned::LearnedModel;
 use crate::stats::{chi2_critical, chi2_two_rows};
 
 /// Standard-normal quantile of the per-position chi-square test (alpha = 0.001).
@@ -112,17 +113,22 @@ pub enum Adversary {
     /// `A' = k·C` (witness) for small `k`, and `(e + x)·A' − d = k·h_0` (the `d` relation with
     /// known `e`, `x`) for small `k`: a signature or witness not (or weakly) randomized.
     SignatureRelations,
+    /// A random forest trained on held-out holders' login pairs to tell *same holder* from
+    /// *twins* (`crate::learned`); names the holder whose labelled logins it more often pairs
+    /// with the challenge.
+    Learned,
 }
 
 impl Adversary {
     /// Every adversary, in report order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::ExactMatch,
         Self::ComponentEquality,
         Self::ByteChiSquare,
         Self::NearestNeighbour,
         Self::TranscriptMatch,
         Self::SignatureRelations,
+        Self::Learned,
     ];
 
     /// Stable id.
@@ -135,6 +141,7 @@ impl Adversary {
             Self::NearestNeighbour => "nearest-neighbour",
             Self::TranscriptMatch => "transcript-match",
             Self::SignatureRelations => "signature-relations",
+            Self::Learned => "learned",
         }
     }
 
@@ -147,11 +154,18 @@ impl Adversary {
     /// The adversaries that run in a view. The authority's own adversaries need its record;
     /// byte-chi-square needs at least 6 labelled samples per holder to reach significance
     /// (2s > 10.83 at df = 1), and the authority alone has one record per holder, so it runs
-    /// only where the platforms' logins are pooled.
+    /// only where the platforms' logins are pooled. The learned adversary is trained on login
+    /// pairs, so it runs where the labelled views are logins only: the platforms' view.
     #[must_use]
     pub fn in_view(view: Coalition) -> &'static [Self] {
         match view {
-            Coalition::Platforms => &Self::ALL[..4],
+            Coalition::Platforms => &[
+                Self::ExactMatch,
+                Self::ComponentEquality,
+                Self::ByteChiSquare,
+                Self::NearestNeighbour,
+                Self::Learned,
+            ],
             Coalition::Authority => &[
                 Self::ExactMatch,
                 Self::ComponentEquality,
@@ -159,7 +173,7 @@ impl Adversary {
                 Self::TranscriptMatch,
                 Self::SignatureRelations,
             ],
-            Coalition::AuthorityPlatforms => &Self::ALL,
+            Coalition::AuthorityPlatforms => &Self::ALL[..6],
         }
     }
 
@@ -184,6 +198,10 @@ impl Adversary {
                 Some((k, holders)) => signature_relations(k, holders, challenge),
                 None => Guess::default(),
             },
+            Self::Learned => match evidence.learned {
+                Some(model) => looked(model.guess(train, challenge)),
+                None => Guess::default(),
+            },
         }
     }
 }
@@ -196,6 +214,8 @@ pub struct Evidence<'a> {
     pub views: [&'a Vec<&'a View>; 2],
     /// The authority's knowledge and the two holders' indices in it (authority views only).
     pub authority: Option<(&'a Knowledge, [usize; 2])>,
+    /// The learned adversary's model, when one was trained for the design.
+    pub learned: Option<&'a LearnedModel>,
 }
 
 fn claims(v: &View) -> Vec<(&str, &[u8])> {

@@ -24,9 +24,8 @@ pub fn designated(view: Coalition, adversary: Adversary) -> Option<Flaw> {
         // What the platforms can see: a claim repeated across platforms, repeated proof
         // elements, a per-holder envelope field.
         (C::Platforms, A::ExactMatch) => Flaw::SharedScope,
-        (C::Platforms | C::AuthorityPlatforms, A::ComponentEquality | A::NearestNeighbour) => {
-            Flaw::ReusedRandomness
-        }
+        (C::Platforms | C::AuthorityPlatforms, A::ComponentEquality | A::NearestNeighbour)
+        | (_, A::Learned) => Flaw::ReusedRandomness,
         (_, A::ByteChiSquare) => Flaw::PartitionedKeys,
         // What only the authority can see: a pseudonym it can compute, its own key choice, its
         // own signature and witness inside a proof.

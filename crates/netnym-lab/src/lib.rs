@@ -64,6 +64,7 @@ pub mod controls;
 pub mod designs;
 pub mod flaw;
 pub mod guess;
+pub mod learned;
 pub mod linking;
 pub mod lint;
 pub mod metadata;

@@ -59,6 +59,7 @@ fn authority_guess(adv: Adversary, k: &Knowledge, challenge: &View) -> (Option<u
         &Evidence {
             views: [&records[0], &records[1]],
             authority: Some((k, [0, 1])),
+            learned: None,
         },
         challenge,
     );
@@ -180,10 +181,17 @@ fn every_adversary_catches_its_control_in_every_view() {
             let flaw = designated(view, *adv).unwrap();
             let c = r.controls.iter().find(|c| c.design == flaw.id()).unwrap();
             let s = c.score(view.id(), adv.id()).unwrap();
-            assert_eq!(s.trials, 40);
+            // The learned adversary scores only trials on the pairs that did not train it.
+            let trials = if *adv == Adversary::Learned {
+                assert!((10..35).contains(&s.trials), "{s:?}");
+                s.trials
+            } else {
+                40
+            };
+            assert_eq!(s.trials, trials);
             assert_eq!(
                 s.checked,
-                40,
+                trials,
                 "{} / {} / {}",
                 view.id(),
                 adv.id(),

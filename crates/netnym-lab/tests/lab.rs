@@ -48,6 +48,7 @@ fn baselines_link_and_netnym_predicates_do_not_in_any_view() {
             ("platforms", "exact-match"),
             ("platforms", "component-equality"),
             ("platforms", "byte-chi-square"),
+            ("platforms", "learned"),
             ("authority", "exact-match"),
             ("authority", "transcript-match"),
             ("authority+platforms", "exact-match"),
@@ -62,17 +63,25 @@ fn baselines_link_and_netnym_predicates_do_not_in_any_view() {
     }
     let d = &r.designs[3];
     assert_eq!(d.design, "d-netnym-predicates");
-    // Every adversary of every view: 4 + 5 + 6 scores.
-    assert_eq!(d.scores().count(), 15);
+    // Every adversary of every view: 5 + 5 + 6 scores.
+    assert_eq!(d.scores().count(), 16);
     for (view, a) in d.scores() {
-        // Fifteen scores at 95% each would flag one by chance in most runs, so the test asks
-        // for the family-wise 95% interval (Bonferroni over the fifteen) to contain 0.
-        assert_eq!(a.family_size, 15);
+        // Sixteen scores at 95% each would flag one by chance in most runs, so the test asks
+        // for the family-wise 95% interval (Bonferroni over the sixteen) to contain 0.
+        assert_eq!(a.family_size, 16);
         assert!(a.advantage_ci95_familywise.contains(0.0), "{view}: {a:?}");
-        assert_eq!(a.trials, 200);
+        // The learned adversary scores only the trials on pairs that did not train it (the
+        // second half of the 8 pairs); every other adversary scores all.
+        let trials = if a.adversary == "learned" {
+            assert!((50..150).contains(&a.trials), "{a:?}");
+            a.trials
+        } else {
+            200
+        };
+        assert_eq!(a.trials, trials);
         // Every adversary had material to test (the authority's algebra verified every
         // proof with its keys): its 0 is not "could not look".
-        assert_eq!(a.checked, 200, "{view}: {a:?}");
+        assert_eq!(a.checked, trials, "{view}: {a:?}");
     }
     // With no evidence at all (pseudonyms differ per platform, nothing else repeats, the
     // authority cannot compute a pseudonym and finds none of its values), these abstain on
@@ -361,6 +370,10 @@ fn cli_commands_run_and_write_reports() {
         "6",
         "--control-holders",
         "4",
+        "--metadata-trials",
+        "200",
+        "--probe-timings",
+        "2",
         "--quiet",
         "--out",
         out,
@@ -396,6 +409,7 @@ fn cli_commands_run_and_write_reports() {
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     for f in [
         "unlinkability.json",
+        "metadata.json",
         "collusion.json",
         "lint.json",
         "report.md",
@@ -409,6 +423,7 @@ fn cli_commands_run_and_write_reports() {
     }
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(md.contains("a-central") && md.contains("Privacy lint"));
+    assert!(md.contains("## Metadata channels") && md.contains("one-epoch-window"));
     assert!(md.contains("### View: authority") && md.contains("| stuck-rng |"));
     let r = lab(&["unlinkability", "--views", "everyone", "--out", out]);
     assert!(!r.status.success());

@@ -9,10 +9,11 @@ use rayon::prelude::*;
 
 use super::{columns, score, DesignScores, PoolCost, UnlinkabilityConfig, UnlinkabilityError};
 use super::{ViewScores, PLATFORMS};
-use crate::adversary::{Coalition, Evidence};
+use crate::adversary::{Adversary, Coalition, Evidence};
 use crate::authority::Knowledge;
 use crate::controls::Flaw;
 use crate::designs::{person_attributes, Deployment, Design, DesignError, Policy, View};
+use crate::learned::LearnedModel;
 use crate::population::{Population, REFERENCE_DAYS};
 use crate::seeding;
 
@@ -76,9 +77,10 @@ fn progress(len: u64, show: bool, msg: String) -> ProgressBar {
     pb
 }
 
-/// A trial's outcome per column: `Some(correct)` or `None` (no evidence), and whether the
-/// adversary found material it can test.
-type Outcome = (Option<bool>, bool);
+/// A trial's outcome per column: `Some(correct)` or `None` (no evidence), whether the
+/// adversary found material it can test, and whether the trial counts for the column (the
+/// learned adversary does not score trials on the pairs that trained it).
+type Outcome = (Option<bool>, bool, bool);
 
 pub(super) fn run(
     config: &UnlinkabilityConfig,
@@ -109,6 +111,7 @@ pub(super) fn run(
         None
     };
 
+    let cols = columns(&config.views);
     // The training pool: `pool` logins of each holder at platform A.
     let jobs: Vec<(usize, usize)> = (0..t.holders)
         .flat_map(|h| (0..config.pool).map(move |i| (h, i)))
@@ -125,9 +128,16 @@ pub(super) fn run(
         .collect::<Result<_, _>>()?;
     pb.finish_and_clear();
     let train_pool = |h: usize| &views[h * config.pool..][..config.pool];
+    // The learned adversary's model, trained on the first half of the pairs (held out from
+    // its scored trials).
+    let learned = if cols.iter().any(|(_, a)| *a == Adversary::Learned) {
+        let mut rng = seeding::rng(config.seed, "learned", di, 0);
+        LearnedModel::train(train_pool, t.holders / 2, &mut rng, config.seed)
+    } else {
+        None
+    };
 
     // Trials: each challenge is a fresh login at platform B, used once, scored in every view.
-    let cols = columns(&config.views);
     let pb = progress(t.trials, show, format!("{id} trials"));
     let outcomes: Vec<(usize, Vec<Outcome>)> = (0..t.trials)
         .into_par_iter()
@@ -172,15 +182,22 @@ pub(super) fn run(
                         Coalition::Authority => (&records, &seen_by_authority),
                         Coalition::AuthorityPlatforms => (&pooled, &seen_by_authority),
                     };
+                    if adv == Adversary::Learned
+                        && learned.as_ref().is_some_and(|l| !l.scores_pair(m))
+                    {
+                        // The pair trained the model: not a held-out trial.
+                        return (None, false, false);
+                    }
                     let evidence = Evidence {
                         views: [&train[0], &train[1]],
                         authority: knowledge
                             .as_ref()
                             .filter(|_| view.has_authority())
                             .map(|k| (k, pair)),
+                        learned: learned.as_ref(),
                     };
                     let g = adv.guess(&evidence, challenge);
-                    (g.holder.map(|h| h == b), g.checked)
+                    (g.holder.map(|h| h == b), g.checked, true)
                 })
                 .collect();
             pb.inc(1);
@@ -207,7 +224,10 @@ pub(super) fn run(
         let mut clusters = vec![(0.0f64, 0u64); t.holders / 2];
         let (mut correct, mut abstained, mut checked) = (0u64, 0u64, 0u64);
         for (m, o) in &outcomes {
-            let (guess, looked) = o[k];
+            let (guess, looked, counts) = o[k];
+            if !counts {
+                continue;
+            }
             checked += u64::from(looked);
             let x = match guess {
                 Some(true) => {
@@ -223,6 +243,7 @@ pub(super) fn run(
             clusters[*m].0 += x;
             clusters[*m].1 += 1;
         }
+        let clusters: Vec<(f64, u64)> = clusters.into_iter().filter(|c| c.1 > 0).collect();
         let s = score(adv.id(), (correct, abstained, checked), &clusters, family);
         if let Some(v) = per_view.iter_mut().find(|v| v.view == view.id()) {
             v.adversaries.push(s);
