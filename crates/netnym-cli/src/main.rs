@@ -20,7 +20,10 @@ mod bundle;
 mod cli;
 mod clock;
 mod demo;
+mod ephemeral_pki;
 mod http;
+mod service_config;
+mod transport;
 mod verify;
 mod wallet_cmd;
 
