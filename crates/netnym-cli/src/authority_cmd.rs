@@ -339,7 +339,8 @@ pub(crate) fn run(
                 (None, false) => json!({ "revocation_ids": a.revocation_id }),
                 (None, true) => return Err(ServiceCmdError::NothingToRevoke),
             };
-            let tls = ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
+            let tls =
+                ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
             let r = Client::new(&a.authority, &tls)?.post_bearer("/v1/revoke", &body, &token)?;
             println!(
                 "epoch {}: revoked {}; already revoked {}",

@@ -227,13 +227,10 @@ impl Layers<'_> {
     {
         match self.env_raw(key) {
             None => Ok(None),
-            Some((var, v)) => v
-                .parse()
-                .map(Some)
-                .map_err(|e: T::Err| ConfigError::Env {
-                    var,
-                    reason: e.to_string(),
-                }),
+            Some((var, v)) => v.parse().map(Some).map_err(|e: T::Err| ConfigError::Env {
+                var,
+                reason: e.to_string(),
+            }),
         }
     }
 
@@ -342,10 +339,13 @@ fn store(
     flag: &StoreArgs,
     file: &FileCommon<'_>,
 ) -> Result<StoreArgs, ConfigError> {
-    let both = |a: &str, b: &str| ConfigError::Conflict(format!("both {a} and {b} are set; unset one"));
+    let both =
+        |a: &str, b: &str| ConfigError::Conflict(format!("both {a} and {b} are set; unset one"));
     let flag_layer = (
         flag.data_dir.clone(),
-        flag.database.clone().map(|u| Database::Url(Zeroizing::new(u))),
+        flag.database
+            .clone()
+            .map(|u| Database::Url(Zeroizing::new(u))),
     );
     let env_db = match (l.env_raw("database"), l.env_raw("database_file")) {
         (Some((a, _)), Some((b, _))) => return Err(both(&a, &b)),
@@ -355,7 +355,12 @@ fn store(
     };
     let env_layer = (l.env_raw("data_dir").map(|(_, d)| PathBuf::from(d)), env_db);
     let file_db = match (file.database, l.file_path(file.database_file)) {
-        (Some(_), Some(_)) => return Err(both("`database`", "`database_file` in the configuration file")),
+        (Some(_), Some(_)) => {
+            return Err(both(
+                "`database`",
+                "`database_file` in the configuration file",
+            ))
+        }
         (Some(url), None) => Some(Database::Url(Zeroizing::new(url.clone()))),
         (None, Some(p)) => Some(Database::File(p)),
         (None, None) => None,
@@ -492,7 +497,10 @@ pub(crate) struct AuthorityServe {
 }
 
 /// Resolve `authority serve`'s options.
-pub(crate) fn authority(a: &AuthorityServeArgs, env: Env<'_>) -> Result<AuthorityServe, ConfigError> {
+pub(crate) fn authority(
+    a: &AuthorityServeArgs,
+    env: Env<'_>,
+) -> Result<AuthorityServe, ConfigError> {
     let mut l = Layers {
         prefix: "NETNYM_AUTHORITY",
         env,

@@ -121,7 +121,9 @@ pub(crate) fn check_url(url: &str, allow_http: bool) -> Result<(), TransportErro
             url: url.to_owned(),
         }),
         "http" => Ok(()),
-        _ => Err(bad("the scheme must be https (or http to loopback with --allow-http)")),
+        _ => Err(bad(
+            "the scheme must be https (or http to loopback with --allow-http)",
+        )),
     }
 }
 

@@ -140,10 +140,12 @@ pub(crate) fn run(
         WalletCommand::List(a) => list(&a.wallet, a.history),
         WalletCommand::Enroll(a) => enroll(rng, &a),
         WalletCommand::Update(a) => {
+            let tls =
+                ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
+            let authority = Client::new(&a.authority, &tls)?;
             let password = read_password(false)?;
             let mut w = Wallet::open(&a.wallet, &password)?;
-            let tls = ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
-            let (report, latest) = http::update(&Client::new(&a.authority, &tls)?, &mut w)?;
+            let (report, latest) = http::update(&authority, &mut w)?;
             w.save(rng)?;
             println!(
                 "updated {} witness(es) to epoch {latest}; revoked: {}",
@@ -278,13 +280,15 @@ fn enroll(
     rng: &mut (impl RngCore + CryptoRng),
     a: &WalletEnrollArgs,
 ) -> Result<(), WalletCmdError> {
+    // The URL and the CA are checked before the password is asked for.
+    let tls = ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
+    let authority = Client::new(&a.authority, &tls)?;
     let password = read_password(false)?;
     let mut w = Wallet::open(&a.wallet, &password)?;
     if let Some(path) = &a.issuer {
         pin_bundle(&mut w, path)?;
     }
-    let tls = ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
-    let e = http::enroll(rng, &Client::new(&a.authority, &tls)?, &mut w, &a.code, now())?;
+    let e = http::enroll(rng, &authority, &mut w, &a.code, now())?;
     w.save(rng)?;
     println!(
         "enrolled: {} (revocation id {}, witness epoch {})",

@@ -64,7 +64,12 @@ fn spawn(mut c: Command) -> Service {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap_or_default().to_owned();
+    let url = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     Service(child, url)
 }
 
@@ -88,14 +93,38 @@ fn init_authority(dir: &Path) -> std::path::PathBuf {
         ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = run(&["authority", "import", "--data-dir", s(&data), "--synthetic", "3"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&[
+        "authority",
+        "import",
+        "--data-dir",
+        s(&data),
+        "--synthetic",
+        "3",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     data
 }
 
 fn revoke(url: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["authority", "revoke", "--authority", url, "--revocation-id", "1"];
+    let mut args = vec![
+        "authority",
+        "revoke",
+        "--authority",
+        url,
+        "--revocation-id",
+        "1",
+    ];
     args.extend_from_slice(extra);
     run(&args)
 }
@@ -122,23 +151,44 @@ fn https_with_a_private_ca_from_a_config_file_and_a_wrong_ca_refused() {
     .unwrap();
     // The environment overrides the file's listen address (port 9 would need root).
     let mut c = cmd();
-    c.env("NETNYM_AUTHORITY_LISTEN", "127.0.0.1:0")
-        .args(["authority", "serve", "--config", s(&config)]);
+    c.env("NETNYM_AUTHORITY_LISTEN", "127.0.0.1:0").args([
+        "authority",
+        "serve",
+        "--config",
+        s(&config),
+    ]);
     let authority = spawn(c);
     let url = authority.1.clone();
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
 
     // The right CA: the request succeeds.
     let o = revoke(&url, &["--ca", s(&good.ca)]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("epoch 1: revoked [1]"));
     // The same CA through NETNYM_CA.
     let o = cmd()
         .env("NETNYM_CA", &good.ca)
-        .args(["authority", "revoke", "--authority", &url, "--revocation-id", "2"])
+        .args([
+            "authority",
+            "revoke",
+            "--authority",
+            &url,
+            "--revocation-id",
+            "2",
+        ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 
     // A wrong CA, and no CA (the Mozilla roots), are refused with the reason.
     let refused = format!(
@@ -146,13 +196,20 @@ fn https_with_a_private_ca_from_a_config_file_and_a_wrong_ca_refused() {
          (invalid peer certificate: UnknownIssuer); pass --ca with the CA certificate that issued it"
     );
     for extra in [&["--ca", s(&wrong.ca)][..], &[][..]] {
-        assert_eq!(failure(&revoke(&url, extra)), (Some(1), refused.clone()), "{extra:?}");
+        assert_eq!(
+            failure(&revoke(&url, extra)),
+            (Some(1), refused.clone()),
+            "{extra:?}"
+        );
     }
     // A CA file that is not PEM is unusable input.
     let (code, e) = failure(&revoke(&url, &["--ca", s(&config)]));
     assert_eq!(code, Some(2));
     assert!(
-        e.starts_with(&format!("netnym: --ca: CA file {}: no PEM certificate", s(&config))),
+        e.starts_with(&format!(
+            "netnym: --ca: CA file {}: no PEM certificate",
+            s(&config)
+        )),
         "{e}"
     );
 }
@@ -198,7 +255,12 @@ fn plain_http_is_refused_unless_loopback_and_allowed() {
     );
     // Loopback with the flag: the request succeeds.
     let o = revoke(&url, &["--allow-http"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
@@ -240,13 +302,17 @@ fn a_server_refuses_plain_http_off_loopback_and_half_a_tls_config() {
 fn a_config_file_with_an_unknown_key_is_refused() {
     let d = tempfile::tempdir().unwrap();
     let config = d.path().join("verifier.toml");
-    std::fs::write(&config, "policy = \"p.json\"\nlisten_addr = \"127.0.0.1:1\"\n").unwrap();
+    std::fs::write(
+        &config,
+        "policy = \"p.json\"\nlisten_addr = \"127.0.0.1:1\"\n",
+    )
+    .unwrap();
     let (code, e) = failure(&run(&["verifier", "serve", "--config", s(&config)]));
     assert_eq!(code, Some(2));
     assert!(
         e.starts_with(&format!(
             "netnym: configuration file {}: TOML parse error at line 2, column 1",
-        s(&config)
+            s(&config)
         )) && e.contains("unknown field `listen_addr`, expected one of"),
         "{e}"
     );

@@ -109,7 +109,9 @@ pub use crate::logging::{init_logging, LogFormat, LoggingError, LOG_ENV};
 pub use crate::metrics::METRICS_CONTENT_TYPE;
 pub use crate::policy::{LoadedPolicy, Policy, PolicyError, MAX_VALIDITY_SECONDS};
 pub use crate::problem::{Problem, PROBLEM_BASE};
-pub use crate::tls::{provider as tls_provider, read_certificates, ServerTls, TlsError, MAX_PEM_BYTES};
+pub use crate::tls::{
+    provider as tls_provider, read_certificates, ServerTls, TlsError, MAX_PEM_BYTES,
+};
 pub use crate::verifier::{
     EpochSource, StoreEpochSource, VerifierConfig, VerifierRevocation, VerifierState,
 };
@@ -244,7 +246,11 @@ async fn serve(
         let _ = rx.await;
     };
     let task = match listen.server_tls() {
-        None => tokio::spawn(axum::serve(listener, router).with_graceful_shutdown(stop).into_future()),
+        None => tokio::spawn(
+            axum::serve(listener, router)
+                .with_graceful_shutdown(stop)
+                .into_future(),
+        ),
         Some(tls) => {
             let tls_listener = listen::TlsListener::spawn(listener, tls)
                 .map_err(|source| StartError::Bind { addr, source })?;

@@ -96,7 +96,10 @@ pub(crate) struct TlsListener {
 /// are logged and retried after a second, as `axum::serve` does.
 async fn accept_error(e: std::io::Error) {
     use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
-    if matches!(e.kind(), ConnectionRefused | ConnectionAborted | ConnectionReset) {
+    if matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    ) {
         return;
     }
     tracing::error!(target: "netnym_server::tls", "accept error: {e}");

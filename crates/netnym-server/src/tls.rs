@@ -105,7 +105,9 @@ pub fn read_certificates(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| bad(e.to_string()))?;
     if certs.is_empty() {
-        return Err(bad("no PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned()));
+        return Err(bad(
+            "no PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned()
+        ));
     }
     Ok(certs)
 }

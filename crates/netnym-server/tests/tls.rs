@@ -64,8 +64,14 @@ fn agent(ca: &Path) -> ureq::Agent {
 fn authority_config(dir: &Path) -> (Arc<dyn Store>, AuthorityConfig) {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.join("a.sqlite")).unwrap());
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
-    let keys =
-        AuthorityKeys::init(&*store, &mut rng, b"passphrase", 8, KdfParams::INSECURE_FAST).unwrap();
+    let keys = AuthorityKeys::init(
+        &*store,
+        &mut rng,
+        b"passphrase",
+        8,
+        KdfParams::INSECURE_FAST,
+    )
+    .unwrap();
     let config = AuthorityConfig {
         keys,
         admin_token: AdminToken::new("admin-token-0123456789").unwrap(),
@@ -86,7 +92,11 @@ fn https_with_a_private_ca_and_a_wrong_ca_refused() {
     let (store, config) = authority_config(d.path());
     let tls = ServerTls::from_pem_files(&good.cert, &good.key).unwrap();
     let server = rt
-        .block_on(start_authority_on(Listen::tls(loopback(), tls), store, config))
+        .block_on(start_authority_on(
+            Listen::tls(loopback(), tls),
+            store,
+            config,
+        ))
         .unwrap();
     let url = format!("{}/v1/health", server.base_url());
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
@@ -105,7 +115,11 @@ fn https_with_a_private_ca_and_a_wrong_ca_refused() {
             let io = std::error::Error::source(&t)
                 .and_then(|e| e.downcast_ref::<std::io::Error>())
                 .unwrap();
-            let tls = io.get_ref().unwrap().downcast_ref::<rustls::Error>().unwrap();
+            let tls = io
+                .get_ref()
+                .unwrap()
+                .downcast_ref::<rustls::Error>()
+                .unwrap();
             assert_eq!(
                 tls,
                 &rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)
@@ -127,7 +141,11 @@ fn a_stop_drains_idle_tls_connections_at_once_and_closes_the_listener() {
     let (store, config) = authority_config(d.path());
     let tls = ServerTls::from_pem_files(&good.cert, &good.key).unwrap();
     let server = rt
-        .block_on(start_authority_on(Listen::tls(loopback(), tls), store, config))
+        .block_on(start_authority_on(
+            Listen::tls(loopback(), tls),
+            store,
+            config,
+        ))
         .unwrap();
     let addr = server.addr();
     // A keep-alive connection left idle in the agent's pool.
@@ -153,7 +171,11 @@ fn plain_http_only_on_loopback_unless_allowed() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let any: SocketAddr = "0.0.0.0:0".parse().unwrap();
     let (store, config) = authority_config(d.path());
-    match rt.block_on(start_authority_on(Listen::plain(any), store.clone(), config)) {
+    match rt.block_on(start_authority_on(
+        Listen::plain(any),
+        store.clone(),
+        config,
+    )) {
         Err(StartError::PlainHttp { addr }) => assert_eq!(addr, any),
         other => panic!("{other:?}"),
     }

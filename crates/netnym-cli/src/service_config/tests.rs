@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 
 use super::{authority, parse_file, verifier, AuthorityFile, ConfigError, VerifierFile};
-use crate::cli::{AuthorityCommand, AuthorityServeArgs, Cli, Command, VerifierCommand, VerifierServeArgs};
+use crate::cli::{
+    AuthorityCommand, AuthorityServeArgs, Cli, Command, VerifierCommand, VerifierServeArgs,
+};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples")
@@ -40,7 +42,10 @@ fn the_example_files_parse() {
     assert_eq!(a.listen.as_deref(), Some("0.0.0.0:8443"));
     assert!(a.passphrase_file.is_some() && a.admin_token_file.is_some());
     let v: VerifierFile = parse_file(&examples().join("verifier.toml")).unwrap();
-    assert_eq!(v.authority.as_deref(), Some("https://authority.internal:8443"));
+    assert_eq!(
+        v.authority.as_deref(),
+        Some("https://authority.internal:8443")
+    );
     // Resolved as `verifier serve --config` would, with the database URL from the
     // environment (the example's secret file does not exist here): relative paths are the
     // file's, the rest as written.
@@ -54,7 +59,10 @@ fn the_example_files_parse() {
     assert_eq!(r.issuer, examples().join("issuer.json"));
     assert_eq!(r.common.listen, "0.0.0.0:8444".parse().unwrap());
     assert_eq!(r.common.log, "info,netnym::verify=debug");
-    assert_eq!(r.common.store.database.as_deref(), Some("postgres://u@db/netnym"));
+    assert_eq!(
+        r.common.store.database.as_deref(),
+        Some("postgres://u@db/netnym")
+    );
     assert_eq!(r.common.store.database_schema.as_deref(), Some("shop"));
     assert_eq!(
         r.common.tls,
@@ -70,7 +78,11 @@ fn the_example_files_parse() {
 fn unknown_keys_are_refused() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("a.toml");
-    std::fs::write(&p, "data_dir = \"x\"\nadmin_token = \"inline secrets are not keys\"\n").unwrap();
+    std::fs::write(
+        &p,
+        "data_dir = \"x\"\nadmin_token = \"inline secrets are not keys\"\n",
+    )
+    .unwrap();
     match parse_file::<AuthorityFile>(&p) {
         Err(ConfigError::Syntax { path, detail }) => {
             assert_eq!(path, p);
@@ -97,21 +109,36 @@ fn flag_beats_env_beats_file_beats_default() {
     assert_eq!(r.policy, d.path().join("p.json"));
     assert_eq!(r.issuer, PathBuf::from("/abs/i.json"));
     // Env over file.
-    let e = env(&[("NETNYM_VERIFIER_LISTEN", "127.0.0.1:2"), ("NETNYM_VERIFIER_POLICY", "q.json")]);
+    let e = env(&[
+        ("NETNYM_VERIFIER_LISTEN", "127.0.0.1:2"),
+        ("NETNYM_VERIFIER_POLICY", "q.json"),
+    ]);
     let r = verifier(&verifier_args(&["--config", cfg]), &e).unwrap();
     assert_eq!(r.common.listen, "127.0.0.1:2".parse().unwrap());
     assert_eq!(r.policy, PathBuf::from("q.json"));
     // Flag over env.
-    let r = verifier(&verifier_args(&["--config", cfg, "--listen", "127.0.0.1:1"]), &e).unwrap();
+    let r = verifier(
+        &verifier_args(&["--config", cfg, "--listen", "127.0.0.1:1"]),
+        &e,
+    )
+    .unwrap();
     assert_eq!(r.common.listen, "127.0.0.1:1".parse().unwrap());
     // Default.
-    let r = verifier(&verifier_args(&["--policy", "p", "--issuer", "i"]), &env(&[])).unwrap();
+    let r = verifier(
+        &verifier_args(&["--policy", "p", "--issuer", "i"]),
+        &env(&[]),
+    )
+    .unwrap();
     assert_eq!(r.common.listen, "127.0.0.1:8081".parse().unwrap());
     assert_eq!(r.common.log_format, netnym_server::LogFormat::Human);
     assert_eq!(r.common.log, "info");
     assert!(!r.common.allow_http && r.common.tls.is_none());
     // The config file itself from the environment.
-    let r = verifier(&verifier_args(&[]), &env(&[("NETNYM_VERIFIER_CONFIG", cfg)])).unwrap();
+    let r = verifier(
+        &verifier_args(&[]),
+        &env(&[("NETNYM_VERIFIER_CONFIG", cfg)]),
+    )
+    .unwrap();
     assert_eq!(r.common.listen, "127.0.0.1:3".parse().unwrap());
 }
 
@@ -133,7 +160,10 @@ fn bad_values_name_their_source() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("v.toml");
     std::fs::write(&p, "policy = \"p\"\nissuer = \"i\"\nlog_format = \"xml\"\n").unwrap();
-    match verifier(&verifier_args(&["--config", p.to_str().unwrap()]), &env(&[])) {
+    match verifier(
+        &verifier_args(&["--config", p.to_str().unwrap()]),
+        &env(&[]),
+    ) {
         Err(ConfigError::FileValue { key, path, .. }) => {
             assert_eq!((key, path), ("log_format", p.clone()));
         }
@@ -162,15 +192,24 @@ fn the_store_comes_from_one_layer() {
     let e = env(&[("NETNYM_AUTHORITY_DATABASE_FILE", url_file.to_str().unwrap())]);
     let r = authority(&authority_args(&["--config", cfg]), &e).unwrap();
     assert_eq!(r.common.store.data_dir, None);
-    assert_eq!(r.common.store.database.as_deref(), Some("postgres://u:pw@db/n"));
+    assert_eq!(
+        r.common.store.database.as_deref(),
+        Some("postgres://u:pw@db/n")
+    );
     assert_eq!(r.common.store.database_schema.as_deref(), Some("s"));
     // Two stores in one layer, or a URL and its file: refused.
-    let e = env(&[("NETNYM_AUTHORITY_DATA_DIR", "x"), ("NETNYM_AUTHORITY_DATABASE", "postgres://a")]);
+    let e = env(&[
+        ("NETNYM_AUTHORITY_DATA_DIR", "x"),
+        ("NETNYM_AUTHORITY_DATABASE", "postgres://a"),
+    ]);
     assert!(matches!(
         authority(&authority_args(&[]), &e),
         Err(ConfigError::Conflict(m)) if m == "the environment names both a data directory and a database; give one"
     ));
-    let e = env(&[("NETNYM_AUTHORITY_DATABASE", "a"), ("NETNYM_AUTHORITY_DATABASE_FILE", "b")]);
+    let e = env(&[
+        ("NETNYM_AUTHORITY_DATABASE", "a"),
+        ("NETNYM_AUTHORITY_DATABASE_FILE", "b"),
+    ]);
     assert!(matches!(
         authority(&authority_args(&[]), &e),
         Err(ConfigError::Conflict(m)) if m == "both NETNYM_AUTHORITY_DATABASE and NETNYM_AUTHORITY_DATABASE_FILE are set; unset one"
@@ -198,31 +237,63 @@ fn secrets_come_from_files_with_precedence() {
         authority(&authority_args(args), &env(pairs)).map(|r| r.passphrase.map(|p| p.to_string()))
     };
     let with_cfg = ["--config", cfg];
-    assert_eq!(pass(&with_cfg, &[]).unwrap().as_deref(), Some("from the config file"));
     assert_eq!(
-        pass(&with_cfg, &[("NETNYM_AUTHORITY_PASSPHRASE", "from the env")]).unwrap().as_deref(),
+        pass(&with_cfg, &[]).unwrap().as_deref(),
+        Some("from the config file")
+    );
+    assert_eq!(
+        pass(
+            &with_cfg,
+            &[("NETNYM_AUTHORITY_PASSPHRASE", "from the env")]
+        )
+        .unwrap()
+        .as_deref(),
         Some("from the env")
     );
     assert_eq!(
-        pass(&with_cfg, &[("NETNYM_AUTHORITY_PASSPHRASE_FILE", env_file.to_str().unwrap())])
-            .unwrap()
-            .as_deref(),
+        pass(
+            &with_cfg,
+            &[(
+                "NETNYM_AUTHORITY_PASSPHRASE_FILE",
+                env_file.to_str().unwrap()
+            )]
+        )
+        .unwrap()
+        .as_deref(),
         Some("from NETNYM_AUTHORITY_PASSPHRASE_FILE")
     );
-    let flag = ["--config", cfg, "--passphrase-file", flag_file.to_str().unwrap()];
+    let flag = [
+        "--config",
+        cfg,
+        "--passphrase-file",
+        flag_file.to_str().unwrap(),
+    ];
     assert_eq!(
-        pass(&flag, &[("NETNYM_AUTHORITY_PASSPHRASE", "from the env")]).unwrap().as_deref(),
+        pass(&flag, &[("NETNYM_AUTHORITY_PASSPHRASE", "from the env")])
+            .unwrap()
+            .as_deref(),
         Some("from the flag")
     );
-    assert_eq!(pass(&[], &[]).unwrap(), None, "no source: the command prompts");
+    assert_eq!(
+        pass(&[], &[]).unwrap(),
+        None,
+        "no source: the command prompts"
+    );
     assert!(matches!(
         pass(&with_cfg, &[("NETNYM_AUTHORITY_PASSPHRASE", "a"), ("NETNYM_AUTHORITY_PASSPHRASE_FILE", "b")]),
         Err(ConfigError::Conflict(m)) if m == "both NETNYM_AUTHORITY_PASSPHRASE and NETNYM_AUTHORITY_PASSPHRASE_FILE are set; unset one"
     ));
     assert!(matches!(
         pass(&["--passphrase-file", empty.to_str().unwrap()], &[]),
-        Err(ConfigError::BadSecret { what: "passphrase", .. })
+        Err(ConfigError::BadSecret {
+            what: "passphrase",
+            ..
+        })
     ));
-    let r = authority(&authority_args(&with_cfg), &env(&[("NETNYM_ADMIN_TOKEN", "t0ken-from-env")])).unwrap();
+    let r = authority(
+        &authority_args(&with_cfg),
+        &env(&[("NETNYM_ADMIN_TOKEN", "t0ken-from-env")]),
+    )
+    .unwrap();
     assert_eq!(r.admin_token.unwrap().as_str(), "t0ken-from-env");
 }

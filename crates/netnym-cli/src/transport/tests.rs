@@ -56,11 +56,26 @@ fn http_elsewhere_is_refused_even_with_the_flag() {
 #[test]
 fn other_schemes_credentials_queries_are_refused() {
     for (url, reason) in [
-        ("ftp://127.0.0.1", "the scheme must be https (or http to loopback with --allow-http)"),
-        ("file:///etc/passwd", "the scheme must be https (or http to loopback with --allow-http)"),
-        ("https://user:pw@host.example", "credentials in a URL are not allowed"),
-        ("https://host.example/?a=1", "a base URL has no query or fragment"),
-        ("https://host.example/#x", "a base URL has no query or fragment"),
+        (
+            "ftp://127.0.0.1",
+            "the scheme must be https (or http to loopback with --allow-http)",
+        ),
+        (
+            "file:///etc/passwd",
+            "the scheme must be https (or http to loopback with --allow-http)",
+        ),
+        (
+            "https://user:pw@host.example",
+            "credentials in a URL are not allowed",
+        ),
+        (
+            "https://host.example/?a=1",
+            "a base URL has no query or fragment",
+        ),
+        (
+            "https://host.example/#x",
+            "a base URL has no query or fragment",
+        ),
         ("not a url", "relative URL without a base"),
     ] {
         match check_url(url, true) {
