@@ -1,7 +1,7 @@
 //! HTTPS on the services (issue 12 § TLS), in-process: a request over TLS with a private CA
 //! succeeds and a client trusting another CA is refused (`UnknownIssuer`); a client stalling
-//! its handshake holds up nobody; a stop with an idle TLS keep-alive connection drains at once
-//! and the listener is closed; plain HTTP is refused on an address that is not loopback unless
+//! its handshake holds up nobody; a stop answers a TLS request in flight before the server
+//! ends, drains an idle TLS keep-alive connection at once and closes the listener; plain HTTP is refused on an address that is not loopback unless
 //! allowed; a key that does not match its certificate is refused at start.
 
 #![allow(clippy::unwrap_used)]
@@ -163,6 +163,66 @@ fn a_stop_drains_idle_tls_connections_at_once_and_closes_the_listener() {
         TcpStream::connect(addr).unwrap_err().kind(),
         std::io::ErrorKind::ConnectionRefused
     );
+}
+
+#[test]
+fn a_stop_answers_a_tls_request_in_flight_first() {
+    use std::io::Read as _;
+    let d = tempfile::tempdir().unwrap();
+    let good = pki(d.path(), "good");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (store, config) = authority_config(d.path());
+    let tls = ServerTls::from_pem_files(&good.cert, &good.key).unwrap();
+    let server = rt
+        .block_on(start_authority_on(
+            Listen::tls(loopback(), tls),
+            store,
+            config,
+        ))
+        .unwrap();
+    let addr = server.addr();
+    // A request whose body is half sent when the stop comes.
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(read_certificates("CA", &good.ca).unwrap().remove(0))
+        .unwrap();
+    let client = rustls::ClientConfig::builder_with_provider(tls_provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let conn =
+        rustls::ClientConnection::new(Arc::new(client), "localhost".try_into().unwrap()).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, TcpStream::connect(addr).unwrap());
+    let body = br#"{"code":"AAAA-BBBB-CCCC-DDDD"}"#;
+    write!(
+        tls,
+        "POST /v1/enroll/offer HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    tls.write_all(&body[..10]).unwrap();
+    tls.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let stop = rt.spawn(server.shutdown());
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !stop.is_finished(),
+        "the server ended with a request in flight"
+    );
+    // New connections are refused while the request drains.
+    assert_eq!(
+        TcpStream::connect(addr).unwrap_err().kind(),
+        std::io::ErrorKind::ConnectionRefused
+    );
+    tls.write_all(&body[10..]).unwrap();
+    tls.flush().unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 404 Not Found\r\n"), "{answer}");
+    assert!(answer.contains("enrollment-code-unknown"), "{answer}");
+    rt.block_on(stop).unwrap().unwrap();
 }
 
 #[test]
