@@ -61,7 +61,8 @@
 //! `cargo test -p netnym-server` runs the end-to-end tests over loopback HTTP (`tests/e2e.rs`),
 //! key and policy tests (`tests/config.rs`), the SIGKILL and SIGTERM tests of the authority
 //! (`tests/crash.rs`, which runs the `netnym-authority` binary), SIGTERM under load and the
-//! bounded drain (`tests/shutdown.rs`), the panic exit code (`tests/panic_exit.rs`), and the
+//! bounded drain (`tests/shutdown.rs`), HTTPS with a private CA, a wrong CA, stalled
+//! handshakes and the drain of TLS connections (`tests/tls.rs`), the panic exit code (`tests/panic_exit.rs`), and the
 //! metrics, request ids and readiness (`tests/observability.rs`, with a strict exposition
 //! parser in `tests/support/prom.rs`). With `NETNYM_TEST_PG_URL` set (for example after
 //! `eval "$(bash .ci/pg-start.sh)"`), the same flows also run on PostgreSQL, plus a
@@ -223,16 +224,38 @@ impl ServerHandle {
     }
 }
 
+/// Serve `router` as `listen` says; on failure the `background` tasks are stopped.
 async fn serve(
     listen: Listen,
     router: axum::Router,
     background: Vec<tokio::task::JoinHandle<()>>,
 ) -> Result<ServerHandle, StartError> {
+    match bind(&listen, router).await {
+        Ok((addr, shutdown, task)) => Ok(ServerHandle {
+            addr,
+            tls: listen.is_tls(),
+            shutdown,
+            task,
+            background,
+        }),
+        Err(e) => {
+            for b in &background {
+                b.abort();
+            }
+            Err(e)
+        }
+    }
+}
+
+type Running = (
+    SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+);
+
+async fn bind(listen: &Listen, router: axum::Router) -> Result<Running, StartError> {
     let addr = listen.addr();
     if !listen.permitted() {
-        for b in &background {
-            b.abort();
-        }
         return Err(StartError::PlainHttp { addr });
     }
     let listener = tokio::net::TcpListener::bind(addr)
@@ -245,6 +268,7 @@ async fn serve(
     let stop = async move {
         let _ = rx.await;
     };
+    // Both kinds of listener go through `axum::serve` and its graceful shutdown (`listen`).
     let task = match listen.server_tls() {
         None => tokio::spawn(
             axum::serve(listener, router)
@@ -252,8 +276,7 @@ async fn serve(
                 .into_future(),
         ),
         Some(tls) => {
-            let tls_listener = listen::TlsListener::spawn(listener, tls)
-                .map_err(|source| StartError::Bind { addr, source })?;
+            let tls_listener = listen::TlsListener::new(listener, tls);
             tokio::spawn(
                 axum::serve(tls_listener, router)
                     .with_graceful_shutdown(stop)
@@ -261,13 +284,7 @@ async fn serve(
             )
         }
     };
-    Ok(ServerHandle {
-        addr: bound,
-        tls: listen.is_tls(),
-        shutdown: tx,
-        task,
-        background,
-    })
+    Ok((bound, tx, task))
 }
 
 /// Start the authority service with plain HTTP on the loopback address `addr` (in the current

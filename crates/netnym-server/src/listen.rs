@@ -87,9 +87,15 @@ impl Listen {
 }
 
 /// HTTPS connections, handed to `axum::serve` once their handshake is done.
+///
+/// The TCP listener lives here, so it closes the moment `axum::serve` drops this listener at a
+/// stop; handshakes still running then find the channel closed and drop their connection.
 pub(crate) struct TlsListener {
+    tcp: TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    slots: Arc<Semaphore>,
+    done_tx: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
     done: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-    local: SocketAddr,
 }
 
 /// An accept error: connection-level ones are skipped; others (e.g. out of file descriptors)
@@ -107,56 +113,40 @@ async fn accept_error(e: std::io::Error) {
 }
 
 impl TlsListener {
-    /// Accept TCP connections on `tcp` and handshake them in the background (in the current
-    /// runtime) until the listener is dropped; then `tcp` closes.
-    pub(crate) fn spawn(tcp: TcpListener, tls: &ServerTls) -> std::io::Result<Self> {
-        let local = tcp.local_addr()?;
-        let (tx, done) = mpsc::channel(64);
-        let acceptor = tls.acceptor();
-        let slots = Arc::new(Semaphore::new(MAX_HANDSHAKES));
-        tokio::spawn(async move {
-            loop {
-                let slot = tokio::select! {
-                    () = tx.closed() => break,
-                    s = slots.clone().acquire_owned() => match s {
-                        Ok(s) => s,
-                        Err(_) => break,
-                    },
-                };
-                let (stream, peer) = tokio::select! {
-                    () = tx.closed() => break,
-                    r = tcp.accept() => match r {
-                        Ok(c) => c,
-                        Err(e) => {
-                            accept_error(e).await;
-                            continue;
-                        }
-                    },
-                };
-                let (acceptor, tx) = (acceptor.clone(), tx.clone());
-                tokio::spawn(async move {
-                    let _slot = slot;
-                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
-                        Ok(Ok(conn)) => {
-                            // Fails only when the server has stopped: the connection closes.
-                            let _ = tx.send((conn, peer)).await;
-                        }
-                        Ok(Err(e)) => tracing::debug!(
-                            target: "netnym_server::tls",
-                            %peer,
-                            "TLS handshake failed: {e}"
-                        ),
-                        Err(_) => tracing::debug!(
-                            target: "netnym_server::tls",
-                            %peer,
-                            "TLS handshake timed out"
-                        ),
-                    }
-                });
-            }
-            // `tcp` is dropped here: new connections are refused.
-        });
-        Ok(Self { done, local })
+    pub(crate) fn new(tcp: TcpListener, tls: &ServerTls) -> Self {
+        let (done_tx, done) = mpsc::channel(64);
+        Self {
+            tcp,
+            acceptor: tls.acceptor(),
+            slots: Arc::new(Semaphore::new(MAX_HANDSHAKES)),
+            done_tx,
+            done,
+        }
+    }
+}
+
+/// Handshake `stream` (for at most [`HANDSHAKE_TIMEOUT`]) and hand it over.
+async fn handshake(
+    acceptor: tokio_rustls::TlsAcceptor,
+    stream: TcpStream,
+    peer: SocketAddr,
+    done: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
+) {
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+        Ok(Ok(conn)) => {
+            // Fails only when the server has stopped: the connection closes.
+            let _ = done.send((conn, peer)).await;
+        }
+        Ok(Err(e)) => tracing::debug!(
+            target: "netnym_server::tls",
+            %peer,
+            "TLS handshake failed: {e}"
+        ),
+        Err(_) => tracing::debug!(
+            target: "netnym_server::tls",
+            %peer,
+            "TLS handshake timed out"
+        ),
     }
 }
 
@@ -165,14 +155,42 @@ impl axum::serve::Listener for TlsListener {
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.done.recv().await {
-            Some(c) => c,
-            // The acceptor task ends only after this listener is dropped.
-            None => std::future::pending().await,
+        let Self {
+            tcp,
+            acceptor,
+            slots,
+            done_tx,
+            done,
+        } = self;
+        loop {
+            // Both branches are cancel-safe: a TCP connection is either accepted or left in
+            // the backlog, a slot either taken or not.
+            tokio::select! {
+                finished = done.recv() => {
+                    if let Some(c) = finished {
+                        return c;
+                    }
+                }
+                (slot, accepted) = async {
+                    let slot = slots.clone().acquire_owned().await;
+                    (slot, TcpListener::accept(tcp).await)
+                } => match (slot, accepted) {
+                    (Ok(slot), Ok((stream, peer))) => {
+                        let (acceptor, done_tx) = (acceptor.clone(), done_tx.clone());
+                        tokio::spawn(async move {
+                            let _slot = slot;
+                            handshake(acceptor, stream, peer, done_tx).await;
+                        });
+                    }
+                    (_, Err(e)) => accept_error(e).await,
+                    // The semaphore is never closed.
+                    (Err(_), Ok(_)) => {}
+                },
+            }
         }
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.local)
+        self.tcp.local_addr()
     }
 }
