@@ -2,7 +2,8 @@
 //! succeeds and a client trusting another CA is refused (`UnknownIssuer`); a client stalling
 //! its handshake holds up nobody; a stop answers a TLS request in flight before the server
 //! ends, drains an idle TLS keep-alive connection at once and closes the listener; plain HTTP is refused on an address that is not loopback unless
-//! allowed; a key that does not match its certificate is refused at start.
+//! allowed; a key that does not match its certificate is refused at start; the
+//! `netnym-authority` daemon serves HTTPS with `--tls-cert` / `--tls-key` and stops on SIGTERM.
 
 #![allow(clippy::unwrap_used)]
 
@@ -270,4 +271,48 @@ fn a_key_that_does_not_match_its_certificate_is_refused() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn the_authority_daemon_serves_https_and_stops_on_sigterm() {
+    let d = tempfile::tempdir().unwrap();
+    let good = pki(d.path(), "good");
+    let data = d.path().join("data");
+    {
+        let store = SqliteStore::open_in_data_dir(&data).unwrap();
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(6);
+        AuthorityKeys::init(&store, &mut rng, b"passphrase", 8, KdfParams::INSECURE_FAST).unwrap();
+    }
+    let addr_file = d.path().join("addr");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netnym-authority"))
+        .args(["--data-dir", data.to_str().unwrap()])
+        .args(["--tls-cert", good.cert.to_str().unwrap()])
+        .args(["--tls-key", good.key.to_str().unwrap()])
+        .args(["--addr-file", addr_file.to_str().unwrap()])
+        .env("NETNYM_AUTHORITY_PASSPHRASE", "passphrase")
+        .env("NETNYM_ADMIN_TOKEN", "admin-token-0123456789")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let addr = loop {
+        if let Ok(a) = std::fs::read_to_string(&addr_file) {
+            break a;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the daemon exited");
+        assert!(start.elapsed() < Duration::from_secs(30), "no address");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let r = agent(&good.ca)
+        .get(&format!("https://{addr}/v1/health"))
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-s", "TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 }
