@@ -1,9 +1,10 @@
 //! HTTPS on the services (issue 12 § TLS), in-process: a request over TLS with a private CA
 //! succeeds and a client trusting another CA is refused (`UnknownIssuer`); a client stalling
 //! its handshake holds up nobody; a stop answers a TLS request in flight before the server
-//! ends, drains an idle TLS keep-alive connection at once and closes the listener; plain HTTP is refused on an address that is not loopback unless
-//! allowed; a key that does not match its certificate is refused at start; the
-//! `netnym-authority` daemon serves HTTPS with `--tls-cert` / `--tls-key` and stops on SIGTERM.
+//! ends, drains an idle TLS keep-alive connection at once and closes the listener; plain HTTP
+//! is refused on an address that is not loopback unless allowed; a key that does not match its
+//! certificate is refused at start; the `netnym-authority` daemon serves HTTPS with
+//! `--tls-cert` / `--tls-key` and stops on SIGTERM.
 
 #![allow(clippy::unwrap_used)]
 
