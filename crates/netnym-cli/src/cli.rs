@@ -127,7 +127,7 @@ pub(crate) struct WalletEnrollArgs {
     /// Wallet file.
     #[arg(long)]
     pub(crate) wallet: PathBuf,
-    /// Authority base URL, e.g. https://authority.example:8080.
+    /// Authority base URL, e.g. `https://authority.example:8443`.
     #[arg(long)]
     pub(crate) authority: String,
     #[command(flatten)]
