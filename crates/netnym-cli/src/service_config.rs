@@ -401,7 +401,6 @@ fn store(
 }
 
 /// The options both services share, resolved.
-#[derive(Debug)]
 pub(crate) struct Common {
     pub(crate) store: StoreArgs,
     pub(crate) listen: SocketAddr,
@@ -410,6 +409,21 @@ pub(crate) struct Common {
     /// Certificate chain and key (PEM), when the service speaks HTTPS.
     pub(crate) tls: Option<(PathBuf, PathBuf)>,
     pub(crate) allow_http: bool,
+}
+
+impl core::fmt::Debug for Common {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Avoids printing the database URL, which may hold a password.
+        f.debug_struct("Common")
+            .field("data_dir", &self.store.data_dir)
+            .field("database_schema", &self.store.database_schema)
+            .field("listen", &self.listen)
+            .field("log_format", &self.log_format)
+            .field("log", &self.log)
+            .field("tls", &self.tls)
+            .field("allow_http", &self.allow_http)
+            .finish_non_exhaustive()
+    }
 }
 
 fn common(
@@ -487,13 +501,21 @@ fn config_file<T: Default + for<'de> Deserialize<'de>>(
 }
 
 /// `authority serve`, resolved.
-#[derive(Debug)]
 pub(crate) struct AuthorityServe {
     pub(crate) common: Common,
     /// The passphrase, unless it is to be asked for.
     pub(crate) passphrase: Option<Zeroizing<String>>,
     /// The admin token, unless it is to be asked for.
     pub(crate) admin_token: Option<Zeroizing<String>>,
+}
+
+impl core::fmt::Debug for AuthorityServe {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Avoids printing the passphrase and the admin token.
+        f.debug_struct("AuthorityServe")
+            .field("common", &self.common)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Resolve `authority serve`'s options.

@@ -295,5 +295,10 @@ fn secrets_come_from_files_with_precedence() {
         &env(&[("NETNYM_ADMIN_TOKEN", "t0ken-from-env")]),
     )
     .unwrap();
+    let shown = format!("{r:?}");
+    assert!(
+        !shown.contains("t0ken-from-env") && !shown.contains("from the config file"),
+        "{shown}"
+    );
     assert_eq!(r.admin_token.unwrap().as_str(), "t0ken-from-env");
 }
