@@ -1,9 +1,12 @@
 //! `netnym authority ...` and `netnym verifier serve`: the services and their administration.
 //!
 //! Storage: `--data-dir DIR` (embedded SQLite, `DIR/netnym.sqlite3`) or `--database URL`
-//! (PostgreSQL). Secrets come from the environment or a prompt: `NETNYM_AUTHORITY_PASSPHRASE`
-//! (unseals the authority's keys), `NETNYM_ADMIN_TOKEN` (the bearer token of `POST /v1/revoke`,
-//! at least 16 characters).
+//! (PostgreSQL). Secrets come from the environment, a file or a prompt:
+//! `NETNYM_AUTHORITY_PASSPHRASE` (unseals the authority's keys), `NETNYM_ADMIN_TOKEN` (the
+//! bearer token of `POST /v1/revoke`, at least 16 characters), each also as `<VAR>_FILE`
+//! naming a file. The `serve` commands take their options from flags, the environment and a
+//! TOML file (`service_config`), and serve HTTPS with `--tls-cert` / `--tls-key`; plain HTTP
+//! only on loopback unless `--allow-http`.
 //!
 //! `authority init` also writes the authority's **public data** to `DIR/public/`:
 //! `issuer.json` (an issuer bundle: issuer key, range-proof parameters, registry key; the
@@ -18,9 +21,10 @@ use std::sync::Arc;
 
 use indicatif::ProgressBar;
 use netnym_server::{
-    create_enrollment_code, init_logging, install_panic_hook, run_until_stopped, start_authority,
-    start_verifier, system_clock, AdminToken, AuthorityConfig, AuthorityKeys, LogFormat, Policy,
-    ServerHandle, VerifierConfig, VerifierRevocation,
+    create_enrollment_code, init_logging, install_panic_hook, run_until_stopped,
+    start_authority_on, start_verifier_on, system_clock, AdminToken, AuthorityConfig,
+    AuthorityKeys, Listen, LogFormat, Policy, ServerHandle, ServerTls, VerifierConfig,
+    VerifierRevocation,
 };
 use netnym_store::{generate_citizens, parse_citizens_csv, PgStore, SqliteStore, Store};
 use rand::{CryptoRng, RngCore};
@@ -31,19 +35,18 @@ use crate::bundle::IssuerBundle;
 use crate::cli::{AuthorityCommand, StoreArgs, VerifierServeArgs};
 use crate::clock::now;
 use crate::http::{Client, HttpEpochSource, HttpError};
+use crate::service_config::{
+    self, env_secret, process_env, Common, ConfigError, ADMIN_TOKEN_ENV, PASSPHRASE_ENV,
+};
+use crate::transport::ClientTls;
 use crate::verify::read_limited;
-
-/// Environment variable holding the authority's passphrase.
-pub(crate) const PASSPHRASE_ENV: &str = "NETNYM_AUTHORITY_PASSPHRASE";
-/// Environment variable holding the admin bearer token.
-pub(crate) const ADMIN_TOKEN_ENV: &str = "NETNYM_ADMIN_TOKEN";
 /// Largest citizen CSV read, in bytes.
 const MAX_CSV_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Errors of `netnym authority` and `netnym verifier`.
 #[derive(Debug, Error)]
 pub(crate) enum ServiceCmdError {
-    #[error("no {what}: set {var} or run in a terminal")]
+    #[error("no {what}: set {var} (or {var}_FILE) or run in a terminal")]
     NoSecret {
         what: &'static str,
         var: &'static str,
@@ -86,6 +89,12 @@ pub(crate) enum ServiceCmdError {
     Logging(String),
     #[error("give --citizen ID or --revocation-id N")]
     NothingToRevoke,
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Tls(#[from] netnym_server::TlsError),
+    #[error("refusing to serve plain HTTP on {addr}, which is not a loopback address: give --tls-cert and --tls-key, or --allow-http to serve plain HTTP behind a proxy that terminates TLS")]
+    PlainListen { addr: SocketAddr },
 }
 
 impl ServiceCmdError {
@@ -97,26 +106,61 @@ impl ServiceCmdError {
             | Self::BadIssuer { .. }
             | Self::Policy(_)
             | Self::AdminToken(_)
-            | Self::NothingToRevoke => 2,
+            | Self::NothingToRevoke
+            | Self::Config(_)
+            | Self::Tls(_)
+            | Self::PlainListen { .. } => 2,
             Self::Import(netnym_store::ImportError::Invalid(_)) => 2,
+            Self::Http(e) => e.exit_code(),
             _ => 1,
         }
     }
 }
 
-fn secret(what: &'static str, var: &'static str) -> Result<String, ServiceCmdError> {
-    if let Ok(s) = std::env::var(var) {
+/// `resolved`, else a prompt on the terminal.
+fn secret_or_prompt(
+    what: &'static str,
+    var: &'static str,
+    resolved: Option<zeroize::Zeroizing<String>>,
+) -> Result<zeroize::Zeroizing<String>, ServiceCmdError> {
+    if let Some(s) = resolved {
         return Ok(s);
     }
     if !std::io::stdin().is_terminal() {
         return Err(ServiceCmdError::NoSecret { what, var });
     }
     rpassword::prompt_password(format!("{what}: "))
+        .map(zeroize::Zeroizing::new)
         .map_err(|source| ServiceCmdError::Prompt { what, source })
 }
 
+/// A secret from `var` / `<var>_FILE`, else a prompt.
+fn secret(
+    what: &'static str,
+    var: &'static str,
+) -> Result<zeroize::Zeroizing<String>, ServiceCmdError> {
+    secret_or_prompt(what, var, env_secret(what, var, &process_env)?)
+}
+
 fn passphrase() -> Result<zeroize::Zeroizing<String>, ServiceCmdError> {
-    secret("authority passphrase", PASSPHRASE_ENV).map(zeroize::Zeroizing::new)
+    secret("authority passphrase", PASSPHRASE_ENV)
+}
+
+/// Where a service listens: HTTPS with the configured certificate, else plain HTTP, refused
+/// on an address that is not loopback unless allowed.
+fn listen(c: &Common) -> Result<Listen, ServiceCmdError> {
+    match &c.tls {
+        Some((cert, key)) => Ok(Listen::tls(c.listen, ServerTls::from_pem_files(cert, key)?)),
+        None if c.listen.ip().is_loopback() || c.allow_http => {
+            tracing::warn!(
+                target: "netnym_server",
+                "serving plain HTTP on {} (no --tls-cert / --tls-key)",
+                c.listen
+            );
+            Ok(Listen::plain(c.listen).allow_plain_http(c.allow_http))
+        }
+        None => Err(ServiceCmdError::PlainListen { addr: c.listen }),
+    }
 }
 
 pub(crate) fn open_store(a: &StoreArgs) -> Result<Arc<dyn Store>, ServiceCmdError> {
@@ -143,9 +187,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, ServiceCmdError> {
         .map_err(|e| ServiceCmdError::Runtime(e.to_string()))
 }
 
-/// Install the service's logger and panic hook (a panic exits with 70 after logging it).
-fn service_process(format: LogFormat) -> Result<(), ServiceCmdError> {
-    init_logging(format, "info").map_err(|e| ServiceCmdError::Logging(e.to_string()))?;
+/// Install the service's logger (`default_filter` unless `NETNYM_LOG` / `RUST_LOG` say
+/// otherwise) and panic hook (a panic exits with 70 after logging it).
+fn service_process(format: LogFormat, default_filter: &str) -> Result<(), ServiceCmdError> {
+    init_logging(format, default_filter).map_err(|e| ServiceCmdError::Logging(e.to_string()))?;
     install_panic_hook();
     Ok(())
 }
@@ -230,10 +275,12 @@ pub(crate) fn run(
             Ok(())
         }
         AuthorityCommand::Serve(a) => {
-            service_process(a.log_format)?;
-            let store = open_store(&a.store)?;
-            let pass = passphrase()?;
-            let token = secret("admin token", ADMIN_TOKEN_ENV)?;
+            let cfg = service_config::authority(&a, &process_env)?;
+            service_process(cfg.common.log_format, &cfg.common.log)?;
+            let listen = listen(&cfg.common)?;
+            let store = open_store(&cfg.common.store)?;
+            let pass = secret_or_prompt("authority passphrase", PASSPHRASE_ENV, cfg.passphrase)?;
+            let token = secret_or_prompt("admin token", ADMIN_TOKEN_ENV, cfg.admin_token)?;
             let keys = AuthorityKeys::load(&*store, pass.as_bytes())?;
             drop(pass);
             let config = AuthorityConfig {
@@ -242,7 +289,7 @@ pub(crate) fn run(
                 clock: system_clock(),
             };
             let rt = runtime()?;
-            let handle = rt.block_on(start_authority(a.listen, store, config))?;
+            let handle = rt.block_on(start_authority_on(listen, store, config))?;
             serve_until_stopped(rt, "authority", handle)
         }
         AuthorityCommand::Import(a) => {
@@ -292,7 +339,9 @@ pub(crate) fn run(
                 (None, false) => json!({ "revocation_ids": a.revocation_id }),
                 (None, true) => return Err(ServiceCmdError::NothingToRevoke),
             };
-            let r = Client::new(&a.authority).post_bearer("/v1/revoke", &body, &token)?;
+            let tls =
+                ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
+            let r = Client::new(&a.authority, &tls)?.post_bearer("/v1/revoke", &body, &token)?;
             println!(
                 "epoch {}: revoked {}; already revoked {}",
                 r.get("epoch").unwrap_or(&serde_json::Value::Null),
@@ -306,15 +355,21 @@ pub(crate) fn run(
 
 /// `netnym verifier serve`.
 pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdError> {
-    service_process(a.log_format)?;
-    let store = open_store(&a.store)?;
-    let bundle = load_bundle(&a.issuer)?;
-    let loaded = Policy::from_file(&a.policy)?.validate(&bundle.keys)?;
-    let revocation = match (bundle.registries.first(), &a.authority) {
-        (Some(registry), Some(url)) => Some(VerifierRevocation {
-            registry: registry.clone(),
-            epochs: Arc::new(HttpEpochSource(Client::new(url))),
-        }),
+    let cfg = service_config::verifier(a, &process_env)?;
+    service_process(cfg.common.log_format, &cfg.common.log)?;
+    let listen = listen(&cfg.common)?;
+    let store = open_store(&cfg.common.store)?;
+    let bundle = load_bundle(&cfg.issuer)?;
+    let loaded = Policy::from_file(&cfg.policy)?.validate(&bundle.keys)?;
+    let revocation = match (bundle.registries.first(), &cfg.authority) {
+        (Some(registry), Some(url)) => {
+            let tls = ClientTls::new(cfg.ca.as_deref(), cfg.common.allow_http)
+                .map_err(HttpError::from)?;
+            Some(VerifierRevocation {
+                registry: registry.clone(),
+                epochs: Arc::new(HttpEpochSource(Client::new(url, &tls)?)),
+            })
+        }
         _ => None,
     };
     let config = VerifierConfig {
@@ -325,7 +380,6 @@ pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdErro
         clock: system_clock(),
     };
     let rt = runtime()?;
-    let listen: SocketAddr = a.listen;
-    let handle = rt.block_on(start_verifier(listen, store, config))?;
+    let handle = rt.block_on(start_verifier_on(listen, store, config))?;
     serve_until_stopped(rt, "verifier", handle)
 }

@@ -108,15 +108,30 @@ pub(crate) struct WalletListArgs {
     pub(crate) history: bool,
 }
 
+/// How a client command reaches services (HTTPS by default).
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct ClientTlsArgs {
+    /// Trust only the CA certificates in this PEM file for https:// services, instead of the
+    /// built-in Mozilla roots (also NETNYM_CA).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) ca: Option<PathBuf>,
+    /// Allow plain http:// URLs to a loopback address (127.0.0.0/8, ::1, localhost); plain
+    /// HTTP anywhere else is always refused.
+    #[arg(long)]
+    pub(crate) allow_http: bool,
+}
+
 /// `netnym wallet enroll` options.
 #[derive(Debug, Args)]
 pub(crate) struct WalletEnrollArgs {
     /// Wallet file.
     #[arg(long)]
     pub(crate) wallet: PathBuf,
-    /// Authority base URL, e.g. http://127.0.0.1:8080.
+    /// Authority base URL, e.g. `https://authority.example:8443`.
     #[arg(long)]
     pub(crate) authority: String,
+    #[command(flatten)]
+    pub(crate) tls: ClientTlsArgs,
     /// The one-time enrollment code.
     #[arg(long)]
     pub(crate) code: String,
@@ -135,6 +150,8 @@ pub(crate) struct WalletUpdateArgs {
     /// Authority base URL.
     #[arg(long)]
     pub(crate) authority: String,
+    #[command(flatten)]
+    pub(crate) tls: ClientTlsArgs,
 }
 
 /// `netnym wallet present` options.
@@ -161,6 +178,8 @@ pub(crate) struct WalletPresentArgs {
     /// Update revocation witnesses from this authority's epoch log first.
     #[arg(long)]
     pub(crate) authority: Option<String>,
+    #[command(flatten)]
+    pub(crate) tls: ClientTlsArgs,
 }
 
 /// Where a service keeps its data.
@@ -183,7 +202,7 @@ pub(crate) enum AuthorityCommand {
     /// Generate and seal the authority's keys (NETNYM_AUTHORITY_PASSPHRASE), start the epoch
     /// log, write the public data (DIR/public/issuer.json).
     Init(AuthorityInitArgs),
-    /// Run the authority's HTTP service (NETNYM_AUTHORITY_PASSPHRASE, NETNYM_ADMIN_TOKEN).
+    /// Run the authority's HTTPS service (NETNYM_AUTHORITY_PASSPHRASE, NETNYM_ADMIN_TOKEN).
     Serve(AuthorityServeArgs),
     /// Register citizens from a CSV file, or synthetic ones.
     Import(AuthorityImportArgs),
@@ -209,18 +228,58 @@ pub(crate) struct AuthorityInitArgs {
     pub(crate) insecure_fast_kdf: bool,
 }
 
+/// The options of both `serve` commands. Each also comes from an environment variable
+/// (`NETNYM_AUTHORITY_<OPTION>` / `NETNYM_VERIFIER_<OPTION>`) or the `--config` file; the flag
+/// wins (docs/operations.md § Configuration).
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// TOML configuration file (docs/examples/authority.toml, verifier.toml); flags and
+    /// environment variables override it.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) config: Option<PathBuf>,
+    /// Data directory (embedded SQLite `netnym.sqlite3`, created with mode 0700).
+    #[arg(long)]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// PostgreSQL URL instead of SQLite, e.g. postgres://user@localhost/netnym.
+    #[arg(long, conflicts_with = "data_dir")]
+    pub(crate) database: Option<String>,
+    /// Confine the PostgreSQL tables to this schema (created if missing).
+    #[arg(long)]
+    pub(crate) database_schema: Option<String>,
+    /// Address to listen on (default 127.0.0.1:8080 for the authority, 127.0.0.1:8081 for a
+    /// verifier; port 0: any free port; the URL is printed).
+    #[arg(long)]
+    pub(crate) listen: Option<SocketAddr>,
+    /// Log lines on stderr: human (default) or json. Level and targets: NETNYM_LOG, else
+    /// RUST_LOG, else the file's `log`, else info (crates/netnym-server/API.md § Operations).
+    #[arg(long)]
+    pub(crate) log_format: Option<netnym_server::LogFormat>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); with
+    /// --tls-key.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) tls_key: Option<PathBuf>,
+    /// Allow plain HTTP: without TLS on an address that is not loopback (only behind a proxy
+    /// that terminates TLS); for a verifier also an http:// --authority on loopback.
+    #[arg(long)]
+    pub(crate) allow_http: bool,
+}
+
 /// `netnym authority serve` options.
 #[derive(Debug, Args)]
 pub(crate) struct AuthorityServeArgs {
     #[command(flatten)]
-    pub(crate) store: StoreArgs,
-    /// Address to listen on (port 0: any free port; the URL is printed).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub(crate) listen: SocketAddr,
-    /// Log lines on stderr: human or json. Level and targets: NETNYM_LOG, else RUST_LOG,
-    /// else info (crates/netnym-server/API.md § Operations).
-    #[arg(long, default_value = "human")]
-    pub(crate) log_format: netnym_server::LogFormat,
+    pub(crate) serve: ServeArgs,
+    /// Read the passphrase from this file (else NETNYM_AUTHORITY_PASSPHRASE, its _FILE
+    /// variant, the file's `passphrase_file`, or a prompt).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) passphrase_file: Option<PathBuf>,
+    /// Read the admin token from this file (else NETNYM_ADMIN_TOKEN, its _FILE variant, the
+    /// file's `admin_token_file`, or a prompt).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) admin_token_file: Option<PathBuf>,
 }
 
 /// `netnym authority import` options.
@@ -267,6 +326,8 @@ pub(crate) struct AuthorityRevokeArgs {
     /// Revocation ids to revoke (repeatable).
     #[arg(long)]
     pub(crate) revocation_id: Vec<u64>,
+    #[command(flatten)]
+    pub(crate) tls: ClientTlsArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -279,22 +340,19 @@ pub(crate) enum VerifierCommand {
 #[derive(Debug, Args)]
 pub(crate) struct VerifierServeArgs {
     #[command(flatten)]
-    pub(crate) store: StoreArgs,
+    pub(crate) serve: ServeArgs,
     /// Policy file (JSON, or TOML with a .toml extension; see crates/netnym-server/API.md).
     #[arg(long)]
-    pub(crate) policy: PathBuf,
+    pub(crate) policy: Option<PathBuf>,
     /// The authority's public data (issuer bundle written by `authority init`).
     #[arg(long)]
-    pub(crate) issuer: PathBuf,
+    pub(crate) issuer: Option<PathBuf>,
     /// Authority base URL, for the revocation epoch log (needed when the policy has
     /// non_revoked = true).
     #[arg(long)]
     pub(crate) authority: Option<String>,
-    /// Address to listen on (port 0: any free port; the URL is printed).
-    #[arg(long, default_value = "127.0.0.1:8081")]
-    pub(crate) listen: SocketAddr,
-    /// Log lines on stderr: human or json. Level and targets: NETNYM_LOG, else RUST_LOG,
-    /// else info (crates/netnym-server/API.md § Operations).
-    #[arg(long, default_value = "human")]
-    pub(crate) log_format: netnym_server::LogFormat,
+    /// Trust only the CA certificates in this PEM file for the https:// --authority, instead
+    /// of the built-in Mozilla roots.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) ca: Option<PathBuf>,
 }

@@ -1,8 +1,11 @@
 //! `netnym demo`: the whole system in one process, narrated.
 //!
-//! In a temporary directory: the authority (embedded SQLite, sealed keys, HTTP on a loopback
-//! port) registers three synthetic Shanghai residents and hands each a one-time enrollment
-//! code; each citizen's encrypted wallet enrolls over HTTP by blind issuance. Two platforms
+//! In a temporary directory: a private CA made for the run (`ephemeral_pki`: `ca.pem`, and a
+//! server certificate for `localhost` / `127.0.0.1` that all three services use); the
+//! authority (embedded SQLite, sealed keys, HTTPS on a loopback port) registers three synthetic Shanghai residents and hands each a one-time enrollment
+//! code; each citizen's encrypted wallet enrolls over HTTPS by blind issuance. Every client of
+//! the run (wallets, the platforms' epoch-log fetches, the admin's revocation) trusts only the
+//! run's CA. Two platforms
 //! (each with its own SQLite database and policy) ask for age / residency / validity
 //! predicates, non-revocation and a pseudonym; every citizen signs in twice to each. The demo
 //! checks, and stops with an error if any check fails, that each platform sees one stable
@@ -24,8 +27,9 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use netnym::{RangeParams, RegistryPublicKey};
 use netnym_server::{
-    create_enrollment_code, start_authority, start_verifier, system_clock, AdminToken,
-    AuthorityConfig, AuthorityKeys, Policy, ServerHandle, VerifierConfig, VerifierRevocation,
+    create_enrollment_code, start_authority_on, start_verifier_on, system_clock, AdminToken,
+    AuthorityConfig, AuthorityKeys, Listen, Policy, ServerHandle, ServerTls, VerifierConfig,
+    VerifierRevocation,
 };
 use netnym_store::{generate_citizens, CitizenRecord, SqliteStore, Store};
 use netnym_wallet::{KdfParams, Password, Wallet};
@@ -36,7 +40,9 @@ use thiserror::Error;
 use crate::bundle::IssuerBundle;
 use crate::cli::DemoArgs;
 use crate::clock::now;
+use crate::ephemeral_pki::{self, PkiError};
 use crate::http::{self, Client, ExchangeError, HttpEpochSource, HttpError};
+use crate::transport::ClientTls;
 
 /// Revocation ids of the demo registry (small: the authority's work per witness is linear).
 const DEMO_DOMAIN: u64 = 1024;
@@ -57,6 +63,10 @@ pub(crate) enum DemoError {
     Exchange(#[from] ExchangeError),
     #[error("demo: {0}")]
     Http(#[from] HttpError),
+    #[error("demo: {0}")]
+    Pki(#[from] PkiError),
+    #[error("demo: {0}")]
+    Tls(#[from] netnym_server::TlsError),
     #[error("demo check failed: {0}")]
     Check(String),
     #[error("cannot write {path}: {source}")]
@@ -222,6 +232,12 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
         (KdfParams::DEFAULT, netnym_store::KdfParams::DEFAULT)
     };
 
+    // 0. TLS: a CA for this run only, and the services' certificate.
+    let pki = ephemeral_pki::generate(&work, now())?;
+    let server_tls = ServerTls::from_pem_files(&pki.cert, &pki.key)?;
+    let client_tls = ClientTls::new(Some(&pki.ca), false).map_err(HttpError::from)?;
+    let on_loopback = || Listen::tls(([127, 0, 0, 1], 0).into(), server_tls.clone());
+
     // 1. The authority.
     pb.set_message("authority: registry, keys, services");
     let t = Instant::now();
@@ -265,13 +281,9 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
         clock: system_clock(),
     };
     let authority = rt
-        .block_on(start_authority(
-            ([127, 0, 0, 1], 0).into(),
-            store.clone(),
-            config,
-        ))
+        .block_on(start_authority_on(on_loopback(), store.clone(), config))
         .map_err(setup("authority service"))?;
-    let auth_client = Client::new(&authority.base_url());
+    let auth_client = Client::new(&authority.base_url(), &client_tls)?;
     let authority_ms = ms(t);
     say(format!(
         "Authority up at {} in {authority_ms:.0} ms: issuer key {}, revocation registry {} (ids 1..={DEMO_DOMAIN}), {} citizens registered.",
@@ -310,13 +322,16 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
             issuer_keys: vec![issuer_pk.clone()],
             revocation: Some(VerifierRevocation {
                 registry: registry_pk.clone(),
-                epochs: Arc::new(HttpEpochSource(Client::new(&authority.base_url()))),
+                epochs: Arc::new(HttpEpochSource(Client::new(
+                    &authority.base_url(),
+                    &client_tls,
+                )?)),
             }),
             range_params: Some(range.clone()),
             clock: system_clock(),
         };
         let handle = rt
-            .block_on(start_verifier(([127, 0, 0, 1], 0).into(), pstore, config))
+            .block_on(start_verifier_on(on_loopback(), pstore, config))
             .map_err(setup("platform service"))?;
         say(format!(
             "Platform {name} up at {}: asks for {text}, and a pseudonym; discloses nothing else.",
@@ -324,7 +339,7 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
         ));
         platforms.push(Platform {
             name,
-            client: Client::new(&handle.base_url()),
+            client: Client::new(&handle.base_url(), &client_tls)?,
             handle,
         });
     }
@@ -584,7 +599,7 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
     let _ = rt.block_on(authority.shutdown());
     pb.finish_and_clear();
     println!(
-        "\nSummary: 1 authority, {} platforms, {} citizens over HTTP on loopback with embedded SQLite.\n  enrollment (wallet + blind issuance): {:.0} ms avg\n  sign-in: {:.0} ms avg round trip, of which the wallet's proof {:.0} ms ({} sign-ins)\n  revocation: {revoke_ms:.0} ms; witness update: {:.0} ms avg\n  total: {:.1} s",
+        "\nSummary: 1 authority, {} platforms, {} citizens over HTTPS (a CA made for the run) on loopback with embedded SQLite.\n  enrollment (wallet + blind issuance): {:.0} ms avg\n  sign-in: {:.0} ms avg round trip, of which the wallet's proof {:.0} ms ({} sign-ins)\n  revocation: {revoke_ms:.0} ms; witness update: {:.0} ms avg\n  total: {:.1} s",
         2,
         people.len(),
         avg(&timings.enroll),

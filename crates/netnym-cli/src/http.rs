@@ -1,14 +1,16 @@
-//! The HTTP client side of the wallet commands (crates/netnym-server/API.md, v1): plain HTTP
-//! with JSON bodies, `application/problem+json` errors mapped to one-line messages.
+//! The HTTP client side of the wallet commands (crates/netnym-server/API.md, v1): HTTPS (or
+//! plain HTTP to loopback when allowed, `transport`) with JSON bodies,
+//! `application/problem+json` errors mapped to one-line messages.
 
 use std::io::Read;
-use std::time::Duration;
 
 use netnym::{EpochEntry, IssuanceOffer, KeyId, Presentation, PresentationRequest};
 use netnym_wallet::{Wallet, WitnessUpdate};
 use rand::{CryptoRng, RngCore};
 use serde_json::{json, Value};
 use thiserror::Error;
+
+use crate::transport::{self, ClientTls, TransportError};
 
 /// Largest response body read, in bytes.
 const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
@@ -30,6 +32,19 @@ pub(crate) enum HttpError {
     /// The service's answer does not follow the API.
     #[error("{url} sent an invalid answer: {reason}")]
     BadResponse { url: String, reason: String },
+    /// The URL or the TLS settings are refused before any connection.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl HttpError {
+    /// 2 for a refused URL or an unusable `--ca` (bad arguments), else 1.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            Self::Transport(_) => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// A JSON client for one service.
@@ -60,13 +75,13 @@ fn read_body(url: &str, resp: ureq::Response) -> Result<Value, HttpError> {
 }
 
 impl Client {
-    pub(crate) fn new(base: &str) -> Self {
-        Self {
+    /// A client of the service at `base`, refused unless `tls` allows the URL.
+    pub(crate) fn new(base: &str, tls: &ClientTls) -> Result<Self, HttpError> {
+        tls.check_url(base)?;
+        Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
-            agent: ureq::AgentBuilder::new()
-                .timeout(Duration::from_secs(60))
-                .build(),
-        }
+            agent: tls.agent(),
+        })
     }
 
     fn handle(
@@ -90,7 +105,7 @@ impl Client {
             }
             Err(ureq::Error::Transport(t)) => Err(HttpError::Unreachable {
                 url: url.to_owned(),
-                reason: t.to_string(),
+                reason: transport::describe(&t),
             }),
         }
     }

@@ -10,8 +10,10 @@
 //! input (unreadable or malformed files, bad arguments: clap also uses 2). A bug never prints a
 //! stack trace: a panic hook prints one line and the process exits with 70.
 //!
-//! `authority serve` and `verifier serve` are service processes (crates/netnym-server/API.md
-//! § Operations): log lines on stderr (`--log-format`, `NETNYM_LOG`), SIGTERM / SIGINT drain
+//! Services are reached over HTTPS (`transport`: `--ca`, plain HTTP only to loopback with
+//! `--allow-http`). `authority serve` and `verifier serve` take their options from flags, the
+//! environment and a TOML file (`service_config`), serve HTTPS with `--tls-cert` / `--tls-key`,
+//! and are service processes (crates/netnym-server/API.md § Operations): log lines on stderr (`--log-format`, `NETNYM_LOG`), SIGTERM / SIGINT drain
 //! and exit 0, a failure exits 1, and a panic anywhere (any thread) is logged and exits 70.
 #![forbid(unsafe_code)]
 
@@ -20,7 +22,10 @@ mod bundle;
 mod cli;
 mod clock;
 mod demo;
+mod ephemeral_pki;
 mod http;
+mod service_config;
+mod transport;
 mod verify;
 mod wallet_cmd;
 

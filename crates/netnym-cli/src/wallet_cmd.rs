@@ -21,6 +21,7 @@ use thiserror::Error;
 use crate::cli::{WalletCommand, WalletEnrollArgs, WalletInitArgs, WalletPresentArgs};
 use crate::clock::now;
 use crate::http::{self, Client, ExchangeError, HttpError};
+use crate::transport::ClientTls;
 use crate::verify::read_limited;
 
 /// Environment variable holding the wallet password.
@@ -84,6 +85,7 @@ impl WalletCmdError {
             | Self::Input(_)
             | Self::NeedsConfirmation => 2,
             Self::Open(OpenError::Io { .. }) => 2,
+            Self::Http(e) | Self::Exchange(ExchangeError::Http(e)) => e.exit_code(),
             _ => 1,
         }
     }
@@ -138,9 +140,12 @@ pub(crate) fn run(
         WalletCommand::List(a) => list(&a.wallet, a.history),
         WalletCommand::Enroll(a) => enroll(rng, &a),
         WalletCommand::Update(a) => {
+            let tls =
+                ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
+            let authority = Client::new(&a.authority, &tls)?;
             let password = read_password(false)?;
             let mut w = Wallet::open(&a.wallet, &password)?;
-            let (report, latest) = http::update(&Client::new(&a.authority), &mut w)?;
+            let (report, latest) = http::update(&authority, &mut w)?;
             w.save(rng)?;
             println!(
                 "updated {} witness(es) to epoch {latest}; revoked: {}",
@@ -275,12 +280,15 @@ fn enroll(
     rng: &mut (impl RngCore + CryptoRng),
     a: &WalletEnrollArgs,
 ) -> Result<(), WalletCmdError> {
+    // The URL and the CA are checked before the password is asked for.
+    let tls = ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
+    let authority = Client::new(&a.authority, &tls)?;
     let password = read_password(false)?;
     let mut w = Wallet::open(&a.wallet, &password)?;
     if let Some(path) = &a.issuer {
         pin_bundle(&mut w, path)?;
     }
-    let e = http::enroll(rng, &Client::new(&a.authority), &mut w, &a.code, now())?;
+    let e = http::enroll(rng, &authority, &mut w, &a.code, now())?;
     w.save(rng)?;
     println!(
         "enrolled: {} (revocation id {}, witness epoch {})",
@@ -296,13 +304,14 @@ fn present(
     rng: &mut (impl RngCore + CryptoRng),
     a: &WalletPresentArgs,
 ) -> Result<(), WalletCmdError> {
+    let tls = ClientTls::new(a.tls.ca.as_deref(), a.tls.allow_http).map_err(HttpError::from)?;
     let password = read_password(false)?;
     let mut w = Wallet::open(&a.wallet, &password)?;
     if let Some(path) = &a.issuer {
         pin_bundle(&mut w, path)?;
     }
     let request = match (&a.verifier, &a.request) {
-        (Some(url), _) => http::fetch_request(&Client::new(url))?,
+        (Some(url), _) => http::fetch_request(&Client::new(url, &tls)?)?,
         (None, Some(path)) => {
             let bytes = read_limited("request", path, netnym::MAX_REQUEST_BYTES as u64)?;
             netnym::PresentationRequest::from_json(&bytes).map_err(|e| {
@@ -315,7 +324,7 @@ fn present(
         (None, None) => return Err(WalletCmdError::NoRequestSource),
     };
     if let Some(url) = &a.authority {
-        let (report, latest) = http::update(&Client::new(url), &mut w)?;
+        let (report, latest) = http::update(&Client::new(url, &tls)?, &mut w)?;
         eprintln!(
             "witnesses updated to epoch {latest} ({} updated, {} revoked)",
             report.updated.len(),
@@ -352,7 +361,7 @@ fn present(
         println!("presentation written to {}", out.display());
     }
     if let Some(url) = &a.verifier {
-        let login = http::submit(&Client::new(url), &presentation)?;
+        let login = http::submit(&Client::new(url, &tls)?, &presentation)?;
         match login.account_id {
             Some(id) => println!(
                 "signed in to {} as account {id} ({}, login #{}), pseudonym {}",

@@ -6,7 +6,8 @@
 //! - **Logging.** The services log through `tracing` to stderr (crates/netnym-server/API.md
 //!   § Operations). The demo runs with `RUST_LOG=trace` (every target at trace, its in-process
 //!   services included) and `RUST_BACKTRACE=full`; a second test runs `authority serve` and
-//!   `verifier serve` as processes with `NETNYM_LOG=trace` and JSON lines, drives enrollment,
+//!   `verifier serve` as processes over HTTPS (a private test CA; rustls' own log lines
+//!   included) with `NETNYM_LOG=trace` and JSON lines, drives enrollment,
 //!   sign-ins, a forged presentation, a live code, a revocation and a wrong admin token through
 //!   them, parses every line they log and searches all of it, citizens' attributes included.
 //! - **Where the values come from.** The demo's hidden test hook `--keep-data-for-test DIR`
@@ -35,6 +36,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+
+#[path = "support/pki.rs"]
+mod pki;
 
 use base64::Engine as _;
 use netnym_server::AuthorityKeys;
@@ -388,9 +393,26 @@ const SVC_PASSPHRASE: &str = "services log test passphrase";
 const SVC_ADMIN: &str = "services-log-admin-token-0123456789";
 const SVC_PASSWORD: &str = "services log wallet password";
 
+/// The services' TLS certificate and the CA the clients trust (one per test process).
+fn test_pki() -> &'static pki::Pki {
+    static PKI: OnceLock<(tempfile::TempDir, pki::Pki)> = OnceLock::new();
+    &PKI.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        let p = pki::make(d.path(), "logs");
+        (d, p)
+    })
+    .1
+}
+
 fn netnym() -> Command {
+    let pki = test_pki();
     let mut c = Command::new(env!("CARGO_BIN_EXE_netnym"));
-    c.env("NETNYM_AUTHORITY_PASSPHRASE", SVC_PASSPHRASE)
+    for service in ["AUTHORITY", "VERIFIER"] {
+        c.env(format!("NETNYM_{service}_TLS_CERT"), &pki.cert)
+            .env(format!("NETNYM_{service}_TLS_KEY"), &pki.key);
+    }
+    c.env("NETNYM_CA", &pki.ca)
+        .env("NETNYM_AUTHORITY_PASSPHRASE", SVC_PASSPHRASE)
         .env("NETNYM_ADMIN_TOKEN", SVC_ADMIN)
         .env("NETNYM_WALLET_PASSWORD", SVC_PASSWORD)
         .env_remove("RUST_LOG")
@@ -423,12 +445,29 @@ fn serve(args: &[&str], log: PathBuf) -> Svc {
         .read_line(&mut line)
         .unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
+    assert!(url.starts_with("https://127.0.0.1:"), "{line:?}");
     Svc { child, url, log }
 }
 
+/// An HTTPS agent trusting the test CA.
+fn agent() -> ureq::Agent {
+    let mut roots = rustls::RootCertStore::empty();
+    for c in netnym_server::read_certificates("CA", &test_pki().ca).unwrap() {
+        roots.add(c).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(netnym_server::tls_provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    ureq::AgentBuilder::new()
+        .tls_config(std::sync::Arc::new(config))
+        .build()
+}
+
 fn post(url: &str, body: &str) -> (u16, serde_json::Value) {
-    match ureq::post(url)
+    match agent()
+        .post(url)
         .set("Content-Type", "application/json")
         .send_string(body)
     {

@@ -1,19 +1,45 @@
-//! The service commands as separate processes over real HTTP on loopback: authority init,
+//! The service commands as separate processes over real HTTPS on loopback: authority init,
 //! import, enroll-code, serve, revoke; verifier serve; wallet init, enroll, present, update, list.
+//!
+//! TLS end to end with a private CA: both services get their certificate and key from the
+//! environment (`NETNYM_AUTHORITY_TLS_CERT`, `NETNYM_VERIFIER_TLS_KEY`, ...) and every client
+//! (wallets, the admin's revoke, the verifier's epoch-log fetches) trusts the test CA through
+//! `NETNYM_CA`.
 #![allow(clippy::unwrap_used)] // Test helpers outside #[test] functions unwrap fixtures too.
 
 use std::cell::RefCell;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+
+#[path = "support/pki.rs"]
+mod pki;
 
 const PASSPHRASE: &str = "authority passphrase for tests";
 const ADMIN: &str = "admin-token-for-tests-0123456789";
 const PASSWORD: &str = "correct horse battery";
 
+/// The test PKI (one per test process; its directory lives as long as the process).
+fn test_pki() -> &'static pki::Pki {
+    static PKI: OnceLock<(tempfile::TempDir, pki::Pki)> = OnceLock::new();
+    &PKI.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        let p = pki::make(d.path(), "services");
+        (d, p)
+    })
+    .1
+}
+
 fn cmd() -> Command {
+    let pki = test_pki();
     let mut c = Command::new(env!("CARGO_BIN_EXE_netnym"));
-    c.env("NETNYM_AUTHORITY_PASSPHRASE", PASSPHRASE)
+    for service in ["AUTHORITY", "VERIFIER"] {
+        c.env(format!("NETNYM_{service}_TLS_CERT"), &pki.cert)
+            .env(format!("NETNYM_{service}_TLS_KEY"), &pki.key);
+    }
+    c.env("NETNYM_CA", &pki.ca)
+        .env("NETNYM_AUTHORITY_PASSPHRASE", PASSPHRASE)
         .env("NETNYM_ADMIN_TOKEN", ADMIN)
         .env("NETNYM_WALLET_PASSWORD", PASSWORD)
         .stdin(Stdio::null());
@@ -118,7 +144,7 @@ fn spawn(args: &[&str]) -> Service {
         .next()
         .unwrap_or_default()
         .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{args:?}: {line:?}");
+    assert!(url.starts_with("https://127.0.0.1:"), "{args:?}: {line:?}");
     Service(child, url, log)
 }
 
@@ -127,7 +153,7 @@ fn s(p: &Path) -> &str {
 }
 
 #[test]
-fn authority_platform_and_wallet_commands_over_http_sqlite() {
+fn authority_platform_and_wallet_commands_over_https_sqlite() {
     let d = tempfile::tempdir().unwrap();
     let adir = d.path().join("authority");
     let vdir = d.path().join("platform");
@@ -143,7 +169,7 @@ fn authority_platform_and_wallet_commands_over_http_sqlite() {
 /// The same flow on PostgreSQL when `NETNYM_TEST_PG_URL` is set (CI starts a server), in
 /// fresh schemas; without it there is no database to test against and the test says so.
 #[test]
-fn authority_platform_and_wallet_commands_over_http_postgres() {
+fn authority_platform_and_wallet_commands_over_https_postgres() {
     let Ok(url) = std::env::var("NETNYM_TEST_PG_URL") else {
         eprintln!("NETNYM_TEST_PG_URL is not set: PostgreSQL flow not run");
         return;

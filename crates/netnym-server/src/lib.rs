@@ -12,7 +12,10 @@
 //! `application/json` (else 415) of at most 64 KiB (1 MiB for batches; else 413).
 //!
 //! Store and cryptographic work runs on tokio's blocking pool. Start a service in-process with
-//! [`start_authority`] / [`start_verifier`] (port 0 for an ephemeral port); the returned
+//! [`start_authority_on`] / [`start_verifier_on`] and a [`Listen`] (port 0 for an ephemeral
+//! port): HTTPS with a [`ServerTls`] (rustls, ring; certificate and key from PEM files), or
+//! plain HTTP, which is refused on an address that is not loopback unless allowed explicitly
+//! ([`start_authority`] / [`start_verifier`]: plain HTTP on loopback). The returned
 //! [`ServerHandle`] gives the bound address and a graceful, bounded shutdown.
 //!
 //! ## Operations (API.md § Operations, `docs/operations.md`)
@@ -41,10 +44,11 @@
 //!   learned the revoking epoch.
 //!
 //! ## Limits and open points
-//! - No rate limiting, request timeouts or TLS in the services themselves: deploy them behind
-//!   a reverse proxy that terminates TLS and limits clients (enrollment codes carry 80 random
-//!   bits, so guessing is not the concern; resource exhaustion is). `GET /metrics` is served on
-//!   the API's listener; restrict it at the proxy when the API is public.
+//! - No rate limiting or request timeouts in the services themselves (only the TLS handshake is
+//!   bounded, [`HANDSHAKE_TIMEOUT`]): deploy them behind a proxy that limits clients
+//!   (enrollment codes carry 80 random bits, so guessing is not the concern; resource
+//!   exhaustion is). `GET /metrics` is served on the API's listener; restrict it at the proxy
+//!   when the API is public.
 //! - The revocation domain (`1..=N`, [`DEFAULT_REVOCATION_DOMAIN`]) is fixed when the authority
 //!   is initialised; citizens imported later with ids above `N` get
 //!   `revocation-domain-exhausted` at enrollment.
@@ -57,7 +61,8 @@
 //! `cargo test -p netnym-server` runs the end-to-end tests over loopback HTTP (`tests/e2e.rs`),
 //! key and policy tests (`tests/config.rs`), the SIGKILL and SIGTERM tests of the authority
 //! (`tests/crash.rs`, which runs the `netnym-authority` binary), SIGTERM under load and the
-//! bounded drain (`tests/shutdown.rs`), the panic exit code (`tests/panic_exit.rs`), and the
+//! bounded drain (`tests/shutdown.rs`), HTTPS with a private CA, a wrong CA, stalled
+//! handshakes and the drain of TLS connections (`tests/tls.rs`), the panic exit code (`tests/panic_exit.rs`), and the
 //! metrics, request ids and readiness (`tests/observability.rs`, with a strict exposition
 //! parser in `tests/support/prom.rs`). With `NETNYM_TEST_PG_URL` set (for example after
 //! `eval "$(bash .ci/pg-start.sh)"`), the same flows also run on PostgreSQL, plus a
@@ -75,13 +80,16 @@ pub mod authority;
 mod body;
 mod http_layers;
 mod lifecycle;
+mod listen;
 mod logging;
 mod metrics;
 pub mod openapi;
 mod policy;
 mod problem;
+mod tls;
 pub mod verifier;
 
+use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -97,10 +105,14 @@ pub use crate::lifecycle::{
     install_panic_hook, run_until_stopped, stop_signal, StopError, StopSignal, DRAIN_TIMEOUT,
     EXIT_FAILURE, EXIT_OK, EXIT_PANIC, WORK_GRACE,
 };
+pub use crate::listen::{Listen, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
 pub use crate::logging::{init_logging, LogFormat, LoggingError, LOG_ENV};
 pub use crate::metrics::METRICS_CONTENT_TYPE;
 pub use crate::policy::{LoadedPolicy, Policy, PolicyError, MAX_VALIDITY_SECONDS};
 pub use crate::problem::{Problem, PROBLEM_BASE};
+pub use crate::tls::{
+    provider as tls_provider, read_certificates, ServerTls, TlsError, MAX_PEM_BYTES,
+};
 pub use crate::verifier::{
     EpochSource, StoreEpochSource, VerifierConfig, VerifierRevocation, VerifierState,
 };
@@ -127,6 +139,12 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    /// Plain HTTP on an address that is not loopback, without [`Listen::allow_plain_http`].
+    #[error("refusing to serve plain HTTP on {addr}, which is not a loopback address: configure TLS (a certificate and key), or allow plain HTTP explicitly (only behind a proxy that terminates TLS)")]
+    PlainHttp {
+        /// The address.
+        addr: SocketAddr,
+    },
     /// The configuration is inconsistent.
     #[error("invalid service configuration: {0}")]
     Config(String),
@@ -136,6 +154,7 @@ pub enum StartError {
 #[derive(Debug)]
 pub struct ServerHandle {
     addr: SocketAddr,
+    tls: bool,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     background: Vec<tokio::task::JoinHandle<()>>,
@@ -148,10 +167,11 @@ impl ServerHandle {
         self.addr
     }
 
-    /// `http://ADDR`.
+    /// `https://ADDR` (or `http://ADDR` without TLS).
     #[must_use]
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stop accepting connections, let in-flight requests finish for up to [`DRAIN_TIMEOUT`],
@@ -204,11 +224,40 @@ impl ServerHandle {
     }
 }
 
+/// Serve `router` as `listen` says; on failure the `background` tasks are stopped.
 async fn serve(
-    addr: SocketAddr,
+    listen: Listen,
     router: axum::Router,
     background: Vec<tokio::task::JoinHandle<()>>,
 ) -> Result<ServerHandle, StartError> {
+    match bind(&listen, router).await {
+        Ok((addr, shutdown, task)) => Ok(ServerHandle {
+            addr,
+            tls: listen.is_tls(),
+            shutdown,
+            task,
+            background,
+        }),
+        Err(e) => {
+            for b in &background {
+                b.abort();
+            }
+            Err(e)
+        }
+    }
+}
+
+type Running = (
+    SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+);
+
+async fn bind(listen: &Listen, router: axum::Router) -> Result<Running, StartError> {
+    let addr = listen.addr();
+    if !listen.permitted() {
+        return Err(StartError::PlainHttp { addr });
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
@@ -216,44 +265,78 @@ async fn serve(
         .local_addr()
         .map_err(|source| StartError::Bind { addr, source })?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
-    Ok(ServerHandle {
-        addr: bound,
-        shutdown: tx,
-        task,
-        background,
-    })
+    let stop = async move {
+        let _ = rx.await;
+    };
+    // Both kinds of listener go through `axum::serve` and its graceful shutdown (`listen`).
+    let task = match listen.server_tls() {
+        None => tokio::spawn(
+            axum::serve(listener, router)
+                .with_graceful_shutdown(stop)
+                .into_future(),
+        ),
+        Some(tls) => {
+            let tls_listener = listen::TlsListener::new(listener, tls);
+            tokio::spawn(
+                axum::serve(tls_listener, router)
+                    .with_graceful_shutdown(stop)
+                    .into_future(),
+            )
+        }
+    };
+    Ok((bound, tx, task))
 }
 
-/// Start the authority service on `addr` (in the current tokio runtime).
+/// Start the authority service with plain HTTP on the loopback address `addr` (in the current
+/// tokio runtime); [`start_authority_on`] for HTTPS.
 ///
 /// # Errors
-/// [`StartError::Bind`].
+/// As [`start_authority_on`].
 pub async fn start_authority(
     addr: SocketAddr,
     store: Arc<dyn Store>,
     config: AuthorityConfig,
 ) -> Result<ServerHandle, StartError> {
+    start_authority_on(Listen::plain(addr), store, config).await
+}
+
+/// Start the authority service as `listen` says (in the current tokio runtime).
+///
+/// # Errors
+/// [`StartError::Bind`]; [`StartError::PlainHttp`].
+pub async fn start_authority_on(
+    listen: Listen,
+    store: Arc<dyn Store>,
+    config: AuthorityConfig,
+) -> Result<ServerHandle, StartError> {
     let router = authority::router(AuthorityState::new(store, config));
-    serve(addr, router, Vec::new()).await
+    serve(listen, router, Vec::new()).await
 }
 
 /// How often a verifier purges expired requests.
 pub const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Start a verifier service on `addr` (in the current tokio runtime); it also purges expired
-/// requests every [`PURGE_INTERVAL`].
+/// Start a verifier service with plain HTTP on the loopback address `addr` (in the current
+/// tokio runtime); [`start_verifier_on`] for HTTPS.
 ///
 /// # Errors
-/// [`StartError::Bind`]; [`StartError::Config`] as [`VerifierState::new`].
+/// As [`start_verifier_on`].
 pub async fn start_verifier(
     addr: SocketAddr,
+    store: Arc<dyn Store>,
+    config: VerifierConfig,
+) -> Result<ServerHandle, StartError> {
+    start_verifier_on(Listen::plain(addr), store, config).await
+}
+
+/// Start a verifier service as `listen` says (in the current tokio runtime); it also purges
+/// expired requests every [`PURGE_INTERVAL`].
+///
+/// # Errors
+/// [`StartError::Bind`]; [`StartError::PlainHttp`]; [`StartError::Config`] as
+/// [`VerifierState::new`].
+pub async fn start_verifier_on(
+    listen: Listen,
     store: Arc<dyn Store>,
     config: VerifierConfig,
 ) -> Result<ServerHandle, StartError> {
@@ -272,5 +355,5 @@ pub async fn start_verifier(
             }
         }
     });
-    serve(addr, verifier::router(state), vec![purge]).await
+    serve(listen, verifier::router(state), vec![purge]).await
 }

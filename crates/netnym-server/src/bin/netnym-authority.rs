@@ -4,10 +4,12 @@
 //!
 //! ```text
 //! netnym-authority --data-dir DIR | --postgres URL [--pg-schema NAME]
-//!                   [--listen 127.0.0.1:0] [--addr-file FILE] [--log-format human|json]
+//!                   [--listen 127.0.0.1:0] [--tls-cert PEM --tls-key PEM]
+//!                   [--addr-file FILE] [--log-format human|json]
 //! env: NETNYM_AUTHORITY_PASSPHRASE (required), NETNYM_ADMIN_TOKEN (required, >= 16 chars),
 //!      NETNYM_LOG / RUST_LOG (log filter, default info)
 //! ```
+//! With `--tls-cert` and `--tls-key` it serves HTTPS; without, plain HTTP on loopback only.
 //! On start it writes the bound address to `--addr-file` (via a temporary file and a rename).
 //! SIGTERM / SIGINT drain and stop it; exit codes 0 (stopped, drained), 1 (failed), 70 (panic)
 //! — `netnym_server`'s lifecycle module.
@@ -17,8 +19,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use netnym_server::{
-    init_logging, install_panic_hook, run_until_stopped, start_authority, system_clock, AdminToken,
-    AuthorityConfig, AuthorityKeys, LogFormat, EXIT_FAILURE,
+    init_logging, install_panic_hook, run_until_stopped, start_authority_on, system_clock,
+    AdminToken, AuthorityConfig, AuthorityKeys, Listen, LogFormat, ServerTls, EXIT_FAILURE,
 };
 use netnym_store::{PgStore, SqliteStore, Store};
 
@@ -29,6 +31,7 @@ struct Args {
     listen: SocketAddr,
     addr_file: Option<PathBuf>,
     log_format: LogFormat,
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -39,7 +42,9 @@ fn parse_args() -> Result<Args, String> {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         addr_file: None,
         log_format: LogFormat::Human,
+        tls: None,
     };
+    let (mut cert, mut key) = (None, None);
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -52,9 +57,16 @@ fn parse_args() -> Result<Args, String> {
             }
             "--addr-file" => args.addr_file = Some(PathBuf::from(value()?)),
             "--log-format" => args.log_format = value()?.parse().map_err(|e| format!("{e}"))?,
+            "--tls-cert" => cert = Some(PathBuf::from(value()?)),
+            "--tls-key" => key = Some(PathBuf::from(value()?)),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
+    args.tls = match (cert, key) {
+        (Some(c), Some(k)) => Some((c, k)),
+        (None, None) => None,
+        _ => return Err("give both --tls-cert and --tls-key, or neither".to_owned()),
+    };
     if args.data_dir.is_some() == args.postgres.is_some() {
         return Err("give exactly one of --data-dir or --postgres".to_owned());
     }
@@ -101,8 +113,15 @@ fn run() -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    let listen = match &args.tls {
+        Some((cert, key)) => Listen::tls(
+            args.listen,
+            ServerTls::from_pem_files(cert, key).map_err(|e| e.to_string())?,
+        ),
+        None => Listen::plain(args.listen),
+    };
     let handle = rt
-        .block_on(start_authority(args.listen, store, config))
+        .block_on(start_authority_on(listen, store, config))
         .map_err(|e| e.to_string())?;
     if let Some(file) = &args.addr_file {
         let tmp = file.with_extension("tmp");

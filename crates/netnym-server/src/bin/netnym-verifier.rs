@@ -6,13 +6,15 @@
 //! ```text
 //! netnym-verifier --data-dir DIR | --postgres URL [--pg-schema NAME]
 //!                 --policy FILE(.toml|.json) --trust FILE
-//!                 [--listen 127.0.0.1:0] [--addr-file FILE] [--log-format human|json]
+//!                 [--listen 127.0.0.1:0] [--tls-cert PEM --tls-key PEM]
+//!                 [--addr-file FILE] [--log-format human|json]
 //! env: NETNYM_LOG / RUST_LOG (log filter, default info)
 //! ```
 //! `--trust` is an issuer bundle as `netnym demo --out` writes it (`{"type":
 //! "netnym-issuer-bundle", "version": 1, "issuer_keys": [..], "range_params": [..],
 //! "registries": [..], "epochs": [..]}`); the first registry and range parameters are used and
-//! the bundle's epochs are the (static) epoch log. On start the bound address is written to
+//! the bundle's epochs are the (static) epoch log. With `--tls-cert` and `--tls-key` it serves
+//! HTTPS; without, plain HTTP on loopback only. On start the bound address is written to
 //! `--addr-file` (via a temporary file and a rename). SIGTERM / SIGINT drain and stop it; exit
 //! codes 0 (stopped, drained), 1 (failed), 70 (panic) — `netnym_server`'s lifecycle module.
 
@@ -22,8 +24,9 @@ use std::sync::Arc;
 
 use netnym::{EpochEntry, IssuerPublicKey, RangeParams, RegistryPublicKey};
 use netnym_server::{
-    init_logging, install_panic_hook, run_until_stopped, start_verifier, system_clock, EpochSource,
-    LogFormat, Policy, VerifierConfig, VerifierRevocation, EXIT_FAILURE,
+    init_logging, install_panic_hook, run_until_stopped, start_verifier_on, system_clock,
+    EpochSource, Listen, LogFormat, Policy, ServerTls, VerifierConfig, VerifierRevocation,
+    EXIT_FAILURE,
 };
 use netnym_store::{PgStore, SqliteStore, Store};
 
@@ -37,11 +40,13 @@ pub(crate) struct Args {
     listen: SocketAddr,
     addr_file: Option<PathBuf>,
     log_format: LogFormat,
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let (mut data_dir, mut postgres, mut pg_schema, mut policy, mut trust, mut addr_file) =
         (None, None, None, None, None, None);
+    let (mut cert, mut key) = (None, None);
     let mut listen = SocketAddr::from(([127, 0, 0, 1], 0));
     let mut log_format = LogFormat::Human;
     let mut it = argv.into_iter();
@@ -56,9 +61,16 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--listen" => listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?,
             "--addr-file" => addr_file = Some(PathBuf::from(value()?)),
             "--log-format" => log_format = value()?.parse().map_err(|e| format!("{e}"))?,
+            "--tls-cert" => cert = Some(PathBuf::from(value()?)),
+            "--tls-key" => key = Some(PathBuf::from(value()?)),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
+    let tls = match (cert, key) {
+        (Some(c), Some(k)) => Some((c, k)),
+        (None, None) => None,
+        _ => return Err("give both --tls-cert and --tls-key, or neither".to_owned()),
+    };
     if data_dir.is_some() == postgres.is_some() {
         return Err("give exactly one of --data-dir or --postgres".to_owned());
     }
@@ -71,6 +83,7 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         listen,
         addr_file,
         log_format,
+        tls,
     })
 }
 
@@ -159,8 +172,15 @@ pub(crate) fn run(argv: impl IntoIterator<Item = String>) -> Result<(), String> 
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    let listen = match &args.tls {
+        Some((cert, key)) => Listen::tls(
+            args.listen,
+            ServerTls::from_pem_files(cert, key).map_err(|e| e.to_string())?,
+        ),
+        None => Listen::plain(args.listen),
+    };
     let handle = rt
-        .block_on(start_verifier(args.listen, store, config))
+        .block_on(start_verifier_on(listen, store, config))
         .map_err(|e| e.to_string())?;
     if let Some(file) = &args.addr_file {
         let tmp = file.with_extension("tmp");
