@@ -77,6 +77,7 @@ mod http_layers;
 mod lifecycle;
 mod logging;
 mod metrics;
+mod oidc;
 pub mod openapi;
 mod policy;
 mod problem;
@@ -99,7 +100,10 @@ pub use crate::lifecycle::{
 };
 pub use crate::logging::{init_logging, LogFormat, LoggingError, LOG_ENV};
 pub use crate::metrics::METRICS_CONTENT_TYPE;
-pub use crate::policy::{LoadedPolicy, Policy, PolicyError, MAX_VALIDITY_SECONDS};
+pub use crate::policy::{
+    LoadedPolicy, OidcClient, OidcClientPolicy, OidcPolicy, OidcSettings, Policy, PolicyError,
+    MAX_VALIDITY_SECONDS,
+};
 pub use crate::problem::{Problem, PROBLEM_BASE};
 pub use crate::verifier::{
     EpochSource, StoreEpochSource, VerifierConfig, VerifierRevocation, VerifierState,
