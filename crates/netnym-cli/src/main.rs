@@ -21,6 +21,7 @@ mod cli;
 mod clock;
 mod demo;
 mod http;
+mod openid4vp;
 mod verify;
 mod wallet_cmd;
 
