@@ -46,8 +46,8 @@ fn err(args: &[&str], code: i32) -> String {
     e.lines().last().unwrap_or_default().to_owned()
 }
 
-/// A service process, killed on drop.
-struct Service(Child, String);
+/// A service process, killed on drop, and the file its stderr goes to.
+struct Service(Child, String, tempfile::NamedTempFile);
 
 impl Drop for Service {
     fn drop(&mut self) {
@@ -56,11 +56,15 @@ impl Drop for Service {
     }
 }
 
+/// Start a service logging every target at trace level, in JSON lines.
 fn spawn(args: &[&str]) -> Service {
+    let log = tempfile::NamedTempFile::new().unwrap();
     let mut child = cmd()
         .args(args)
+        .args(["--log-format", "json"])
+        .env("NETNYM_LOG", "trace")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log.reopen().unwrap())
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -74,7 +78,7 @@ fn spawn(args: &[&str]) -> Service {
         .unwrap_or_default()
         .to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{args:?}: {line:?}");
-    Service(child, url)
+    Service(child, url, log)
 }
 
 fn s(p: &Path) -> &str {
@@ -333,6 +337,29 @@ fn oidc_020_021_cross_device_sign_in_with_wallet_present_uri() {
         (Some("shop-web"), Some("n1"))
     );
     assert_eq!(claims["age_over_18"], true);
+    // The platform logged the sign-in at trace level, and none of its secrets: not the code, the
+    // tokens, the PKCE verifier, the browser's session handle, nor the signing key.
+    let log = std::fs::read_to_string(platform.2.path()).unwrap();
+    assert!(
+        log.contains("/oidc/response"),
+        "the routes are logged: {log}"
+    );
+    let key_pem = std::fs::read_to_string(dir.join("oidc-key.pem")).unwrap();
+    let key_body: String = key_pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let session_handle = session.rsplit('/').next().unwrap();
+    for (what, secret) in [
+        ("code", q["code"].as_str()),
+        ("id_token", token["id_token"].as_str().unwrap()),
+        ("access_token", token["access_token"].as_str().unwrap()),
+        ("code_verifier", verifier),
+        ("session handle", session_handle),
+        ("signing key", &key_body[key_body.len() - 40..]),
+    ] {
+        assert!(!log.contains(secret), "the log holds the {what}");
+    }
     // sub is the pseudonym the JSON API shows for the same wallet at the same platform.
     let again = ok(&[
         "wallet",
