@@ -244,6 +244,20 @@ pub(crate) fn fetch(uri: &str) -> Result<Fetched, OpenId4VpError> {
     })
 }
 
+/// Tell the verifier that the wallet will not present (OpenID4VP `error=access_denied` by
+/// `direct_post`), so the browser's sign-in ends at once.
+///
+/// # Errors
+/// [`OpenId4VpError`].
+pub(crate) fn decline(fetched: &Fetched) -> Result<(), OpenId4VpError> {
+    let url = fetched.response_uri.as_str();
+    let r = agent().post(url).send_form(&[
+        ("state", fetched.state.as_str()),
+        ("error", "access_denied"),
+    ]);
+    handle(url, r).map(|_| ())
+}
+
 /// Post the presentation to the request's `response_uri` (`direct_post`).
 ///
 /// # Errors

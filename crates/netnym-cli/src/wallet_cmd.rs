@@ -299,6 +299,17 @@ fn enroll(
     Ok(())
 }
 
+/// Tell the verifier of a request by reference that this wallet will not present, so that the
+/// browser waiting for it ends at once; failing to tell is reported, not fatal.
+fn decline(fetched: Option<&openid4vp::Fetched>) {
+    if let Some(f) = fetched {
+        match openid4vp::decline(f) {
+            Ok(()) => eprintln!("told {} that the wallet declines", f.client_id),
+            Err(e) => eprintln!("could not tell the verifier that the wallet declines: {e}"),
+        }
+    }
+}
+
 fn present(
     rng: &mut (impl RngCore + CryptoRng),
     a: &WalletPresentArgs,
@@ -340,6 +351,7 @@ fn present(
     let check = w.check_request(&request, now);
     eprintln!("{check}");
     if !check.is_satisfiable() {
+        decline(by_reference.as_ref());
         return Err(WalletPresentError::Unsatisfiable(check.problem().unwrap_or_default()).into());
     }
     if !a.yes {
@@ -353,6 +365,7 @@ fn present(
             .read_line(&mut line)
             .map_err(WalletCmdError::Prompt)?;
         if !matches!(line.trim(), "y" | "Y" | "yes") {
+            decline(by_reference.as_ref());
             return Err(WalletCmdError::Declined);
         }
     }

@@ -360,6 +360,45 @@ fn oidc_020_021_cross_device_sign_in_with_wallet_present_uri() {
     ] {
         assert!(!log.contains(secret), "the log holds the {what}");
     }
+    // A wallet that cannot answer declines: the browser is sent back with access_denied.
+    let empty = dir.join("empty.nnw");
+    ok(&[
+        "wallet",
+        "init",
+        "--wallet",
+        s(&empty),
+        "--insecure-fast-kdf",
+    ]);
+    let (_, _, page) = browse(&authorize);
+    let session2 = attr(&page, "data-status=\"")
+        .strip_suffix("/status")
+        .unwrap()
+        .to_owned();
+    let qr2 = attr(&page, "class=\"wallet\" href=\"").replace("&amp;", "&");
+    let o = run(&[
+        "wallet",
+        "present",
+        "--wallet",
+        s(&empty),
+        "--uri",
+        &qr2,
+        "--yes",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("told shop.example that the wallet declines")
+    );
+    let (status, location, _) = browse(&format!("{issuer}{session2}/continue"));
+    assert_eq!(status, 303);
+    let location = url::Url::parse(&location).unwrap();
+    let q2: std::collections::HashMap<String, String> =
+        location.query_pairs().into_owned().collect();
+    assert_eq!(
+        (q2["error"].as_str(), q2["state"].as_str()),
+        ("access_denied", "s1")
+    );
+    assert!(!q2.contains_key("code"));
+
     // sub is the pseudonym the JSON API shows for the same wallet at the same platform.
     let again = ok(&[
         "wallet",
