@@ -1033,3 +1033,103 @@ fn oidc_001_to_004_configuration_is_validated_and_the_key_kept() {
         other => panic!("expected a refusal, got {:?}", other.err()),
     }
 }
+
+/// A standard relying party (the `openidconnect` crate, as platforms use it) discovers the
+/// facade, runs the code flow with PKCE, and accepts the ID token with its own verifier.
+#[test]
+fn oidc_034_a_standard_relying_party_signs_in() {
+    use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+    use openidconnect::{
+        AuthorizationCode, ClientId, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, RedirectUrl,
+    };
+    let w = World::new(Backend::Sqlite);
+    let app = app(&w);
+    let (alice, region) = enrolled(&w);
+    // The RP's HTTP client, routed into the facade in-process.
+    let http =
+        |req: openidconnect::HttpRequest| -> Result<openidconnect::HttpResponse, std::io::Error> {
+            let (parts, body) = req.into_parts();
+            assert_eq!(parts.uri.host(), Some("login.example"));
+            let mut b = Request::builder()
+                .method(parts.method)
+                .uri(parts.uri.path_and_query().unwrap().as_str());
+            for (k, v) in &parts.headers {
+                b = b.header(k, v);
+            }
+            let r = send(&w, &app, b.body(Body::from(body)).unwrap());
+            let mut out = openidconnect::http::Response::builder().status(r.status);
+            for (k, v) in &r.headers {
+                out = out.header(k, v);
+            }
+            Ok(out.body(r.body.into_bytes()).unwrap())
+        };
+    let metadata =
+        CoreProviderMetadata::discover(&IssuerUrl::new(ISSUER.to_owned()).unwrap(), &http).unwrap();
+    let client =
+        CoreClient::from_provider_metadata(metadata, ClientId::new("app".to_owned()), None)
+            .set_redirect_uri(RedirectUrl::new(CALLBACK.to_owned()).unwrap());
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (auth_url, csrf, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .set_pkce_challenge(challenge)
+        .url();
+    assert_eq!(auth_url.origin().ascii_serialization(), ISSUER);
+    // The browser and the wallet.
+    let page = page_of(&get_(
+        &w,
+        &app,
+        &format!("{}?{}", auth_url.path(), auth_url.query().unwrap()),
+    ));
+    let jwks = get_(&w, &app, "/jwks").json();
+    wallet_answers(&w, &app, &alice, &page, &jwks);
+    let r = get_(&w, &app, &format!("{}/continue", page.session));
+    let (_, params) = r.location_params();
+    let p = |n: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    assert_eq!(&p("state"), csrf.secret());
+    // The RP redeems the code and verifies the ID token its own way.
+    let response = client
+        .exchange_code(AuthorizationCode::new(p("code")))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request(&http)
+        .unwrap();
+    let id_token = openidconnect::TokenResponse::id_token(&response).unwrap();
+    let claims = id_token
+        .claims(&client.id_token_verifier(), &nonce)
+        .unwrap();
+    assert_eq!(claims.issuer().as_str(), ISSUER);
+    assert_eq!(claims.audiences()[0].as_str(), "app");
+    assert_eq!(
+        claims.auth_context_ref().unwrap().as_str(),
+        "cn-network-id/v1"
+    );
+    assert_eq!(
+        claims.subject().as_str().len(),
+        64,
+        "a 48-byte pseudonym, base64url"
+    );
+    // And the results it asked for, as plain claims.
+    let payload = id_token.to_string();
+    let (_, all) = verify_jws(&payload, &jwks).unwrap();
+    assert_eq!(
+        (all["age_over_18"].as_bool(), all["region"].as_str()),
+        (Some(true), Some(region.as_str()))
+    );
+    // A token made for another client is refused by the RP.
+    let other = CoreClient::from_provider_metadata(
+        CoreProviderMetadata::discover(&IssuerUrl::new(ISSUER.to_owned()).unwrap(), &http).unwrap(),
+        ClientId::new("backend".to_owned()),
+        None,
+    );
+    assert!(id_token.claims(&other.id_token_verifier(), &nonce).is_err());
+}
