@@ -9,7 +9,7 @@
 //!   non-revocation window and range parameters as the verifier service passes them), which
 //!   the validation promises;
 //! - a validated policy's JSON form (served as `GET /v1/policy`) parses back to the same
-//!   policy.
+//!   policy, less its `[oidc]` section, which that route never shows (client secret hashes).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -63,5 +63,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let json = serde_json::to_string(&policy).expect("policy serializes");
     let back = Policy::parse(&json, false).expect("own JSON form parses");
-    assert!(back == policy, "JSON round trip changed the policy");
+    let shown = Policy {
+        oidc: None,
+        ..policy
+    };
+    assert!(back == shown, "JSON round trip changed the policy");
 });

@@ -163,6 +163,11 @@ pub(crate) struct WalletPresentArgs {
     /// Platform base URL: fetch a request there and send the presentation back.
     #[arg(long, conflicts_with = "request")]
     pub(crate) verifier: Option<String>,
+    /// A sign-in page's QR code content or wallet link
+    /// (`openid4vp://?client_id=…&request_uri=…`): fetch the signed request there, present, and
+    /// post the answer back (spec/13-oidc.md).
+    #[arg(long, conflicts_with_all = ["verifier", "request"])]
+    pub(crate) uri: Option<String>,
     /// Answer a request file instead (offline).
     #[arg(long)]
     pub(crate) request: Option<PathBuf>,

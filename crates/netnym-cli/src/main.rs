@@ -24,6 +24,7 @@ mod clock;
 mod demo;
 mod ephemeral_pki;
 mod http;
+mod openid4vp;
 mod service_config;
 mod transport;
 mod verify;

@@ -46,6 +46,9 @@ pub(crate) enum TransportError {
 #[derive(Clone)]
 pub(crate) struct ClientTls {
     agent: ureq::Agent,
+    /// The same trust, following no redirects (OpenID4VP: a request object and a response
+    /// endpoint are fetched and posted exactly where the verifier named them).
+    strict: ureq::Agent,
     allow_http: bool,
 }
 
@@ -56,6 +59,9 @@ impl ClientTls {
         let from_env = std::env::var_os(CA_ENV).map(PathBuf::from);
         let ca = ca.or(from_env.as_deref());
         let mut builder = ureq::AgentBuilder::new().timeout(REQUEST_TIMEOUT);
+        let mut strict = ureq::AgentBuilder::new()
+            .timeout(REQUEST_TIMEOUT)
+            .redirects(0);
         if let Some(path) = ca {
             let bad = |reason: String| TransportError::BadCa {
                 path: path.to_owned(),
@@ -70,10 +76,13 @@ impl ClientTls {
                 .map_err(|e| bad(e.to_string()))?
                 .with_root_certificates(roots)
                 .with_no_client_auth();
-            builder = builder.tls_config(Arc::new(config));
+            let config = Arc::new(config);
+            builder = builder.tls_config(Arc::clone(&config));
+            strict = strict.tls_config(config);
         }
         Ok(Self {
             agent: builder.build(),
+            strict: strict.build(),
             allow_http,
         })
     }
@@ -81,6 +90,11 @@ impl ClientTls {
     /// The HTTP agent (cheap to clone).
     pub(crate) fn agent(&self) -> ureq::Agent {
         self.agent.clone()
+    }
+
+    /// The agent that follows no redirects.
+    pub(crate) fn strict_agent(&self) -> ureq::Agent {
+        self.strict.clone()
     }
 
     /// Refuse `url` unless it is https://, or http:// to loopback with `--allow-http`.

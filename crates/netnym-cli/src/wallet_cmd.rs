@@ -7,6 +7,9 @@
 //! `wallet present` opens the wallet, presents once and exits: it proves from the checked
 //! credentials loaded from the authenticated wallet file (`Wallet::present`), so no pairing check
 //! of the signature runs, and it does not prepare tables it would use only once.
+//! Its request comes from a platform's JSON API (`--verifier`), a file (`--request`), or a
+//! sign-in page's QR code or wallet link (`--uri`, [`crate::openid4vp`]: the signed request
+//! object by reference, the answer posted back to the verifier).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -21,6 +24,7 @@ use thiserror::Error;
 use crate::cli::{WalletCommand, WalletEnrollArgs, WalletInitArgs, WalletPresentArgs};
 use crate::clock::now;
 use crate::http::{self, Client, ExchangeError, HttpError};
+use crate::openid4vp::{self, OpenId4VpError};
 use crate::transport::ClientTls;
 use crate::verify::read_limited;
 
@@ -58,9 +62,11 @@ pub(crate) enum WalletCmdError {
     Public(#[from] AddPublicError),
     #[error("{0}")]
     Input(#[from] crate::verify::VerifyCmdError),
+    #[error("{0}")]
+    OpenId4Vp(#[from] OpenId4VpError),
     #[error("file {path} is malformed: {reason}")]
     BadRequest { path: PathBuf, reason: String },
-    #[error("give --verifier URL or --request FILE")]
+    #[error("give --verifier URL, --request FILE or --uri URI")]
     NoRequestSource,
     #[error("not presented: confirmation declined")]
     Declined,
@@ -83,6 +89,7 @@ impl WalletCmdError {
             | Self::BadRequest { .. }
             | Self::NoRequestSource
             | Self::Input(_)
+            | Self::OpenId4Vp(OpenId4VpError::BadUri(_))
             | Self::NeedsConfirmation => 2,
             Self::Open(OpenError::Io { .. }) => 2,
             Self::Http(e) | Self::Exchange(ExchangeError::Http(e)) => e.exit_code(),
@@ -300,6 +307,17 @@ fn enroll(
     Ok(())
 }
 
+/// Tell the verifier of a request by reference that this wallet will not present, so that the
+/// browser waiting for it ends at once; failing to tell is reported, not fatal.
+fn decline(fetched: Option<&openid4vp::Fetched>, tls: &ClientTls) {
+    if let Some(f) = fetched {
+        match openid4vp::decline(f, tls) {
+            Ok(()) => eprintln!("told {} that the wallet declines", f.client_id),
+            Err(e) => eprintln!("could not tell the verifier that the wallet declines: {e}"),
+        }
+    }
+}
+
 fn present(
     rng: &mut (impl RngCore + CryptoRng),
     a: &WalletPresentArgs,
@@ -310,9 +328,16 @@ fn present(
     if let Some(path) = &a.issuer {
         pin_bundle(&mut w, path)?;
     }
-    let request = match (&a.verifier, &a.request) {
-        (Some(url), _) => http::fetch_request(&Client::new(url, &tls)?)?,
-        (None, Some(path)) => {
+    let mut by_reference = None;
+    let request = match (&a.verifier, &a.request, &a.uri) {
+        (Some(url), _, _) => http::fetch_request(&Client::new(url, &tls)?)?,
+        (None, None, Some(uri)) => {
+            let fetched = openid4vp::fetch(uri, &tls)?;
+            let request = fetched.request.clone();
+            by_reference = Some(fetched);
+            request
+        }
+        (None, Some(path), _) => {
             let bytes = read_limited("request", path, netnym::MAX_REQUEST_BYTES as u64)?;
             netnym::PresentationRequest::from_json(&bytes).map_err(|e| {
                 WalletCmdError::BadRequest {
@@ -321,7 +346,7 @@ fn present(
                 }
             })?
         }
-        (None, None) => return Err(WalletCmdError::NoRequestSource),
+        (None, None, None) => return Err(WalletCmdError::NoRequestSource),
     };
     if let Some(url) = &a.authority {
         let (report, latest) = http::update(&Client::new(url, &tls)?, &mut w)?;
@@ -335,6 +360,7 @@ fn present(
     let check = w.check_request(&request, now);
     eprintln!("{check}");
     if !check.is_satisfiable() {
+        decline(by_reference.as_ref(), &tls);
         return Err(WalletPresentError::Unsatisfiable(check.problem().unwrap_or_default()).into());
     }
     if !a.yes {
@@ -348,6 +374,7 @@ fn present(
             .read_line(&mut line)
             .map_err(WalletCmdError::Prompt)?;
         if !matches!(line.trim(), "y" | "Y" | "yes") {
+            decline(by_reference.as_ref(), &tls);
             return Err(WalletCmdError::Declined);
         }
     }
@@ -359,6 +386,13 @@ fn present(
             source,
         })?;
         println!("presentation written to {}", out.display());
+    }
+    if let Some(fetched) = &by_reference {
+        openid4vp::respond(fetched, &presentation, &tls)?;
+        println!(
+            "presented to {} ({}); continue in the browser",
+            fetched.client_id, fetched.response_uri
+        );
     }
     if let Some(url) = &a.verifier {
         let login = http::submit(&Client::new(url, &tls)?, &presentation)?;

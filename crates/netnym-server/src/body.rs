@@ -80,6 +80,34 @@ pub(crate) async fn read_json<T: DeserializeOwned>(
         .map_err(|e| Problem::malformed(format!("invalid JSON body: {e}")))
 }
 
+/// Read an `application/x-www-form-urlencoded` body of at most `limit` bytes (415 for another
+/// type, 413 above the limit); the caller parses it.
+pub(crate) async fn read_form(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, Problem> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "send the body as Content-Type: application/x-www-form-urlencoded",
+        ));
+    }
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| Problem::too_large(limit))
+}
+
 /// A 200 JSON response.
 pub(crate) fn json_ok(v: &serde_json::Value) -> Response {
     (

@@ -83,6 +83,7 @@ mod lifecycle;
 mod listen;
 mod logging;
 mod metrics;
+mod oidc;
 pub mod openapi;
 mod policy;
 mod problem;
@@ -108,7 +109,10 @@ pub use crate::lifecycle::{
 pub use crate::listen::{Listen, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
 pub use crate::logging::{init_logging, LogFormat, LoggingError, LOG_ENV};
 pub use crate::metrics::METRICS_CONTENT_TYPE;
-pub use crate::policy::{LoadedPolicy, Policy, PolicyError, MAX_VALIDITY_SECONDS};
+pub use crate::policy::{
+    LoadedPolicy, OidcClient, OidcClientPolicy, OidcPolicy, OidcSettings, Policy, PolicyError,
+    MAX_VALIDITY_SECONDS,
+};
 pub use crate::problem::{Problem, PROBLEM_BASE};
 pub use crate::tls::{
     provider as tls_provider, read_certificates, ServerTls, TlsError, MAX_PEM_BYTES,

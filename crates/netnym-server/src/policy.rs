@@ -9,6 +9,10 @@ use netnym::{
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 
+mod oidc;
+
+pub use self::oidc::{OidcClient, OidcClientPolicy, OidcPolicy, OidcSettings};
+
 /// Longest request validity (the core's `MAX_REQUEST_TTL`).
 pub const MAX_VALIDITY_SECONDS: u64 = 86_400;
 
@@ -80,6 +84,10 @@ pub struct Policy {
     /// How many of the newest epochs are accepted (1 = only the latest). Default 1.
     #[serde(default = "default_window")]
     pub accepted_epochs: u64,
+    /// The OpenID Connect facade (spec/13-oidc.md); absent: no OIDC routes. Not shown by
+    /// `GET /v1/policy`.
+    #[serde(default, skip_serializing)]
+    pub oidc: Option<OidcPolicy>,
 }
 
 /// One policy predicate: a fixed core predicate, or validity on the request's date.
@@ -96,6 +104,7 @@ pub struct LoadedPolicy {
     key_ids: Vec<KeyId>,
     predicates: Vec<PolicyPredicate>,
     schema: Schema,
+    oidc: Option<OidcSettings>,
 }
 
 impl Policy {
@@ -133,7 +142,11 @@ impl Policy {
         }
         let text = std::fs::read_to_string(path).map_err(io)?;
         let toml_format = path.extension().is_some_and(|e| e == "toml");
-        Self::parse(&text, toml_format)
+        let mut policy = Self::parse(&text, toml_format)?;
+        if let Some(oidc) = &mut policy.oidc {
+            oidc.resolve_paths(path.parent().unwrap_or_else(|| Path::new(".")));
+        }
+        Ok(policy)
     }
 
     /// Validate against the issuer keys the verifier trusts.
@@ -200,11 +213,24 @@ impl Policy {
                 predicates.push(PolicyPredicate::Fixed(fixed));
             }
         }
+        let oidc = match &self.oidc {
+            None => None,
+            // The ID token's `sub` is the platform pseudonym (OIDC-004).
+            Some(_) if !self.pseudonym => {
+                return Err(bad(
+                    "an oidc section needs pseudonym = true: the ID token's sub is the \
+                     pseudonym (OIDC-004)"
+                        .to_owned(),
+                ))
+            }
+            Some(o) => Some(o.validate().map_err(bad)?),
+        };
         let loaded = LoadedPolicy {
             policy: self,
             key_ids,
             predicates,
             schema,
+            oidc,
         };
         // Lower the predicates once now, so a bad one fails at load, not per request.
         let today = Date::from_unix(netnym_store::unix_now())
@@ -246,6 +272,12 @@ impl LoadedPolicy {
     #[must_use]
     pub fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The validated OpenID Connect section, if any.
+    #[must_use]
+    pub fn oidc(&self) -> Option<&OidcSettings> {
+        self.oidc.as_ref()
     }
 
     fn predicates_on(&self, today: Date) -> Vec<Predicate> {

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use netnym::{
     EpochEntry, IssuerPublicKey, ParsedPresentation, PresentationRequest, RangeParams,
-    RegistryPublicKey, Verifier, VerifyError,
+    RegistryPublicKey, VerifiedPresentation, Verifier, VerifyError,
 };
 use netnym_store::{ConsumeError, PutRequestError, Store};
 use serde::Deserialize;
@@ -19,6 +19,7 @@ use serde_json::value::RawValue;
 
 use crate::body::{blocking, json_ok, raw, read_json, BATCH_BODY_LIMIT, BODY_LIMIT};
 use crate::metrics::Metrics;
+use crate::oidc::{Facade, PresentationService};
 use crate::policy::LoadedPolicy;
 use crate::problem::{self, Problem};
 use crate::{Clock, StartError};
@@ -110,6 +111,8 @@ struct Inner {
     revocation: Option<VerifierRevocation>,
     range_params: Option<netnym::KeyId>,
     clock: Clock,
+    /// The OpenID Connect facade, when the policy has an `[oidc]` section.
+    oidc: Option<Arc<Facade>>,
 }
 
 /// Shared state of the verifier routes.
@@ -133,6 +136,9 @@ impl VerifierState {
             ));
         }
         let range_id = config.range_params.as_ref().map(RangeParams::id);
+        let oidc = Facade::from_policy(&config.policy, config.clock.clone())
+            .map_err(|e| StartError::Config(e.to_string()))?
+            .map(Arc::new);
         let mut verifier = Verifier::new(config.issuer_keys);
         if let Some(p) = config.range_params {
             verifier = verifier.with_range_params(p);
@@ -156,6 +162,7 @@ impl VerifierState {
             revocation: config.revocation,
             range_params: range_id,
             clock: config.clock,
+            oidc,
         })))
     }
 
@@ -300,6 +307,25 @@ impl VerifierState {
 
     /// Verify one presentation (blocking): API.md `POST /v1/verify`.
     fn verify_one(&self, bytes: &[u8]) -> Result<serde_json::Value, Problem> {
+        let (verified, account) = self.verify_login(bytes)?;
+        let nym = verified.pseudonym();
+        Ok(serde_json::json!({
+            "account": account.map(|a| serde_json::json!({
+                "account_id": a.account_id,
+                "new_account": a.new_account,
+                "login_count": a.login_count,
+                "created_at": a.created_at,
+            })),
+            "pseudonym": nym.map(|p| p.to_string()),
+            "claims": verified.to_json(),
+        }))
+    }
+
+    /// Verify one presentation and sign its pseudonym in (blocking).
+    fn verify_login(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(VerifiedPresentation, Option<netnym_store::Account>), Problem> {
         let parsed = ParsedPresentation::from_json(bytes)
             .map_err(|e| Problem::malformed(format!("presentation: {e}")))?;
         let nonce = parsed.nonce().to_vec();
@@ -363,16 +389,23 @@ impl VerifierState {
                 ConsumeError::Store(s) => s.into(),
                 other => Problem::internal(&other.to_string()),
             })?;
-        Ok(serde_json::json!({
-            "account": account.map(|a| serde_json::json!({
-                "account_id": a.account_id,
-                "new_account": a.new_account,
-                "login_count": a.login_count,
-                "created_at": a.created_at,
-            })),
-            "pseudonym": nym.map(|p| p.to_string()),
-            "claims": verified.to_json(),
-        }))
+        Ok((verified, account))
+    }
+}
+
+impl PresentationService for VerifierState {
+    fn create_request(&self) -> Result<PresentationRequest, Problem> {
+        Self::create_request(self)
+    }
+
+    fn verify(&self, presentation: &[u8]) -> Result<VerifiedPresentation, Problem> {
+        let start = Instant::now();
+        let r = self.verify_login(presentation);
+        self.0.metrics.verification(
+            r.as_ref().map(|_| ()).map_err(|p| p.status),
+            start.elapsed(),
+        );
+        r.map(|(verified, _)| verified)
     }
 }
 
@@ -544,8 +577,13 @@ pub fn router(state: VerifierState) -> Router {
         .route("/v1/ready", get(ready))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
-        .fallback(problem::not_found)
-        .method_not_allowed_fallback(problem::method_not_allowed)
-        .with_state(state);
+        .with_state(state.clone());
+    // The OpenID Connect facade's routes (spec/13-oidc.md), when configured.
+    let routes = match state.0.oidc.clone() {
+        Some(facade) => routes.merge(crate::oidc::router(facade, Arc::new(state))),
+        None => routes,
+    }
+    .fallback(problem::not_found)
+    .method_not_allowed_fallback(problem::method_not_allowed);
     crate::http_layers::layered(routes, layer_metrics)
 }
