@@ -19,10 +19,10 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 use netnym_server::{
     create_enrollment_code, init_logging, install_panic_hook, run_until_stopped, start_authority,
-    start_verifier, system_clock, AdminToken, AuthorityConfig, AuthorityKeys, LogFormat, Policy,
-    ServerHandle, VerifierConfig, VerifierRevocation,
+    start_verifier, system_clock, AdminToken, AuthorityConfig, AuthorityKeys, Blocking, LogFormat,
+    Policy, ServerHandle, VerifierConfig, VerifierRevocation,
 };
-use netnym_store::{generate_citizens, parse_citizens_csv, PgStore, SqliteStore, Store};
+use netnym_store::{generate_citizens, parse_citizens_csv, Store, StoreLocation, StoreOptions};
 use rand::{CryptoRng, RngCore};
 use serde_json::json;
 use thiserror::Error;
@@ -119,21 +119,21 @@ fn passphrase() -> Result<zeroize::Zeroizing<String>, ServiceCmdError> {
     secret("authority passphrase", PASSPHRASE_ENV).map(zeroize::Zeroizing::new)
 }
 
-pub(crate) fn open_store(a: &StoreArgs) -> Result<Arc<dyn Store>, ServiceCmdError> {
-    let store_err = |e: netnym_store::OpenError| ServiceCmdError::Store(e.to_string());
-    match (&a.data_dir, &a.database) {
-        (_, Some(url)) => Ok(Arc::new(
-            match &a.database_schema {
-                Some(schema) => PgStore::connect_in_schema(url, schema),
-                None => PgStore::connect(url),
-            }
-            .map_err(store_err)?,
-        )),
-        (Some(dir), None) => Ok(Arc::new(
-            SqliteStore::open_in_data_dir(dir).map_err(store_err)?,
-        )),
-        (None, None) => Err(ServiceCmdError::NoStore),
-    }
+/// Open the store named by the flags (in the runtime that will use it: its connections belong
+/// to that runtime).
+pub(crate) async fn open_store(a: &StoreArgs) -> Result<Store, ServiceCmdError> {
+    let location = match (&a.data_dir, &a.database) {
+        (_, Some(url)) => StoreLocation::Postgres {
+            conninfo: url.clone(),
+            schema: a.database_schema.clone(),
+        },
+        (Some(dir), None) => StoreLocation::DataDir(dir.clone()),
+        (None, None) => return Err(ServiceCmdError::NoStore),
+    };
+    let options = StoreOptions::default().with_pool_size(a.db_pool_size);
+    Store::open(&location, &options)
+        .await
+        .map_err(|e| ServiceCmdError::Store(e.to_string()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ServiceCmdError> {
@@ -192,7 +192,8 @@ pub(crate) fn run(
 ) -> Result<(), ServiceCmdError> {
     match cmd {
         AuthorityCommand::Init(a) => {
-            let store = open_store(&a.store)?;
+            let rt = runtime()?;
+            let store = rt.block_on(open_store(&a.store))?;
             let pass = passphrase()?;
             let kdf = if a.insecure_fast_kdf {
                 netnym_store::KdfParams::INSECURE_FAST
@@ -202,7 +203,13 @@ pub(crate) fn run(
             let pb = ProgressBar::new_spinner();
             pb.set_message("generating keys and the revocation registry");
             pb.enable_steady_tick(std::time::Duration::from_millis(120));
-            let keys = AuthorityKeys::init(&*store, rng, pass.as_bytes(), a.domain, kdf)?;
+            let keys = rt.block_on(AuthorityKeys::init(
+                &store,
+                rng,
+                pass.as_bytes(),
+                a.domain,
+                kdf,
+            ))?;
             pb.finish_and_clear();
             let bundle = IssuerBundle {
                 keys: vec![keys.issuer().public_key().clone()],
@@ -231,30 +238,31 @@ pub(crate) fn run(
         }
         AuthorityCommand::Serve(a) => {
             service_process(a.log_format)?;
-            let store = open_store(&a.store)?;
+            let rt = runtime()?;
+            let store = rt.block_on(open_store(&a.store))?;
             let pass = passphrase()?;
             let token = secret("admin token", ADMIN_TOKEN_ENV)?;
-            let keys = AuthorityKeys::load(&*store, pass.as_bytes())?;
+            let keys = rt.block_on(AuthorityKeys::load(&store, pass.as_bytes()))?;
             drop(pass);
             let config = AuthorityConfig {
                 keys,
                 admin_token: AdminToken::new(&token).map_err(ServiceCmdError::AdminToken)?,
                 clock: system_clock(),
             };
-            let rt = runtime()?;
             let handle = rt.block_on(start_authority(a.listen, store, config))?;
             serve_until_stopped(rt, "authority", handle)
         }
         AuthorityCommand::Import(a) => {
-            let store = open_store(&a.store)?;
+            let rt = runtime()?;
+            let store = rt.block_on(open_store(&a.store))?;
             let records = match (&a.csv, a.synthetic) {
                 (Some(path), _) => {
                     let bytes = read_limited("citizen CSV", path, MAX_CSV_BYTES)?;
                     parse_citizens_csv(&bytes)?
                 }
                 (None, Some(n)) => {
-                    let first = store
-                        .citizen_count()
+                    let first = rt
+                        .block_on(store.citizen_count())
                         .map_err(|e| ServiceCmdError::Store(e.to_string()))?
                         + 1;
                     generate_citizens(a.seed, first, n)
@@ -264,7 +272,7 @@ pub(crate) fn run(
             let pb = ProgressBar::new_spinner();
             pb.set_message(format!("importing {} citizens", records.len()));
             pb.enable_steady_tick(std::time::Duration::from_millis(120));
-            let imported = store.import_citizens(&records, now())?;
+            let imported = rt.block_on(store.import_citizens(&records, now()))?;
             pb.finish_and_clear();
             let (first, last) = (
                 imported.first().map_or(0, |c| c.revocation_id),
@@ -280,8 +288,15 @@ pub(crate) fn run(
             Ok(())
         }
         AuthorityCommand::EnrollCode(a) => {
-            let store = open_store(&a.store)?;
-            let code = create_enrollment_code(&*store, rng, &a.citizen, now(), a.ttl)?;
+            let rt = runtime()?;
+            let store = rt.block_on(open_store(&a.store))?;
+            let code = rt.block_on(create_enrollment_code(
+                &store,
+                rng,
+                &a.citizen,
+                now(),
+                a.ttl,
+            ))?;
             println!("{}", code.expose());
             Ok(())
         }
@@ -307,13 +322,14 @@ pub(crate) fn run(
 /// `netnym verifier serve`.
 pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdError> {
     service_process(a.log_format)?;
-    let store = open_store(&a.store)?;
+    let rt = runtime()?;
+    let store = rt.block_on(open_store(&a.store))?;
     let bundle = load_bundle(&a.issuer)?;
     let loaded = Policy::from_file(&a.policy)?.validate(&bundle.keys)?;
     let revocation = match (bundle.registries.first(), &a.authority) {
         (Some(registry), Some(url)) => Some(VerifierRevocation {
             registry: registry.clone(),
-            epochs: Arc::new(HttpEpochSource(Client::new(url))),
+            epochs: Arc::new(Blocking::new(HttpEpochSource(Client::new(url)))),
         }),
         _ => None,
     };
@@ -324,7 +340,6 @@ pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdErro
         range_params: bundle.range_params.first().cloned(),
         clock: system_clock(),
     };
-    let rt = runtime()?;
     let listen: SocketAddr = a.listen;
     let handle = rt.block_on(start_verifier(listen, store, config))?;
     serve_until_stopped(rt, "verifier", handle)

@@ -169,13 +169,17 @@ pub(crate) struct StoreArgs {
     /// Data directory (embedded SQLite `netnym.sqlite3`, created with mode 0700).
     #[arg(long)]
     pub(crate) data_dir: Option<PathBuf>,
-    /// PostgreSQL URL instead of SQLite, e.g. postgres://user@localhost/netnym.
+    /// PostgreSQL instead of SQLite: a URL (postgres://user@localhost/netnym) or a libpq
+    /// key/value string ('host=localhost port=5432 user=netnym dbname=netnym').
     #[arg(long, conflicts_with = "data_dir")]
     pub(crate) database: Option<String>,
     /// Confine the PostgreSQL tables to this schema (created if missing), e.g. to run several
     /// services or tests in one database.
     #[arg(long, requires = "database")]
     pub(crate) database_schema: Option<String>,
+    /// Most database connections the service keeps open (its connection pool).
+    #[arg(long, default_value_t = netnym_store::DEFAULT_POOL_SIZE, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub(crate) db_pool_size: u32,
 }
 
 #[derive(Debug, Subcommand)]

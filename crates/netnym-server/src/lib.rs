@@ -11,7 +11,8 @@
 //! Errors are RFC 9457 problem documents ([`Problem`]) with stable codes. Bodies must be
 //! `application/json` (else 415) of at most 64 KiB (1 MiB for batches; else 413).
 //!
-//! Store and cryptographic work runs on tokio's blocking pool. Start a service in-process with
+//! Cryptographic work (parsing presentations, pairings, issuance) runs on tokio's blocking pool;
+//! the store ([`netnym_store::Store`], async and pooled) is awaited on the runtime. Start a service in-process with
 //! [`start_authority`] / [`start_verifier`] (port 0 for an ephemeral port); the returned
 //! [`ServerHandle`] gives the bound address and a graceful, bounded shutdown.
 //!
@@ -102,7 +103,8 @@ pub use crate::metrics::METRICS_CONTENT_TYPE;
 pub use crate::policy::{LoadedPolicy, Policy, PolicyError, MAX_VALIDITY_SECONDS};
 pub use crate::problem::{Problem, PROBLEM_BASE};
 pub use crate::verifier::{
-    EpochSource, StoreEpochSource, VerifierConfig, VerifierRevocation, VerifierState,
+    Blocking, BlockingEpochSource, EpochFuture, EpochSource, StoreEpochSource, VerifierConfig,
+    VerifierRevocation, VerifierState,
 };
 
 /// A clock returning Unix seconds (injectable for tests).
@@ -237,7 +239,7 @@ async fn serve(
 /// [`StartError::Bind`].
 pub async fn start_authority(
     addr: SocketAddr,
-    store: Arc<dyn Store>,
+    store: Store,
     config: AuthorityConfig,
 ) -> Result<ServerHandle, StartError> {
     let router = authority::router(AuthorityState::new(store, config));
@@ -254,7 +256,7 @@ pub const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(6
 /// [`StartError::Bind`]; [`StartError::Config`] as [`VerifierState::new`].
 pub async fn start_verifier(
     addr: SocketAddr,
-    store: Arc<dyn Store>,
+    store: Store,
     config: VerifierConfig,
 ) -> Result<ServerHandle, StartError> {
     let clock = config.clock.clone();
@@ -264,9 +266,7 @@ pub async fn start_verifier(
         let mut tick = tokio::time::interval(PURGE_INTERVAL);
         loop {
             tick.tick().await;
-            let (store, now) = (store.clone(), clock());
-            let r = tokio::task::spawn_blocking(move || store.purge_expired_requests(now)).await;
-            if let Ok(Err(e)) = r {
+            if let Err(e) = store.purge_expired_requests(clock()).await {
                 metrics.db_error(problem::DbErrorKind::of(&e));
                 tracing::warn!(target: "netnym_server", "purging expired requests failed: {e}");
             }
