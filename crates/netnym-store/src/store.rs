@@ -205,12 +205,17 @@ impl Store {
         #[cfg(unix)]
         if !path.exists() {
             use std::os::unix::fs::OpenOptionsExt;
-            std::fs::OpenOptions::new()
+            match std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
                 .open(&path)
-                .map_err(|e| OpenError::Connect(format!("{}: {e}", path.display())))?;
+            {
+                // Another opener created it first: fine.
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(OpenError::Connect(format!("{}: {e}", path.display()))),
+            }
         }
         let url = format!("{}?mode=rwc", sqlite_url(&path)?);
         Self::open_url(&url, Backend::Sqlite, options, true).await

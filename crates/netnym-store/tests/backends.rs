@@ -707,6 +707,32 @@ async fn sqlite_reopen_keeps_data_and_refuses_a_newer_schema() {
     }
 }
 
+/// Several stores (processes, in production) opening one new SQLite file at the same moment all
+/// succeed: the file is created once and migration 1 applied once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_openers_of_one_new_file_all_succeed() {
+    for _round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SQLITE_FILE_NAME);
+        let barrier = Arc::new(Barrier::new(4));
+        let opens: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    Store::open_sqlite(&path, &StoreOptions::default()).await
+                })
+            })
+            .collect();
+        let mut stores = Vec::new();
+        for o in opens {
+            stores.push(o.await.unwrap().unwrap());
+        }
+        import(&stores[3], 1).await;
+        assert_eq!(stores[0].citizen_count().await.unwrap(), 1);
+    }
+}
+
 /// A migration this code does not know (applied by a newer NetNym) is refused too.
 #[tokio::test]
 async fn sqlite_unknown_applied_migration_is_too_new() {
