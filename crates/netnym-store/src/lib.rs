@@ -66,7 +66,10 @@
 //! set (`eval "$(bash .ci/pg-start.sh)"` starts a throwaway PostgreSQL on 127.0.0.1:55432 and
 //! prints it as a key/value string) the same test functions also run on PostgreSQL, each in a
 //! fresh schema. Under `CI=true` a missing URL fails the tests instead of skipping.
-//! `tests/legacy.rs` opens databases created with the pre-sqlx schema on both backends.
+//! `tests/backends.rs` holds the per-table tests run on both backends, `tests/opening.rs` the
+//! opening ones (migrations and newer schemas, permissions, connection strings, concurrent
+//! openers, dropping inside a runtime), `tests/legacy.rs` opens databases created with the
+//! pre-sqlx schema on both backends.
 //!
 //! # Example
 //! ```
