@@ -23,10 +23,10 @@ use indicatif::ProgressBar;
 use netnym_server::{
     create_enrollment_code, init_logging, install_panic_hook, run_until_stopped,
     start_authority_on, start_verifier_on, system_clock, AdminToken, AuthorityConfig,
-    AuthorityKeys, Listen, LogFormat, Policy, ServerHandle, ServerTls, VerifierConfig,
+    AuthorityKeys, Blocking, Listen, LogFormat, Policy, ServerHandle, ServerTls, VerifierConfig,
     VerifierRevocation,
 };
-use netnym_store::{generate_citizens, parse_citizens_csv, PgStore, SqliteStore, Store};
+use netnym_store::{generate_citizens, parse_citizens_csv, Store, StoreLocation, StoreOptions};
 use rand::{CryptoRng, RngCore};
 use serde_json::json;
 use thiserror::Error;
@@ -163,21 +163,22 @@ fn listen(c: &Common) -> Result<Listen, ServiceCmdError> {
     }
 }
 
-pub(crate) fn open_store(a: &StoreArgs) -> Result<Arc<dyn Store>, ServiceCmdError> {
-    let store_err = |e: netnym_store::OpenError| ServiceCmdError::Store(e.to_string());
-    match (&a.data_dir, &a.database) {
-        (_, Some(url)) => Ok(Arc::new(
-            match &a.database_schema {
-                Some(schema) => PgStore::connect_in_schema(url, schema),
-                None => PgStore::connect(url),
-            }
-            .map_err(store_err)?,
-        )),
-        (Some(dir), None) => Ok(Arc::new(
-            SqliteStore::open_in_data_dir(dir).map_err(store_err)?,
-        )),
-        (None, None) => Err(ServiceCmdError::NoStore),
-    }
+/// Open the store named by the flags (in the runtime that will use it: its connections belong
+/// to that runtime).
+pub(crate) async fn open_store(a: &StoreArgs) -> Result<Store, ServiceCmdError> {
+    let location = match (&a.data_dir, &a.database) {
+        (_, Some(url)) => StoreLocation::Postgres {
+            conninfo: url.clone(),
+            schema: a.database_schema.clone(),
+        },
+        (Some(dir), None) => StoreLocation::DataDir(dir.clone()),
+        (None, None) => return Err(ServiceCmdError::NoStore),
+    };
+    let options = StoreOptions::default()
+        .with_pool_size(a.db_pool_size.unwrap_or(netnym_store::DEFAULT_POOL_SIZE));
+    Store::open(&location, &options)
+        .await
+        .map_err(|e| ServiceCmdError::Store(e.to_string()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ServiceCmdError> {
@@ -237,7 +238,8 @@ pub(crate) fn run(
 ) -> Result<(), ServiceCmdError> {
     match cmd {
         AuthorityCommand::Init(a) => {
-            let store = open_store(&a.store)?;
+            let rt = runtime()?;
+            let store = rt.block_on(open_store(&a.store))?;
             let pass = passphrase()?;
             let kdf = if a.insecure_fast_kdf {
                 netnym_store::KdfParams::INSECURE_FAST
@@ -247,7 +249,13 @@ pub(crate) fn run(
             let pb = ProgressBar::new_spinner();
             pb.set_message("generating keys and the revocation registry");
             pb.enable_steady_tick(std::time::Duration::from_millis(120));
-            let keys = AuthorityKeys::init(&*store, rng, pass.as_bytes(), a.domain, kdf)?;
+            let keys = rt.block_on(AuthorityKeys::init(
+                &store,
+                rng,
+                pass.as_bytes(),
+                a.domain,
+                kdf,
+            ))?;
             pb.finish_and_clear();
             let bundle = IssuerBundle {
                 keys: vec![keys.issuer().public_key().clone()],
@@ -278,30 +286,31 @@ pub(crate) fn run(
             let cfg = service_config::authority(&a, &process_env)?;
             service_process(cfg.common.log_format, &cfg.common.log)?;
             let listen = listen(&cfg.common)?;
-            let store = open_store(&cfg.common.store)?;
+            let rt = runtime()?;
+            let store = rt.block_on(open_store(&cfg.common.store))?;
             let pass = secret_or_prompt("authority passphrase", PASSPHRASE_ENV, cfg.passphrase)?;
             let token = secret_or_prompt("admin token", ADMIN_TOKEN_ENV, cfg.admin_token)?;
-            let keys = AuthorityKeys::load(&*store, pass.as_bytes())?;
+            let keys = rt.block_on(AuthorityKeys::load(&store, pass.as_bytes()))?;
             drop(pass);
             let config = AuthorityConfig {
                 keys,
                 admin_token: AdminToken::new(&token).map_err(ServiceCmdError::AdminToken)?,
                 clock: system_clock(),
             };
-            let rt = runtime()?;
             let handle = rt.block_on(start_authority_on(listen, store, config))?;
             serve_until_stopped(rt, "authority", handle)
         }
         AuthorityCommand::Import(a) => {
-            let store = open_store(&a.store)?;
+            let rt = runtime()?;
+            let store = rt.block_on(open_store(&a.store))?;
             let records = match (&a.csv, a.synthetic) {
                 (Some(path), _) => {
                     let bytes = read_limited("citizen CSV", path, MAX_CSV_BYTES)?;
                     parse_citizens_csv(&bytes)?
                 }
                 (None, Some(n)) => {
-                    let first = store
-                        .citizen_count()
+                    let first = rt
+                        .block_on(store.citizen_count())
                         .map_err(|e| ServiceCmdError::Store(e.to_string()))?
                         + 1;
                     generate_citizens(a.seed, first, n)
@@ -311,7 +320,7 @@ pub(crate) fn run(
             let pb = ProgressBar::new_spinner();
             pb.set_message(format!("importing {} citizens", records.len()));
             pb.enable_steady_tick(std::time::Duration::from_millis(120));
-            let imported = store.import_citizens(&records, now())?;
+            let imported = rt.block_on(store.import_citizens(&records, now()))?;
             pb.finish_and_clear();
             let (first, last) = (
                 imported.first().map_or(0, |c| c.revocation_id),
@@ -327,8 +336,15 @@ pub(crate) fn run(
             Ok(())
         }
         AuthorityCommand::EnrollCode(a) => {
-            let store = open_store(&a.store)?;
-            let code = create_enrollment_code(&*store, rng, &a.citizen, now(), a.ttl)?;
+            let rt = runtime()?;
+            let store = rt.block_on(open_store(&a.store))?;
+            let code = rt.block_on(create_enrollment_code(
+                &store,
+                rng,
+                &a.citizen,
+                now(),
+                a.ttl,
+            ))?;
             println!("{}", code.expose());
             Ok(())
         }
@@ -358,7 +374,8 @@ pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdErro
     let cfg = service_config::verifier(a, &process_env)?;
     service_process(cfg.common.log_format, &cfg.common.log)?;
     let listen = listen(&cfg.common)?;
-    let store = open_store(&cfg.common.store)?;
+    let rt = runtime()?;
+    let store = rt.block_on(open_store(&cfg.common.store))?;
     let bundle = load_bundle(&cfg.issuer)?;
     let loaded = Policy::from_file(&cfg.policy)?.validate(&bundle.keys)?;
     let revocation = match (bundle.registries.first(), &cfg.authority) {
@@ -367,7 +384,7 @@ pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdErro
                 .map_err(HttpError::from)?;
             Some(VerifierRevocation {
                 registry: registry.clone(),
-                epochs: Arc::new(HttpEpochSource(Client::new(url, &tls)?)),
+                epochs: Arc::new(Blocking::new(HttpEpochSource(Client::new(url, &tls)?))),
             })
         }
         _ => None,
@@ -379,7 +396,6 @@ pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdErro
         range_params: bundle.range_params.first().cloned(),
         clock: system_clock(),
     };
-    let rt = runtime()?;
     let handle = rt.block_on(start_verifier_on(listen, store, config))?;
     serve_until_stopped(rt, "verifier", handle)
 }

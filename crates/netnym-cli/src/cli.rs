@@ -193,13 +193,18 @@ pub(crate) struct StoreArgs {
     /// Data directory (embedded SQLite `netnym.sqlite3`, created with mode 0700).
     #[arg(long)]
     pub(crate) data_dir: Option<PathBuf>,
-    /// PostgreSQL URL instead of SQLite, e.g. postgres://user@localhost/netnym.
+    /// PostgreSQL instead of SQLite: a URL (postgres://user@localhost/netnym) or a libpq
+    /// key/value string ('host=localhost port=5432 user=netnym dbname=netnym').
     #[arg(long, conflicts_with = "data_dir")]
     pub(crate) database: Option<String>,
     /// Confine the PostgreSQL tables to this schema (created if missing), e.g. to run several
     /// services or tests in one database.
     #[arg(long, requires = "database")]
     pub(crate) database_schema: Option<String>,
+    /// Most database connections the service keeps open (its connection pool; default
+    /// 16).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub(crate) db_pool_size: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -251,6 +256,9 @@ pub(crate) struct ServeArgs {
     /// Confine the PostgreSQL tables to this schema (created if missing).
     #[arg(long)]
     pub(crate) database_schema: Option<String>,
+    /// Most database connections the service keeps open (its connection pool; default 16).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub(crate) db_pool_size: Option<u32>,
     /// Address to listen on (default 127.0.0.1:8080 for the authority, 127.0.0.1:8081 for a
     /// verifier; port 0: any free port; the URL is printed).
     #[arg(long)]

@@ -28,10 +28,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use netnym::{RangeParams, RegistryPublicKey};
 use netnym_server::{
     create_enrollment_code, start_authority_on, start_verifier_on, system_clock, AdminToken,
-    AuthorityConfig, AuthorityKeys, Listen, Policy, ServerHandle, ServerTls, VerifierConfig,
-    VerifierRevocation,
+    AuthorityConfig, AuthorityKeys, Blocking, Listen, Policy, ServerHandle, ServerTls,
+    VerifierConfig, VerifierRevocation,
 };
-use netnym_store::{generate_citizens, CitizenRecord, SqliteStore, Store};
+use netnym_store::{generate_citizens, CitizenRecord, Store, StoreOptions};
 use netnym_wallet::{KdfParams, Password, Wallet};
 use rand::{CryptoRng, RngCore};
 use serde_json::json;
@@ -241,9 +241,12 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
     // 1. The authority.
     pb.set_message("authority: registry, keys, services");
     let t = Instant::now();
-    let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open(&work.join("authority.sqlite")).map_err(setup("authority database"))?,
-    );
+    let store = rt
+        .block_on(Store::open_sqlite(
+            &work.join("authority.sqlite"),
+            &StoreOptions::default(),
+        ))
+        .map_err(setup("authority database"))?;
     let citizens: Vec<CitizenRecord> = generate_citizens(2026, 1, 64)
         .into_iter()
         .filter(|c| {
@@ -256,17 +259,17 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
     check(citizens.len() == 3, || {
         "fewer than three synthetic Shanghai residents".into()
     })?;
-    store
-        .import_citizens(&citizens, now())
+    rt.block_on(store.import_citizens(&citizens, now()))
         .map_err(setup("citizen import"))?;
-    let keys = AuthorityKeys::init(
-        &*store,
-        rng,
-        AUTHORITY_PASSPHRASE.as_bytes(),
-        DEMO_DOMAIN,
-        sealed_kdf,
-    )
-    .map_err(setup("authority keys"))?;
+    let keys = rt
+        .block_on(AuthorityKeys::init(
+            &store,
+            rng,
+            AUTHORITY_PASSPHRASE.as_bytes(),
+            DEMO_DOMAIN,
+            sealed_kdf,
+        ))
+        .map_err(setup("authority keys"))?;
     let issuer_pk = keys.issuer().public_key().clone();
     let registry_pk: RegistryPublicKey = keys.registry().public_key().clone();
     // The authority's public range-proof parameters (their digit-signing key was destroyed
@@ -312,8 +315,9 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
     let mut platforms = Vec::new();
     for (name, predicates, text) in specs {
         let db = work.join(format!("{name}.sqlite"));
-        let pstore: Arc<dyn Store> =
-            Arc::new(SqliteStore::open(&db).map_err(setup("platform database"))?);
+        let pstore = rt
+            .block_on(Store::open_sqlite(&db, &StoreOptions::default()))
+            .map_err(setup("platform database"))?;
         let loaded = Policy::parse(&policy(name, &key_hex, predicates), false)
             .and_then(|p| p.validate(std::slice::from_ref(&issuer_pk)))
             .map_err(setup("platform policy"))?;
@@ -322,10 +326,10 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
             issuer_keys: vec![issuer_pk.clone()],
             revocation: Some(VerifierRevocation {
                 registry: registry_pk.clone(),
-                epochs: Arc::new(HttpEpochSource(Client::new(
+                epochs: Arc::new(Blocking::new(HttpEpochSource(Client::new(
                     &authority.base_url(),
                     &client_tls,
-                )?)),
+                )?))),
             }),
             range_params: Some(range.clone()),
             clock: system_clock(),
@@ -350,7 +354,14 @@ pub(crate) fn run(rng: &mut (impl RngCore + CryptoRng), args: &DemoArgs) -> Resu
     let mut timings = Timings::default();
     let mut people = Vec::new();
     for c in &citizens {
-        let code = create_enrollment_code(&*store, rng, &c.citizen_id, now(), 3600)
+        let code = rt
+            .block_on(create_enrollment_code(
+                &store,
+                rng,
+                &c.citizen_id,
+                now(),
+                3600,
+            ))
             .map_err(setup("enrollment code"))?;
         let t = Instant::now();
         let path = work.join(format!("{}.wallet", c.citizen_id));

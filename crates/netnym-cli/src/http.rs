@@ -385,7 +385,7 @@ pub(crate) fn epochs_from(authority: &Client, from: u64) -> Result<Vec<EpochEntr
 /// A verifier's view of a remote authority's epoch log, over `GET /v1/epochs`.
 pub(crate) struct HttpEpochSource(pub(crate) Client);
 
-impl netnym_server::EpochSource for HttpEpochSource {
+impl netnym_server::BlockingEpochSource for HttpEpochSource {
     fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String> {
         epochs_from(&self.0, from).map_err(|e| e.to_string())
     }

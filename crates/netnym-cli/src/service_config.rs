@@ -88,6 +88,7 @@ pub(crate) struct AuthorityFile {
     database: Option<String>,
     database_file: Option<PathBuf>,
     database_schema: Option<String>,
+    db_pool_size: Option<u32>,
     listen: Option<String>,
     log_format: Option<String>,
     log: Option<String>,
@@ -106,6 +107,7 @@ pub(crate) struct VerifierFile {
     database: Option<String>,
     database_file: Option<PathBuf>,
     database_schema: Option<String>,
+    db_pool_size: Option<u32>,
     listen: Option<String>,
     log_format: Option<String>,
     log: Option<String>,
@@ -124,6 +126,7 @@ struct FileCommon<'a> {
     database: &'a Option<String>,
     database_file: &'a Option<PathBuf>,
     database_schema: &'a Option<String>,
+    db_pool_size: Option<u32>,
     listen: &'a Option<String>,
     log_format: &'a Option<String>,
     log: &'a Option<String>,
@@ -139,6 +142,7 @@ macro_rules! file_common {
             database: &$f.database,
             database_file: &$f.database_file,
             database_schema: &$f.database_schema,
+            db_pool_size: $f.db_pool_size,
             listen: &$f.listen,
             log_format: &$f.log_format,
             log: &$f.log,
@@ -393,10 +397,20 @@ fn store(
         &flag.database_schema,
         file.database_schema,
     );
+    let db_pool_size = match flag.db_pool_size {
+        Some(n) => Some(n),
+        None => l.env_parsed::<u32>("db_pool_size")?.or(file.db_pool_size),
+    };
+    if db_pool_size.is_some_and(|n| !(1..=1000).contains(&n)) {
+        return Err(ConfigError::Conflict(
+            "db_pool_size must be in 1..=1000".to_owned(),
+        ));
+    }
     Ok(StoreArgs {
         data_dir,
         database,
         database_schema,
+        db_pool_size,
     })
 }
 
@@ -478,6 +492,7 @@ fn common(
         data_dir: flag.data_dir.clone(),
         database: flag.database.clone(),
         database_schema: flag.database_schema.clone(),
+        db_pool_size: flag.db_pool_size,
     };
     Ok(Common {
         store: store(l, &store_flags, file)?,

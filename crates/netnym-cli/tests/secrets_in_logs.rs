@@ -43,7 +43,15 @@ mod pki;
 
 use base64::Engine as _;
 use netnym_server::AuthorityKeys;
-use netnym_store::{CitizenStore, EnrollmentCode, EnrollmentError, EnrollmentStore, SqliteStore};
+use netnym_store::{EnrollmentCode, EnrollmentError, Store, StoreOptions};
+
+/// A runtime for the store's futures (the store must be used on the runtime that opened it).
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
 use netnym_wallet::{Password, RecoveryPhrase, Wallet};
 
 /// A secret and every form of it to look for.
@@ -218,8 +226,16 @@ fn a_full_demo_prints_and_writes_no_secret() {
     assert!(String::from_utf8_lossy(&stdout).contains("Summary:"));
 
     // The real secrets.
-    let store = SqliteStore::open(&keep.join("authority.sqlite")).unwrap();
-    let keys = AuthorityKeys::load(&store, b"demo authority passphrase").unwrap();
+    let rt = runtime();
+    let store = rt
+        .block_on(Store::open_sqlite(
+            &keep.join("authority.sqlite"),
+            &StoreOptions::default(),
+        ))
+        .unwrap();
+    let keys = rt
+        .block_on(AuthorityKeys::load(&store, b"demo authority passphrase"))
+        .unwrap();
     let issuer_json = keys.issuer().secret_key().to_json();
     let registry_json = keys.registry().to_json();
     let mut secrets = vec![
@@ -267,7 +283,7 @@ fn a_full_demo_prints_and_writes_no_secret() {
         let parsed = EnrollmentCode::parse(code).unwrap();
         assert!(
             matches!(
-                store.enrollment_code(&parsed.hash(), netnym_store::unix_now()),
+                rt.block_on(store.enrollment_code(&parsed.hash(), netnym_store::unix_now())),
                 Err(EnrollmentError::AlreadyUsed)
             ),
             "{key}: the code is not a used code of the authority"
@@ -618,8 +634,15 @@ fn services_log_at_trace_level_and_never_a_secret() {
         "--yes",
     ]);
     let p = std::fs::read_to_string(&presentation).unwrap();
-    let store = SqliteStore::open_in_data_dir(&adir).unwrap();
-    let region = store.citizen("C00000001").unwrap().unwrap().attributes["region"]
+    let rt = runtime();
+    let store = rt
+        .block_on(Store::open_in_data_dir(&adir, &StoreOptions::default()))
+        .unwrap();
+    let region = rt
+        .block_on(store.citizen("C00000001"))
+        .unwrap()
+        .unwrap()
+        .attributes["region"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -715,7 +738,9 @@ fn services_log_at_trace_level_and_never_a_secret() {
         .any(|(_, v)| v["level"] == "TRACE" || v["level"] == "DEBUG"));
 
     // The secrets and the citizens' attributes.
-    let keys = AuthorityKeys::load(&store, SVC_PASSPHRASE.as_bytes()).unwrap();
+    let keys = rt
+        .block_on(AuthorityKeys::load(&store, SVC_PASSPHRASE.as_bytes()))
+        .unwrap();
     let issuer_json = keys.issuer().secret_key().to_json();
     let registry_json = keys.registry().to_json();
     let mut secrets = vec![
@@ -752,7 +777,7 @@ fn services_log_at_trace_level_and_never_a_secret() {
         ));
     }
     for id in ["C00000001", "C00000002", "C00000003"] {
-        let c = store.citizen(id).unwrap().unwrap();
+        let c = rt.block_on(store.citizen(id)).unwrap().unwrap();
         for field in ["document_number", "family_name", "given_name", "birth_date"] {
             let value = c.attributes[field].as_str().unwrap();
             secrets.push(text_secret(&format!("{field} of {id}"), value));
@@ -767,7 +792,10 @@ fn services_log_at_trace_level_and_never_a_secret() {
     // Positive control: a log line holding an attribute is caught.
     let control = format!(
         "{{\"fields\":{{\"message\":\"{}\"}}}}",
-        store.citizen("C00000003").unwrap().unwrap().attributes["document_number"]
+        rt.block_on(store.citizen("C00000003"))
+            .unwrap()
+            .unwrap()
+            .attributes["document_number"]
             .as_str()
             .unwrap()
     );

@@ -1,6 +1,6 @@
 //! The authority service (API.md § Authority service), and its key management.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -105,23 +105,26 @@ impl AuthorityKeys {
     /// Generate the keys for `cn-network-id/v1` and a registry over ids `1..=domain`, seal them
     /// under `passphrase` in one secret, and start the epoch log with the genesis entry.
     ///
+    /// Key generation and sealing run on the calling thread (seconds for a large domain):
+    /// call it from a command's `block_on`, not from a service's request handler.
+    ///
     /// # Errors
     /// [`AuthorityKeyError::AlreadyInitialised`], [`AuthorityKeyError::Domain`],
     /// [`AuthorityKeyError::Seal`], [`AuthorityKeyError::Store`].
-    pub fn init(
-        store: &dyn Store,
+    pub async fn init(
+        store: &Store,
         rng: &mut (impl RngCore + CryptoRng),
         passphrase: &[u8],
         domain: u64,
         kdf: KdfParams,
     ) -> Result<Self, AuthorityKeyError> {
-        let registered = store.citizen_count()?;
+        let registered = store.citizen_count().await?;
         if domain < registered {
             return Err(AuthorityKeyError::Domain(format!(
                 "{domain} ids cannot cover the {registered} citizens already registered"
             )));
         }
-        match store.sealed_secret(AUTHORITY_SECRET_NAME) {
+        match store.sealed_secret(AUTHORITY_SECRET_NAME).await {
             Ok(_) => return Err(AuthorityKeyError::AlreadyInitialised),
             Err(SecretError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),
@@ -133,13 +136,15 @@ impl AuthorityKeys {
             .map_err(|e| AuthorityKeyError::Corrupt(e.to_string()))?;
         let plain = Self::wire(&issuer, &registry, &range_params)?;
         let sealed = SealedSecret::seal(rng, passphrase, AUTHORITY_SECRET_NAME, &plain, kdf)?;
-        store.put_sealed_secret(AUTHORITY_SECRET_NAME, &sealed)?;
+        store
+            .put_sealed_secret(AUTHORITY_SECRET_NAME, &sealed)
+            .await?;
         let keys = Self {
             issuer,
             registry,
             range_params,
         };
-        keys.ensure_genesis(store, Some(genesis))?;
+        keys.ensure_genesis(store, Some(genesis)).await?;
         Ok(keys)
     }
 
@@ -178,13 +183,14 @@ impl AuthorityKeys {
     }
 
     /// Unseal the keys with `passphrase` and make sure the epoch log has its genesis entry
-    /// (repairing an `init` interrupted between the two writes).
+    /// (repairing an `init` interrupted between the two writes). Unsealing runs Argon2id on the
+    /// calling thread (a fraction of a second): call it at start-up, not from a request handler.
     ///
     /// # Errors
     /// [`AuthorityKeyError::NotInitialised`], [`AuthorityKeyError::WrongPassphrase`],
     /// [`AuthorityKeyError::Corrupt`], [`AuthorityKeyError::Store`].
-    pub fn load(store: &dyn Store, passphrase: &[u8]) -> Result<Self, AuthorityKeyError> {
-        let sealed = store.sealed_secret(AUTHORITY_SECRET_NAME)?;
+    pub async fn load(store: &Store, passphrase: &[u8]) -> Result<Self, AuthorityKeyError> {
+        let sealed = store.sealed_secret(AUTHORITY_SECRET_NAME).await?;
         let plain = sealed.open(passphrase, AUTHORITY_SECRET_NAME)?;
         let w: KeysWire = serde_json::from_slice(&plain)
             .map_err(|e| AuthorityKeyError::Corrupt(e.to_string()))?;
@@ -203,27 +209,30 @@ impl AuthorityKeys {
             registry,
             range_params,
         };
-        keys.ensure_genesis(store, None)?;
+        keys.ensure_genesis(store, None).await?;
         Ok(keys)
     }
 
     /// Start the epoch log with the genesis entry if it is empty: `known` when the caller has
     /// just computed it (`generate` does; the value costs one field multiplication per id of
     /// the domain, a minute for 2^31 ids), otherwise computed here.
-    fn ensure_genesis(
+    async fn ensure_genesis(
         &self,
-        store: &dyn Store,
+        store: &Store,
         known: Option<EpochEntry>,
     ) -> Result<(), AuthorityKeyError> {
-        if store.latest_epoch()?.is_none() {
+        if store.latest_epoch().await?.is_none() {
             let g = known.unwrap_or_else(|| self.registry.genesis());
-            match store.append_epoch(0, &[], &g.to_json(), netnym_store::unix_now()) {
+            match store
+                .append_epoch(0, &[], &g.to_json(), netnym_store::unix_now())
+                .await
+            {
                 Ok(()) | Err(EpochError::NotNext { .. }) => {}
                 Err(EpochError::Store(e)) => return Err(e.into()),
                 Err(e) => return Err(AuthorityKeyError::Corrupt(e.to_string())),
             }
         }
-        let first = store.epochs_from(0, 1)?;
+        let first = store.epochs_from(0, 1).await?;
         let genesis = first
             .first()
             .ok_or_else(|| AuthorityKeyError::Corrupt("no genesis epoch".to_owned()))?;
@@ -260,20 +269,22 @@ impl AuthorityKeys {
 ///
 /// # Errors
 /// [`EnrollmentError::UnknownCitizen`]; [`EnrollmentError::Store`].
-pub fn create_enrollment_code(
-    store: &dyn Store,
+pub async fn create_enrollment_code(
+    store: &Store,
     rng: &mut (impl RngCore + CryptoRng),
     citizen_id: &str,
     now: u64,
     ttl_seconds: u64,
 ) -> Result<EnrollmentCode, EnrollmentError> {
     let code = EnrollmentCode::generate(rng);
-    store.add_enrollment_code(
-        &code.hash(),
-        citizen_id,
-        now,
-        now.saturating_add(ttl_seconds),
-    )?;
+    store
+        .add_enrollment_code(
+            &code.hash(),
+            citizen_id,
+            now,
+            now.saturating_add(ttl_seconds),
+        )
+        .await?;
     Ok(code)
 }
 
@@ -321,12 +332,13 @@ pub struct AuthorityConfig {
 }
 
 struct Inner {
-    store: Arc<dyn Store>,
+    store: Store,
     keys: AuthorityKeys,
     admin_token: AdminToken,
     clock: Clock,
-    /// Serialises revocations: each epoch is computed from the previous one.
-    revocation: Mutex<()>,
+    /// Serialises revocations: each epoch is computed from the previous one (held across the
+    /// store's awaits, hence tokio's mutex).
+    revocation: tokio::sync::Mutex<()>,
     metrics: Arc<Metrics>,
 }
 
@@ -337,24 +349,25 @@ pub struct AuthorityState(Arc<Inner>);
 impl AuthorityState {
     /// Build the state.
     #[must_use]
-    pub fn new(store: Arc<dyn Store>, config: AuthorityConfig) -> Self {
+    pub fn new(store: Store, config: AuthorityConfig) -> Self {
         Self(Arc::new(Inner {
             store,
             keys: config.keys,
             admin_token: config.admin_token,
             clock: config.clock,
-            revocation: Mutex::new(()),
+            revocation: tokio::sync::Mutex::new(()),
             metrics: Metrics::new("authority"),
         }))
     }
 
-    fn latest_entry(&self) -> Result<EpochEntry, Problem> {
+    async fn latest_entry(&self) -> Result<EpochEntry, Problem> {
         let latest = self
             .0
             .store
-            .latest_epoch()?
+            .latest_epoch()
+            .await?
             .ok_or_else(|| Problem::internal("the epoch log has no genesis"))?;
-        let rec = self.0.store.epochs_from(latest, 1)?;
+        let rec = self.0.store.epochs_from(latest, 1).await?;
         let rec = rec
             .first()
             .ok_or_else(|| Problem::internal("latest epoch vanished"))?;
@@ -429,8 +442,7 @@ struct EpochsQuery {
 }
 
 async fn params(State(s): State<AuthorityState>) -> Result<Response, Problem> {
-    let st = s.clone();
-    let latest = blocking(move || Ok(st.0.store.latest_epoch()?)).await?;
+    let latest = s.0.store.latest_epoch().await?;
     let pk = s.0.keys.issuer.public_key();
     let schema: Box<RawValue> = RawValue::from_string(pk.schema().to_json())
         .map_err(|e| Problem::internal(&e.to_string()))?;
@@ -461,16 +473,12 @@ async fn enroll_offer(
 ) -> Result<Response, Problem> {
     let OfferBody { code } = read_json(&headers, body, BODY_LIMIT).await?;
     let code = parse_code(&code)?;
-    let offer = blocking(move || {
-        let now = (s.0.clock)();
-        let offer = IssuanceOffer::new(&mut rand::rngs::OsRng, s.0.keys.issuer.public_key());
-        let bytes = offer.to_json();
-        s.0.store
-            .set_enrollment_offer(&code.hash(), &bytes, now)
-            .map_err(code_problem)?;
-        Ok(bytes)
-    })
-    .await?;
+    let now = (s.0.clock)();
+    let offer = IssuanceOffer::new(&mut rand::rngs::OsRng, s.0.keys.issuer.public_key()).to_json();
+    s.0.store
+        .set_enrollment_offer(&code.hash(), &offer, now)
+        .await
+        .map_err(code_problem)?;
     let parsed = IssuanceOffer::from_json(&offer).map_err(|e| Problem::internal(&e.to_string()))?;
     Ok(json_ok(&serde_json::json!({
         "offer": raw(&offer)?,
@@ -487,20 +495,28 @@ async fn enroll_finish(
     let code = parse_code(&code)?;
     let request = BlindIssuanceRequest::from_json(request.get().as_bytes())
         .map_err(|e| Problem::malformed(format!("request: {e}")))?;
-    let v = blocking(move || {
-        let store = &*s.0.store;
-        let now = (s.0.clock)();
-        let hash = code.hash();
-        let rec = store.enrollment_code(&hash, now).map_err(code_problem)?;
-        let offer_bytes = rec
-            .offer
-            .ok_or_else(|| code_problem(EnrollmentError::NoOffer))?;
-        let offer = IssuanceOffer::from_json(&offer_bytes)
-            .map_err(|e| Problem::internal(&format!("stored offer: {e}")))?;
-        let citizen = store
-            .citizen(&rec.citizen_id)?
-            .ok_or_else(|| Problem::internal("enrollment code of an unknown citizen"))?;
-        let issuer = &s.0.keys.issuer;
+    let store = &s.0.store;
+    let now = (s.0.clock)();
+    let hash = code.hash();
+    let rec = store
+        .enrollment_code(&hash, now)
+        .await
+        .map_err(code_problem)?;
+    let offer_bytes = rec
+        .offer
+        .ok_or_else(|| code_problem(EnrollmentError::NoOffer))?;
+    let offer = IssuanceOffer::from_json(&offer_bytes)
+        .map_err(|e| Problem::internal(&format!("stored offer: {e}")))?;
+    let citizen = store
+        .citizen(&rec.citizen_id)
+        .await?
+        .ok_or_else(|| Problem::internal("enrollment code of an unknown citizen"))?;
+    let current = s.latest_entry().await?;
+    let view = StagedRevokedSet::load(store, &[citizen.revocation_id]).await?;
+    let (epoch, registry_id) = (current.epoch(), current.registry());
+    let st = s.clone();
+    let (response, witness) = blocking(move || {
+        let issuer = &st.0.keys.issuer;
         let attributes = citizen
             .credential_attributes(issuer.public_key().schema())
             // Not the error's text: it can quote an attribute value, and attributes are never
@@ -518,55 +534,49 @@ async fn enroll_finish(
                     e.to_string(),
                 )
             })?;
-        let current = s.latest_entry()?;
-        let mut view = StagedRevokedSet::new(store);
         let witness =
-            s.0.keys
+            st.0.keys
                 .registry
-                .witness(citizen.revocation_id, &current, &view);
-        // The revoked set answers "revoked" when the store fails (fail safe): report the store
-        // error (503), not a revocation (found by the PostgreSQL-restart fault test, which saw
-        // a 403 citizen-revoked for a citizen nobody revoked).
-        if let Some(e) = view.error() {
-            return Err(e.into());
-        }
-        let witness = witness.map_err(|e| match e {
-            RevocationError::Revoked(_) => Problem::new(
-                StatusCode::FORBIDDEN,
-                "citizen-revoked",
-                "Citizen revoked",
-                "this citizen's credentials are revoked; no credential is issued",
-            ),
-            RevocationError::Domain => Problem::new(
-                StatusCode::CONFLICT,
-                "revocation-domain-exhausted",
-                "Revocation domain exhausted",
-                "the citizen's revocation id is outside the registry's domain",
-            ),
-            other => Problem::internal(&other.to_string()),
-        })?;
-        // The code is consumed and the credential recorded in one transaction; only then is the
-        // response released.
-        let issued = store
-            .redeem_enrollment_code(
-                &hash,
-                &offer_bytes,
-                now,
-                &NewIssuedCredential {
-                    key_id: issuer.public_key().key_id().to_string(),
-                    issued_at: now,
-                },
-            )
-            .map_err(code_problem)?;
-        Ok(serde_json::json!({
-            "response": raw(&response.to_json())?,
-            "revocation_id": issued.revocation_id,
-            "witness": raw(&witness.to_json())?,
-            "epoch": current.epoch(),
-            "registry_id": current.registry().to_string(),
-        }))
+                .witness(citizen.revocation_id, &current, &view)
+                .map_err(|e| match e {
+                    RevocationError::Revoked(_) => Problem::new(
+                        StatusCode::FORBIDDEN,
+                        "citizen-revoked",
+                        "Citizen revoked",
+                        "this citizen's credentials are revoked; no credential is issued",
+                    ),
+                    RevocationError::Domain => Problem::new(
+                        StatusCode::CONFLICT,
+                        "revocation-domain-exhausted",
+                        "Revocation domain exhausted",
+                        "the citizen's revocation id is outside the registry's domain",
+                    ),
+                    other => Problem::internal(&other.to_string()),
+                })?;
+        Ok((response, witness))
     })
     .await?;
+    // The code is consumed and the credential recorded in one transaction; only then is the
+    // response released.
+    let issued = store
+        .redeem_enrollment_code(
+            &hash,
+            &offer_bytes,
+            now,
+            &NewIssuedCredential {
+                key_id: s.0.keys.issuer.public_key().key_id().to_string(),
+                issued_at: now,
+            },
+        )
+        .await
+        .map_err(code_problem)?;
+    let v = serde_json::json!({
+        "response": raw(&response.to_json())?,
+        "revocation_id": issued.revocation_id,
+        "witness": raw(&witness.to_json())?,
+        "epoch": epoch,
+        "registry_id": registry_id.to_string(),
+    });
     Ok(json_ok(&v))
 }
 
@@ -593,90 +603,85 @@ async fn revoke(
         return Err(unauthorized());
     }
     let body: RevokeBody = read_json(&headers, body, BODY_LIMIT).await?;
-    let v = blocking(move || {
-        let store = &*s.0.store;
-        let ids = match (body.revocation_ids, body.citizen_id) {
-            (Some(ids), None) if !ids.is_empty() && ids.len() <= netnym::MAX_REVOKED_PER_EPOCH => {
-                ids
-            }
-            (None, Some(c)) => vec![
-                store
-                    .citizen(&c)?
-                    .ok_or_else(|| {
-                        Problem::new(
-                            StatusCode::NOT_FOUND,
-                            "unknown-revocation-id",
-                            "Unknown citizen",
-                            "no citizen has this id",
-                        )
-                    })?
-                    .revocation_id,
-            ],
-            _ => {
-                return Err(Problem::malformed(format!(
-                    "give exactly one of revocation_ids (1..={} ids) or citizen_id",
-                    netnym::MAX_REVOKED_PER_EPOCH
-                )))
-            }
-        };
-        let mut ids = ids;
-        ids.sort_unstable();
-        ids.dedup();
-        let _one_writer =
-            s.0.revocation
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut fresh = Vec::new();
-        let mut already = Vec::new();
-        for &id in &ids {
-            if store.citizen_by_revocation_id(id)?.is_none() {
-                return Err(Problem::new(
-                    StatusCode::NOT_FOUND,
-                    "unknown-revocation-id",
-                    "Unknown revocation id",
-                    format!("revocation id {id} is not allocated to a citizen"),
-                ));
-            }
-            if store.is_revoked(id)? {
-                already.push(id);
-            } else {
-                fresh.push(id);
-            }
+    let store = &s.0.store;
+    let ids = match (body.revocation_ids, body.citizen_id) {
+        (Some(ids), None) if !ids.is_empty() && ids.len() <= netnym::MAX_REVOKED_PER_EPOCH => ids,
+        (None, Some(c)) => vec![
+            store
+                .citizen(&c)
+                .await?
+                .ok_or_else(|| {
+                    Problem::new(
+                        StatusCode::NOT_FOUND,
+                        "unknown-revocation-id",
+                        "Unknown citizen",
+                        "no citizen has this id",
+                    )
+                })?
+                .revocation_id,
+        ],
+        _ => {
+            return Err(Problem::malformed(format!(
+                "give exactly one of revocation_ids (1..={} ids) or citizen_id",
+                netnym::MAX_REVOKED_PER_EPOCH
+            )))
         }
-        if fresh.is_empty() {
-            let latest = store.latest_epoch()?;
-            return Ok(serde_json::json!({
-                "epoch": latest, "revoked": [], "already_revoked": already,
-            }));
+    };
+    let mut ids = ids;
+    ids.sort_unstable();
+    ids.dedup();
+    let _one_writer = s.0.revocation.lock().await;
+    for &id in &ids {
+        if store.citizen_by_revocation_id(id).await?.is_none() {
+            return Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                "unknown-revocation-id",
+                "Unknown revocation id",
+                format!("revocation id {id} is not allocated to a citizen"),
+            ));
         }
-        let current = s.latest_entry()?;
-        let mut set = StagedRevokedSet::new(store);
-        let entry = s.0.keys.registry.revoke(&current, &fresh, &mut set);
-        // As for enrollment: a store failure reads as "revoked" inside the core; report it
-        // (503), not the core's resulting error.
-        if let Some(e) = set.error() {
-            return Err(e.into());
-        }
-        let entry = entry.map_err(|e| match e {
-            RevocationError::Domain => Problem::new(
-                StatusCode::CONFLICT,
-                "revocation-domain-exhausted",
-                "Revocation domain exhausted",
-                "a revocation id is outside the registry's domain",
-            ),
-            other => Problem::internal(&other.to_string()),
-        })?;
-        // Durable before acknowledged: the ids and the epoch entry commit together.
-        set.commit(&entry, (s.0.clock)()).map_err(|e| match e {
+    }
+    let revoked = store.revoked_among(&ids).await?;
+    let (already, fresh): (Vec<u64>, Vec<u64>) =
+        ids.iter().copied().partition(|id| revoked.contains(id));
+    if fresh.is_empty() {
+        let latest = store.latest_epoch().await?;
+        return Ok(json_ok(&serde_json::json!({
+            "epoch": latest, "revoked": [], "already_revoked": already,
+        })));
+    }
+    let current = s.latest_entry().await?;
+    let set = StagedRevokedSet::load(store, &fresh).await?;
+    let st = s.clone();
+    let ids_to_revoke = fresh.clone();
+    let (entry, set) = blocking(move || {
+        let mut set = set;
+        let entry =
+            st.0.keys
+                .registry
+                .revoke(&current, &ids_to_revoke, &mut set)
+                .map_err(|e| match e {
+                    RevocationError::Domain => Problem::new(
+                        StatusCode::CONFLICT,
+                        "revocation-domain-exhausted",
+                        "Revocation domain exhausted",
+                        "a revocation id is outside the registry's domain",
+                    ),
+                    other => Problem::internal(&other.to_string()),
+                })?;
+        Ok((entry, set))
+    })
+    .await?;
+    // Durable before acknowledged: the ids and the epoch entry commit together.
+    set.commit(store, &entry, (s.0.clock)())
+        .await
+        .map_err(|e| match e {
             EpochError::Store(s) => Problem::from(s),
             other => Problem::internal(&other.to_string()),
         })?;
-        Ok(serde_json::json!({
-            "epoch": entry.epoch(), "revoked": fresh, "already_revoked": already,
-        }))
-    })
-    .await?;
-    Ok(json_ok(&v))
+    Ok(json_ok(&serde_json::json!({
+        "epoch": entry.epoch(), "revoked": fresh, "already_revoked": already,
+    })))
 }
 
 async fn epochs(
@@ -685,38 +690,35 @@ async fn epochs(
 ) -> Result<Response, Problem> {
     let Query(q) = query.map_err(|e| Problem::malformed(format!("query: {e}")))?;
     let from = q.from.unwrap_or(0);
-    let v = blocking(move || {
-        let page = s.0.store.epochs_from(from, netnym_store::MAX_EPOCH_PAGE)?;
-        let latest = s.0.store.latest_epoch()?;
-        let mut epochs = Vec::with_capacity(page.len());
-        for r in &page {
-            epochs.push(serde_json::json!({
-                "epoch": r.epoch, "entry": raw(&r.entry)?, "created_at": r.created_at,
-            }));
-        }
-        Ok(serde_json::json!({ "epochs": epochs, "latest": latest }))
-    })
-    .await?;
-    Ok(json_ok(&v))
+    let page =
+        s.0.store
+            .epochs_from(from, netnym_store::MAX_EPOCH_PAGE)
+            .await?;
+    let latest = s.0.store.latest_epoch().await?;
+    let mut epochs = Vec::with_capacity(page.len());
+    for r in &page {
+        epochs.push(serde_json::json!({
+            "epoch": r.epoch, "entry": raw(&r.entry)?, "created_at": r.created_at,
+        }));
+    }
+    Ok(json_ok(
+        &serde_json::json!({ "epochs": epochs, "latest": latest }),
+    ))
 }
 
 async fn health(State(s): State<AuthorityState>) -> Result<Response, Problem> {
-    blocking(move || s.0.store.ping().map_err(Problem::from)).await?;
+    s.0.store.ping().await?;
     Ok(json_ok(&serde_json::json!({"status": "ok"})))
 }
 
 /// Readiness: the database answers and the epoch log (the public data wallets and verifiers
 /// fetch) has its genesis entry.
 async fn ready(State(s): State<AuthorityState>) -> Result<Response, Problem> {
-    blocking(move || {
-        s.0.store.ping().map_err(not_ready_db)?;
-        let latest = s.0.store.latest_epoch().map_err(not_ready_db)?;
-        if latest.is_none() {
-            return Err(problem::not_ready("the epoch log has no genesis entry"));
-        }
-        Ok(())
-    })
-    .await?;
+    s.0.store.ping().await.map_err(not_ready_db)?;
+    let latest = s.0.store.latest_epoch().await.map_err(not_ready_db)?;
+    if latest.is_none() {
+        return Err(problem::not_ready("the epoch log has no genesis entry"));
+    }
     Ok(json_ok(
         &serde_json::json!({"status": "ready", "checks": {"database": "ok", "epoch_log": "ok"}}),
     ))
@@ -731,15 +733,18 @@ pub(crate) fn not_ready_db(e: StoreError) -> Problem {
 
 /// `GET /metrics`; the epoch gauges are read from the store at each scrape.
 async fn metrics(State(s): State<AuthorityState>) -> Response {
-    let st = s.clone();
-    let latest = blocking(move || {
-        let store = &st.0.store;
-        let Some(latest) = store.latest_epoch()? else {
+    let latest: Result<_, Problem> = async {
+        let store = &s.0.store;
+        let Some(latest) = store.latest_epoch().await? else {
             return Ok(None);
         };
-        let created = store.epochs_from(latest, 1)?.first().map(|r| r.created_at);
+        let created = store
+            .epochs_from(latest, 1)
+            .await?
+            .first()
+            .map(|r| r.created_at);
         Ok(Some((latest, created)))
-    })
+    }
     .await;
     match latest {
         Ok(l) => {

@@ -124,7 +124,7 @@ pub(crate) fn raw(bytes: &[u8]) -> Result<Box<serde_json::value::RawValue>, Prob
     serde_json::value::RawValue::from_string(s).map_err(|e| Problem::internal(&e.to_string()))
 }
 
-/// Run blocking work (database, pairings) off the async runtime, inside the request's log
+/// Run blocking work (parsing, pairings, issuance) off the async runtime, inside the request's log
 /// span (so what it logs carries the request id).
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Problem> + Send + 'static,

@@ -11,11 +11,12 @@
 //! Errors are RFC 9457 problem documents ([`Problem`]) with stable codes. Bodies must be
 //! `application/json` (else 415) of at most 64 KiB (1 MiB for batches; else 413).
 //!
-//! Store and cryptographic work runs on tokio's blocking pool. Start a service in-process with
-//! [`start_authority_on`] / [`start_verifier_on`] and a [`Listen`] (port 0 for an ephemeral
-//! port): HTTPS with a [`ServerTls`] (rustls, ring; certificate and key from PEM files), or
-//! plain HTTP, which is refused on an address that is not loopback unless allowed explicitly
-//! ([`start_authority`] / [`start_verifier`]: plain HTTP on loopback). The returned
+//! Cryptographic work (parsing presentations, pairings, issuance) runs on tokio's blocking pool;
+//! the store ([`netnym_store::Store`], async and pooled) is awaited on the runtime. Start a
+//! service in-process with [`start_authority_on`] / [`start_verifier_on`] and a [`Listen`] (port
+//! 0 for an ephemeral port): HTTPS with a [`ServerTls`] (rustls, ring; certificate and key from
+//! PEM files), or plain HTTP, which is refused on an address that is not loopback unless allowed
+//! explicitly ([`start_authority`] / [`start_verifier`]: plain HTTP on loopback). The returned
 //! [`ServerHandle`] gives the bound address and a graceful, bounded shutdown.
 //!
 //! ## Operations (API.md § Operations, `docs/operations.md`)
@@ -118,7 +119,8 @@ pub use crate::tls::{
     provider as tls_provider, read_certificates, ServerTls, TlsError, MAX_PEM_BYTES,
 };
 pub use crate::verifier::{
-    EpochSource, StoreEpochSource, VerifierConfig, VerifierRevocation, VerifierState,
+    Blocking, BlockingEpochSource, EpochFuture, EpochSource, StoreEpochSource, VerifierConfig,
+    VerifierRevocation, VerifierState,
 };
 
 /// A clock returning Unix seconds (injectable for tests).
@@ -298,7 +300,7 @@ async fn bind(listen: &Listen, router: axum::Router) -> Result<Running, StartErr
 /// As [`start_authority_on`].
 pub async fn start_authority(
     addr: SocketAddr,
-    store: Arc<dyn Store>,
+    store: Store,
     config: AuthorityConfig,
 ) -> Result<ServerHandle, StartError> {
     start_authority_on(Listen::plain(addr), store, config).await
@@ -310,7 +312,7 @@ pub async fn start_authority(
 /// [`StartError::Bind`]; [`StartError::PlainHttp`].
 pub async fn start_authority_on(
     listen: Listen,
-    store: Arc<dyn Store>,
+    store: Store,
     config: AuthorityConfig,
 ) -> Result<ServerHandle, StartError> {
     let router = authority::router(AuthorityState::new(store, config));
@@ -327,7 +329,7 @@ pub const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(6
 /// As [`start_verifier_on`].
 pub async fn start_verifier(
     addr: SocketAddr,
-    store: Arc<dyn Store>,
+    store: Store,
     config: VerifierConfig,
 ) -> Result<ServerHandle, StartError> {
     start_verifier_on(Listen::plain(addr), store, config).await
@@ -341,7 +343,7 @@ pub async fn start_verifier(
 /// [`VerifierState::new`].
 pub async fn start_verifier_on(
     listen: Listen,
-    store: Arc<dyn Store>,
+    store: Store,
     config: VerifierConfig,
 ) -> Result<ServerHandle, StartError> {
     let clock = config.clock.clone();
@@ -351,9 +353,7 @@ pub async fn start_verifier_on(
         let mut tick = tokio::time::interval(PURGE_INTERVAL);
         loop {
             tick.tick().await;
-            let (store, now) = (store.clone(), clock());
-            let r = tokio::task::spawn_blocking(move || store.purge_expired_requests(now)).await;
-            if let Ok(Err(e)) = r {
+            if let Err(e) = store.purge_expired_requests(clock()).await {
                 metrics.db_error(problem::DbErrorKind::of(&e));
                 tracing::warn!(target: "netnym_server", "purging expired requests failed: {e}");
             }

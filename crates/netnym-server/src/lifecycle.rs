@@ -4,10 +4,10 @@
 //!
 //! On SIGTERM or SIGINT the listener closes at once (new connections are refused), requests
 //! in flight get up to [`DRAIN_TIMEOUT`] to be answered, idle keep-alive connections are
-//! closed, and then database and cryptographic work still running on the blocking pool gets
-//! up to [`WORK_GRACE`]; the process then exits — 0 when every request in flight was
-//! answered. So a service exits at most 15 s after the signal (plus up to 5 s for closing
-//! PostgreSQL connections), within the default grace of systemd (90 s) and Kubernetes (30 s).
+//! closed, and then cryptographic work still running on the blocking pool gets up to
+//! [`WORK_GRACE`]; the process then exits — 0 when every request in flight was answered. So a
+//! service exits at most 15 s after the signal (dropping its database pool does not wait),
+//! within the default grace of systemd (90 s) and Kubernetes (30 s).
 
 use std::time::Duration;
 
@@ -15,7 +15,7 @@ use crate::ServerHandle;
 
 /// How long requests in flight get to finish after a stop signal.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long blocking work (database, pairings) still running after the drain gets.
+/// How long blocking work (pairings, issuance) still running after the drain gets.
 pub const WORK_GRACE: Duration = Duration::from_secs(5);
 
 /// Exit code: stopped by a signal with every request in flight answered.

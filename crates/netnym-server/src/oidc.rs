@@ -44,15 +44,19 @@ use crate::Clock;
 
 pub(crate) use self::key::KeyError;
 
+/// A [`PresentationService`] call in progress.
+pub(crate) type ServiceFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Problem>> + Send + 'a>>;
+
 /// What the facade needs from the verifier it fronts (implemented by
-/// [`crate::verifier::VerifierState`]). Both calls block (database, pairings): run them on the
-/// blocking pool.
+/// [`crate::verifier::VerifierState`]). Both calls are async: the store is awaited and the
+/// pairings run on the blocking pool inside them.
 pub(crate) trait PresentationService: Send + Sync + 'static {
     /// A fresh request from the policy, stored until it expires (API.md `POST /v1/requests`).
-    fn create_request(&self) -> Result<PresentationRequest, Problem>;
+    fn create_request(&self) -> ServiceFuture<'_, PresentationRequest>;
     /// Verify a presentation of a stored request and consume its nonce (API.md
     /// `POST /v1/verify`).
-    fn verify(&self, presentation: &[u8]) -> Result<VerifiedPresentation, Problem>;
+    fn verify(&self, presentation: Vec<u8>) -> ServiceFuture<'_, VerifiedPresentation>;
 }
 
 /// The facade could not be set up.

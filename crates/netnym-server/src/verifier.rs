@@ -1,5 +1,7 @@
 //! The verifier service of a platform (API.md § Verifier service).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -27,51 +29,107 @@ use crate::{Clock, StartError};
 /// Most presentations in one batch.
 pub const MAX_BATCH: usize = 64;
 
-/// Where a verifier learns the authority's revocation epochs (the public log).
+/// A boxed future of an [`EpochSource`].
+pub type EpochFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where a verifier learns the authority's revocation epochs (the public log), without blocking
+/// the service's async threads. A source that can only block (an HTTP client) implements
+/// [`BlockingEpochSource`] and is wrapped in [`Blocking`].
 pub trait EpochSource: Send + Sync {
     /// Entries with epoch `>= from`, in order (an empty list when there are none).
     ///
     /// # Errors
     /// A human-readable reason when the log cannot be fetched or parsed.
-    fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String>;
+    fn epochs_from(&self, from: u64) -> EpochFuture<'_, Result<Vec<EpochEntry>, String>>;
 
     /// When the authority appended `epoch` to its log (Unix seconds), if this source can tell;
     /// only the freshness metric (`netnym_verifier_epoch_age_seconds`) uses it.
+    fn published_at(&self, epoch: u64) -> EpochFuture<'_, Option<u64>> {
+        let _ = epoch;
+        Box::pin(async { None })
+    }
+}
+
+/// An epoch source whose calls block the calling thread (for example an HTTP client).
+pub trait BlockingEpochSource: Send + Sync + 'static {
+    /// As [`EpochSource::epochs_from`], blocking.
+    ///
+    /// # Errors
+    /// A human-readable reason when the log cannot be fetched or parsed.
+    fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String>;
+
+    /// As [`EpochSource::published_at`], blocking.
     fn published_at(&self, epoch: u64) -> Option<u64> {
         let _ = epoch;
         None
     }
 }
 
-/// An [`EpochSource`] reading the log from a store (the authority's database, or a replica of
-/// it). For a remote authority, implement [`EpochSource`] over `GET /v1/epochs`.
-pub struct StoreEpochSource(pub Arc<dyn Store>);
+/// A [`BlockingEpochSource`] as an [`EpochSource`]: each call runs on tokio's blocking pool.
+pub struct Blocking<T>(Arc<T>);
 
-impl EpochSource for StoreEpochSource {
-    fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String> {
-        let mut out = Vec::new();
-        let mut next = from;
-        loop {
-            let page = self
-                .0
-                .epochs_from(next, netnym_store::MAX_EPOCH_PAGE)
-                .map_err(|e| e.to_string())?;
-            let Some(last) = page.last().map(|r| r.epoch) else {
-                break;
-            };
-            for r in &page {
-                out.push(EpochEntry::from_json(&r.entry).map_err(|e| e.to_string())?);
-            }
-            next = last + 1;
-        }
-        Ok(out)
+impl<T: BlockingEpochSource> Blocking<T> {
+    /// Wrap `source`.
+    pub fn new(source: T) -> Self {
+        Self(Arc::new(source))
+    }
+}
+
+impl<T: BlockingEpochSource> EpochSource for Blocking<T> {
+    fn epochs_from(&self, from: u64) -> EpochFuture<'_, Result<Vec<EpochEntry>, String>> {
+        let source = self.0.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || source.epochs_from(from))
+                .await
+                .map_err(|e| format!("epoch source failed: {e}"))?
+        })
     }
 
-    fn published_at(&self, epoch: u64) -> Option<u64> {
-        let page = self.0.epochs_from(epoch, 1).ok()?;
-        page.first()
-            .filter(|r| r.epoch == epoch)
-            .map(|r| r.created_at)
+    fn published_at(&self, epoch: u64) -> EpochFuture<'_, Option<u64>> {
+        let source = self.0.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || source.published_at(epoch))
+                .await
+                .ok()
+                .flatten()
+        })
+    }
+}
+
+/// An [`EpochSource`] reading the log from a store (the authority's database, or a replica of
+/// it). For a remote authority, implement [`BlockingEpochSource`] over `GET /v1/epochs`.
+pub struct StoreEpochSource(pub Store);
+
+impl EpochSource for StoreEpochSource {
+    fn epochs_from(&self, from: u64) -> EpochFuture<'_, Result<Vec<EpochEntry>, String>> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            let mut next = from;
+            loop {
+                let page = self
+                    .0
+                    .epochs_from(next, netnym_store::MAX_EPOCH_PAGE)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let Some(last) = page.last().map(|r| r.epoch) else {
+                    break;
+                };
+                for r in &page {
+                    out.push(EpochEntry::from_json(&r.entry).map_err(|e| e.to_string())?);
+                }
+                next = last + 1;
+            }
+            Ok(out)
+        })
+    }
+
+    fn published_at(&self, epoch: u64) -> EpochFuture<'_, Option<u64>> {
+        Box::pin(async move {
+            let page = self.0.epochs_from(epoch, 1).await.ok()?;
+            page.first()
+                .filter(|r| r.epoch == epoch)
+                .map(|r| r.created_at)
+        })
     }
 }
 
@@ -99,11 +157,12 @@ pub struct VerifierConfig {
 }
 
 struct Inner {
-    store: Arc<dyn Store>,
+    store: Store,
     policy: LoadedPolicy,
     verifier: RwLock<Verifier>,
-    /// Newest epoch the verifier has learned.
-    known_latest: Mutex<Option<u64>>,
+    /// Newest epoch the verifier has learned (held across the source's awaits while learning,
+    /// so one refresh runs at a time).
+    known_latest: tokio::sync::Mutex<Option<u64>>,
     /// Freshness of the epoch log: when it was last read, and when the newest known epoch was
     /// published (if the source tells).
     epoch_times: Mutex<EpochTimes>,
@@ -124,7 +183,7 @@ impl VerifierState {
     ///
     /// # Errors
     /// [`StartError::Config`] when the policy needs non-revocation and no registry is given.
-    pub fn new(store: Arc<dyn Store>, config: VerifierConfig) -> Result<Self, StartError> {
+    pub fn new(store: Store, config: VerifierConfig) -> Result<Self, StartError> {
         if config.policy.policy().non_revoked && config.revocation.is_none() {
             return Err(StartError::Config(
                 "the policy requires non-revocation but no registry key is configured".to_owned(),
@@ -152,7 +211,7 @@ impl VerifierState {
             store,
             policy: config.policy,
             verifier: RwLock::new(verifier),
-            known_latest: Mutex::new(None),
+            known_latest: tokio::sync::Mutex::new(None),
             epoch_times: Mutex::new(EpochTimes {
                 last_sync: None,
                 started: (config.clock)(),
@@ -168,7 +227,7 @@ impl VerifierState {
 
     /// The store.
     #[must_use]
-    pub fn store(&self) -> &Arc<dyn Store> {
+    pub fn store(&self) -> &Store {
         &self.0.store
     }
 
@@ -183,18 +242,14 @@ impl VerifierState {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Learn new epochs from the source; returns the newest known epoch (blocking).
-    fn refresh_epochs(&self) -> Result<Option<u64>, Problem> {
+    /// Learn new epochs from the source; returns the newest known epoch.
+    async fn refresh_epochs(&self) -> Result<Option<u64>, Problem> {
         let Some(rev) = &self.0.revocation else {
             return Ok(None);
         };
-        let mut known = self
-            .0
-            .known_latest
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut known = self.0.known_latest.lock().await;
         let from = known.map_or(0, |k| k + 1);
-        let entries = rev.epochs.epochs_from(from).map_err(|e| {
+        let entries = rev.epochs.epochs_from(from).await.map_err(|e| {
             tracing::warn!(target: "netnym_server", "epoch log unavailable: {e}");
             Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -203,26 +258,28 @@ impl VerifierState {
                 "the revocation epoch log is unavailable; retry later",
             )
         })?;
-        let mut verifier = self
-            .0
-            .verifier
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let learned = !entries.is_empty();
-        for e in entries {
-            if Some(e.epoch()) != known.map(|k| k + 1).or(Some(0)) {
-                return Err(Problem::internal("epoch log is not contiguous"));
+        {
+            let mut verifier = self
+                .0
+                .verifier
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for e in entries {
+                if Some(e.epoch()) != known.map(|k| k + 1).or(Some(0)) {
+                    return Err(Problem::internal("epoch log is not contiguous"));
+                }
+                verifier.add_epoch(&e).map_err(|err| {
+                    Problem::internal(&format!("epoch from another registry: {err}"))
+                })?;
+                *known = Some(e.epoch());
             }
-            verifier
-                .add_epoch(&e)
-                .map_err(|err| Problem::internal(&format!("epoch from another registry: {err}")))?;
-            *known = Some(e.epoch());
         }
         let now = (self.0.clock)();
         let published = match *known {
             Some(k) if learned => {
                 tracing::debug!(target: "netnym_server", epoch = k, "learned new revocation epochs");
-                Some(rev.epochs.published_at(k))
+                Some(rev.epochs.published_at(k).await)
             }
             _ => None,
         };
@@ -235,16 +292,12 @@ impl VerifierState {
     }
 
     /// Set the epoch gauges for a scrape.
-    fn update_epoch_gauges(&self) {
+    async fn update_epoch_gauges(&self) {
         if self.0.revocation.is_none() {
             return;
         }
         let now = (self.0.clock)();
-        let known = *self
-            .0
-            .known_latest
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let known = *self.0.known_latest.lock().await;
         let times = *self.epoch_times();
         self.0.metrics.epochs(
             known,
@@ -254,9 +307,9 @@ impl VerifierState {
     }
 
     /// Verify one presentation and record its outcome and duration.
-    fn verify_timed(&self, bytes: &[u8]) -> Result<serde_json::Value, Problem> {
+    async fn verify_timed(&self, bytes: Box<RawValue>) -> Result<serde_json::Value, Problem> {
         let start = Instant::now();
-        let r = self.verify_one(bytes);
+        let r = self.verify_one(bytes).await;
         self.0.metrics.verification(
             r.as_ref().map(|_| ()).map_err(|p| p.status),
             start.elapsed(),
@@ -270,11 +323,11 @@ impl VerifierState {
         r
     }
 
-    fn create_request(&self) -> Result<PresentationRequest, Problem> {
+    async fn create_request(&self) -> Result<PresentationRequest, Problem> {
         let now = (self.0.clock)();
         let window = match &self.0.revocation {
             Some(rev) if self.0.policy.policy().non_revoked => {
-                let latest = self.refresh_epochs()?.ok_or_else(|| {
+                let latest = self.refresh_epochs().await?.ok_or_else(|| {
                     Problem::new(
                         StatusCode::SERVICE_UNAVAILABLE,
                         "service-unavailable",
@@ -292,22 +345,27 @@ impl VerifierState {
             .policy
             .request(&mut rand::rngs::OsRng, now, window, self.0.range_params)
             .map_err(|e| Problem::internal(&format!("request: {e}")))?;
-        match self.0.store.put_request(
-            request.nonce(),
-            request.verifier_id(),
-            &request.to_json(),
-            request.created_at(),
-            request.expires_at(),
-        ) {
+        match self
+            .0
+            .store
+            .put_request(
+                request.nonce(),
+                request.verifier_id(),
+                &request.to_json(),
+                request.created_at(),
+                request.expires_at(),
+            )
+            .await
+        {
             Ok(()) => Ok(request),
             Err(PutRequestError::Store(e)) => Err(e.into()),
             Err(e) => Err(Problem::internal(&e.to_string())),
         }
     }
 
-    /// Verify one presentation (blocking): API.md `POST /v1/verify`.
-    fn verify_one(&self, bytes: &[u8]) -> Result<serde_json::Value, Problem> {
-        let (verified, account) = self.verify_login(bytes)?;
+    /// Verify one presentation: API.md `POST /v1/verify`.
+    async fn verify_one(&self, bytes: Box<RawValue>) -> Result<serde_json::Value, Problem> {
+        let (verified, account) = self.verify_login(bytes.get().as_bytes().to_vec()).await?;
         let nym = verified.pseudonym();
         Ok(serde_json::json!({
             "account": account.map(|a| serde_json::json!({
@@ -321,18 +379,23 @@ impl VerifierState {
         }))
     }
 
-    /// Verify one presentation and sign its pseudonym in (blocking).
-    fn verify_login(
+    /// Verify one presentation and sign its pseudonym in. Parsing and the pairings run on
+    /// tokio's blocking pool, the store's reads and the nonce's consumption on the runtime.
+    async fn verify_login(
         &self,
-        bytes: &[u8],
+        bytes: Vec<u8>,
     ) -> Result<(VerifiedPresentation, Option<netnym_store::Account>), Problem> {
-        let parsed = ParsedPresentation::from_json(bytes)
-            .map_err(|e| Problem::malformed(format!("presentation: {e}")))?;
+        let parsed = blocking(move || {
+            ParsedPresentation::from_json(&bytes)
+                .map_err(|e| Problem::malformed(format!("presentation: {e}")))
+        })
+        .await?;
         let nonce = parsed.nonce().to_vec();
         let stored = self
             .0
             .store
-            .request(&nonce)?
+            .request(&nonce)
+            .await?
             .filter(|r| r.verifier_id == self.0.policy.verifier_id())
             .ok_or_else(unknown_request)?;
         if stored.consumed_at.is_some() {
@@ -351,37 +414,37 @@ impl VerifierState {
             .filter_map(|q| q.non_revoked().map(|n| n.max_epoch))
             .max();
         if let Some(needed) = newest_needed {
-            let known = *self
-                .0
-                .known_latest
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let known = *self.0.known_latest.lock().await;
             if known.is_none_or(|k| k < needed) {
-                self.refresh_epochs()?;
+                self.refresh_epochs().await?;
             }
         }
-        let verified = self
-            .0
-            .verifier
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .verify(&request, &parsed, now)
-            .map_err(|e| match e {
-                VerifyError::RequestExpired => expired(),
-                VerifyError::Malformed(d) => Problem::malformed(format!("presentation: {d}")),
-                _ => Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid-presentation",
-                    "Invalid presentation",
-                    "the presentation does not prove what the request asks",
-                ),
-            })?;
-        let nym = verified.pseudonym();
-        let nym_bytes = nym.map(|p| p.to_bytes());
+        let st = self.clone();
+        let verified = blocking(move || {
+            let verifier =
+                st.0.verifier
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            verifier
+                .verify(&request, &parsed, now)
+                .map_err(|e| match e {
+                    VerifyError::RequestExpired => expired(),
+                    VerifyError::Malformed(d) => Problem::malformed(format!("presentation: {d}")),
+                    _ => Problem::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid-presentation",
+                        "Invalid presentation",
+                        "the presentation does not prove what the request asks",
+                    ),
+                })
+        })
+        .await?;
+        let nym_bytes = verified.pseudonym().map(|p| p.to_bytes());
         let account = self
             .0
             .store
             .consume_request(&nonce, now, nym_bytes.as_ref().map(|b| &b[..]))
+            .await
             .map_err(|e| match e {
                 ConsumeError::Unknown => unknown_request(),
                 ConsumeError::Expired => expired(),
@@ -394,18 +457,23 @@ impl VerifierState {
 }
 
 impl PresentationService for VerifierState {
-    fn create_request(&self) -> Result<PresentationRequest, Problem> {
-        Self::create_request(self)
+    fn create_request(&self) -> crate::oidc::ServiceFuture<'_, PresentationRequest> {
+        Box::pin(Self::create_request(self))
     }
 
-    fn verify(&self, presentation: &[u8]) -> Result<VerifiedPresentation, Problem> {
-        let start = Instant::now();
-        let r = self.verify_login(presentation);
-        self.0.metrics.verification(
-            r.as_ref().map(|_| ()).map_err(|p| p.status),
-            start.elapsed(),
-        );
-        r.map(|(verified, _)| verified)
+    fn verify(
+        &self,
+        presentation: Vec<u8>,
+    ) -> crate::oidc::ServiceFuture<'_, VerifiedPresentation> {
+        Box::pin(async move {
+            let start = Instant::now();
+            let r = self.verify_login(presentation).await;
+            self.0.metrics.verification(
+                r.as_ref().map(|_| ()).map_err(|p| p.status),
+                start.elapsed(),
+            );
+            r.map(|(verified, _)| verified)
+        })
     }
 }
 
@@ -466,7 +534,7 @@ async fn create_request(
     body: Body,
 ) -> Result<Response, Problem> {
     let CreateBody {} = read_json(&headers, body, BODY_LIMIT).await?;
-    let request = blocking(move || s.create_request()).await?;
+    let request = s.create_request().await?;
     let v = serde_json::json!({
         "request": raw(&request.to_json())?,
         "nonce": base64_url(request.nonce()),
@@ -486,7 +554,7 @@ async fn verify(
     body: Body,
 ) -> Result<Response, Problem> {
     let VerifyBody { presentation } = read_json(&headers, body, BODY_LIMIT).await?;
-    let v = blocking(move || s.verify_timed(presentation.get().as_bytes())).await?;
+    let v = s.verify_timed(presentation).await?;
     Ok(json_ok(&v))
 }
 
@@ -502,22 +570,18 @@ async fn verify_batch(
         )));
     }
     s.0.metrics.batch(presentations.len());
-    let results = blocking(move || {
-        let mut out = Vec::with_capacity(presentations.len());
-        for p in &presentations {
-            out.push(match s.verify_timed(p.get().as_bytes()) {
-                Ok(result) => serde_json::json!({"ok": true, "result": result}),
-                // A database outage fails the whole batch (nothing half-acknowledged).
-                Err(e) if e.status == StatusCode::SERVICE_UNAVAILABLE => return Err(e),
-                Err(e) => {
-                    s.0.metrics.problem(&e);
-                    serde_json::json!({"ok": false, "problem": e.to_json()})
-                }
-            });
-        }
-        Ok(out)
-    })
-    .await?;
+    let mut results = Vec::with_capacity(presentations.len());
+    for p in presentations {
+        results.push(match s.verify_timed(p).await {
+            Ok(result) => serde_json::json!({"ok": true, "result": result}),
+            // A database outage fails the whole batch (nothing half-acknowledged).
+            Err(e) if e.status == StatusCode::SERVICE_UNAVAILABLE => return Err(e),
+            Err(e) => {
+                s.0.metrics.problem(&e);
+                serde_json::json!({"ok": false, "problem": e.to_json()})
+            }
+        });
+    }
     Ok(json_ok(&serde_json::json!({ "results": results })))
 }
 
@@ -528,7 +592,7 @@ async fn policy(State(s): State<VerifierState>) -> Result<Response, Problem> {
 }
 
 async fn health(State(s): State<VerifierState>) -> Result<Response, Problem> {
-    blocking(move || s.0.store.ping().map_err(Problem::from)).await?;
+    s.0.store.ping().await?;
     Ok(json_ok(&serde_json::json!({"status": "ok"})))
 }
 
@@ -536,19 +600,19 @@ async fn health(State(s): State<VerifierState>) -> Result<Response, Problem> {
 /// can be read now and has an epoch.
 async fn ready(State(s): State<VerifierState>) -> Result<Response, Problem> {
     let needs_epochs = s.0.revocation.is_some() && s.0.policy.policy().non_revoked;
-    blocking(move || {
-        s.0.store.ping().map_err(crate::authority::not_ready_db)?;
-        if needs_epochs {
-            let latest = s
-                .refresh_epochs()
-                .map_err(|_| problem::not_ready("the revocation epoch log cannot be read"))?;
-            if latest.is_none() {
-                return Err(problem::not_ready("the revocation epoch log is empty"));
-            }
+    s.0.store
+        .ping()
+        .await
+        .map_err(crate::authority::not_ready_db)?;
+    if needs_epochs {
+        let latest = s
+            .refresh_epochs()
+            .await
+            .map_err(|_| problem::not_ready("the revocation epoch log cannot be read"))?;
+        if latest.is_none() {
+            return Err(problem::not_ready("the revocation epoch log is empty"));
         }
-        Ok(())
-    })
-    .await?;
+    }
     let epochs = if needs_epochs { "ok" } else { "not needed" };
     Ok(json_ok(
         &serde_json::json!({"status": "ready", "checks": {"database": "ok", "epoch_log": epochs}}),
@@ -557,7 +621,7 @@ async fn ready(State(s): State<VerifierState>) -> Result<Response, Problem> {
 
 /// `GET /metrics`.
 async fn metrics(State(s): State<VerifierState>) -> Response {
-    s.update_epoch_gauges();
+    s.update_epoch_gauges().await;
     s.0.metrics.render()
 }
 

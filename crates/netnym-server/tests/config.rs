@@ -11,40 +11,42 @@ fn rng() -> rand_chacha::ChaCha20Rng {
     rand_chacha::ChaCha20Rng::seed_from_u64(4)
 }
 
-#[test]
-fn authority_keys_are_sealed_and_need_the_passphrase() {
-    let store = SqliteStore::open_in_memory().unwrap();
+#[tokio::test]
+async fn authority_keys_are_sealed_and_need_the_passphrase() {
+    let store = Store::open_in_memory().await.unwrap();
     assert!(matches!(
-        AuthorityKeys::load(&store, b"pass"),
+        AuthorityKeys::load(&store, b"pass").await,
         Err(AuthorityKeyError::NotInitialised)
     ));
     store
         .import_citizens(&generate_citizens(1, 1, 5), 0)
+        .await
         .unwrap();
     assert!(matches!(
-        AuthorityKeys::init(&store, &mut rng(), b"pass", 4, KdfParams::INSECURE_FAST),
+        AuthorityKeys::init(&store, &mut rng(), b"pass", 4, KdfParams::INSECURE_FAST).await,
         Err(AuthorityKeyError::Domain(_))
     ));
     assert!(matches!(
-        AuthorityKeys::init(&store, &mut rng(), b"", 8, KdfParams::INSECURE_FAST),
+        AuthorityKeys::init(&store, &mut rng(), b"", 8, KdfParams::INSECURE_FAST).await,
         Err(AuthorityKeyError::Seal(SecretError::EmptyPassphrase))
     ));
-    let keys =
-        AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST).unwrap();
-    assert_eq!(store.latest_epoch().unwrap(), Some(0));
+    let keys = AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST)
+        .await
+        .unwrap();
+    assert_eq!(store.latest_epoch().await.unwrap(), Some(0));
     assert!(matches!(
-        AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST),
+        AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST).await,
         Err(AuthorityKeyError::AlreadyInitialised)
     ));
-    let err = AuthorityKeys::load(&store, b"wrong").unwrap_err();
+    let err = AuthorityKeys::load(&store, b"wrong").await.unwrap_err();
     assert!(matches!(err, AuthorityKeyError::WrongPassphrase));
     assert_eq!(err.to_string(), "wrong passphrase for the authority keys");
-    let loaded = AuthorityKeys::load(&store, b"pass").unwrap();
+    let loaded = AuthorityKeys::load(&store, b"pass").await.unwrap();
     assert_eq!(loaded.issuer().public_key(), keys.issuer().public_key());
     assert_eq!(loaded.registry().public_key(), keys.registry().public_key());
     assert_eq!(loaded.range_params().id(), keys.range_params().id());
     // Still one genesis entry.
-    assert_eq!(store.latest_epoch().unwrap(), Some(0));
+    assert_eq!(store.latest_epoch().await.unwrap(), Some(0));
     // Debug never shows secrets.
     let dbg = format!("{loaded:?}");
     assert!(dbg.starts_with("AuthorityKeys") && !dbg.contains("secret_key"));
@@ -55,34 +57,41 @@ fn authority_keys_are_sealed_and_need_the_passphrase() {
     assert!(AdminToken::new("short").is_err());
 }
 
-#[test]
-fn load_repairs_a_missing_genesis_and_refuses_a_foreign_log() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    let keys =
-        AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST).unwrap();
+#[tokio::test]
+async fn load_repairs_a_missing_genesis_and_refuses_a_foreign_log() {
+    let store = Store::open_in_memory().await.unwrap();
+    let keys = AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST)
+        .await
+        .unwrap();
     drop(keys);
     // A second database whose log belongs to another registry.
-    let other = SqliteStore::open_in_memory().unwrap();
+    let other = Store::open_in_memory().await.unwrap();
     let sealed = store
         .sealed_secret(authority::AUTHORITY_SECRET_NAME)
+        .await
         .unwrap();
     other
         .put_sealed_secret(authority::AUTHORITY_SECRET_NAME, &sealed)
+        .await
         .unwrap();
     // No genesis yet: load writes it.
-    AuthorityKeys::load(&other, b"pass").unwrap();
-    assert_eq!(other.latest_epoch().unwrap(), Some(0));
-    let third = SqliteStore::open_in_memory().unwrap();
+    AuthorityKeys::load(&other, b"pass").await.unwrap();
+    assert_eq!(other.latest_epoch().await.unwrap(), Some(0));
+    let third = Store::open_in_memory().await.unwrap();
     let (foreign, genesis) =
         netnym::RevocationAuthority::generate(&mut rand_chacha::ChaCha20Rng::seed_from_u64(77), 8)
             .unwrap();
     drop(foreign);
-    third.append_epoch(0, &[], &genesis.to_json(), 0).unwrap();
+    third
+        .append_epoch(0, &[], &genesis.to_json(), 0)
+        .await
+        .unwrap();
     third
         .put_sealed_secret(authority::AUTHORITY_SECRET_NAME, &sealed)
+        .await
         .unwrap();
     assert!(matches!(
-        AuthorityKeys::load(&third, b"pass"),
+        AuthorityKeys::load(&third, b"pass").await,
         Err(AuthorityKeyError::Corrupt(m)) if m.contains("another registry")
     ));
 }
@@ -172,11 +181,10 @@ fn policies_are_validated_at_load() {
     assert!(matches!(e, PolicyError::Io { .. }));
 }
 
-#[test]
-fn verifier_config_needs_range_params_and_registry_when_the_policy_does() {
+#[tokio::test]
+async fn verifier_config_needs_range_params_and_registry_when_the_policy_does() {
     let pk = key();
-    let store: std::sync::Arc<dyn Store> =
-        std::sync::Arc::new(SqliteStore::open_in_memory().unwrap());
+    let store = Store::open_in_memory().await.unwrap();
     let with_predicates =
         Policy::parse(&policy(r#", "predicates": [{"age_at_least": 18}]"#), false)
             .unwrap()

@@ -157,30 +157,31 @@ fn enroll(url: &str, pk: &IssuerPublicKey, code: &str) -> Result<(u16, Value), S
 
 fn setup(db: &Db) -> (Vec<(String, String)>, IssuerPublicKey) {
     let store = db.open();
-    let store = &*store;
     let citizens = store
-        .import_citizens(&generate_citizens(5, 1, CITIZENS), unix_now())
+        .block(store.import_citizens(&generate_citizens(5, 1, CITIZENS), unix_now()))
         .unwrap();
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
-    let keys = netnym_server::AuthorityKeys::init(
-        store,
-        &mut rng,
-        PASS.as_bytes(),
-        64,
-        KdfParams::INSECURE_FAST,
-    )
-    .unwrap();
+    let keys = store
+        .block(netnym_server::AuthorityKeys::init(
+            &store,
+            &mut rng,
+            PASS.as_bytes(),
+            64,
+            KdfParams::INSECURE_FAST,
+        ))
+        .unwrap();
     let codes = citizens[..ENROLL]
         .iter()
         .map(|c| {
-            let code = netnym_server::create_enrollment_code(
-                store,
-                &mut rng,
-                &c.citizen_id,
-                unix_now(),
-                3600,
-            )
-            .unwrap();
+            let code = store
+                .block(netnym_server::create_enrollment_code(
+                    &store,
+                    &mut rng,
+                    &c.citizen_id,
+                    unix_now(),
+                    3600,
+                ))
+                .unwrap();
             (c.citizen_id.clone(), code.expose().to_owned())
         })
         .collect();
@@ -313,8 +314,8 @@ fn crash_and_restart(db: &Db, dir: &Path, stop_with: Stop) {
     let store = db.open();
 
     // Every acknowledged revocation is in the log, at the epoch acknowledged.
-    let log = store.epochs_from(0, 1000).unwrap();
-    let latest = store.latest_epoch().unwrap().unwrap();
+    let log = store.block(store.epochs_from(0, 1000)).unwrap();
+    let latest = store.block(store.latest_epoch()).unwrap().unwrap();
     assert_eq!(log.len() as u64, latest + 1);
     let mut union = Vec::new();
     for (i, rec) in log.iter().enumerate() {
@@ -325,12 +326,12 @@ fn crash_and_restart(db: &Db, dir: &Path, stop_with: Stop) {
     union.sort_unstable();
     assert_eq!(
         union,
-        store.revoked_ids().unwrap(),
+        store.block(store.revoked_ids()).unwrap(),
         "revoked set = union of the log"
     );
     for (id, epoch) in &acked_revoke {
         assert!(
-            store.is_revoked(*id).unwrap(),
+            store.block(store.is_revoked(*id)).unwrap(),
             "acknowledged revocation of {id} lost"
         );
         let e = EpochEntry::from_json(&log[usize::try_from(*epoch).unwrap()].entry).unwrap();
@@ -341,7 +342,10 @@ fn crash_and_restart(db: &Db, dir: &Path, stop_with: Stop) {
     // ones are used; a retry of a used code is refused and of an unused one succeeds once.
     let mut retried_ok = 0;
     for (citizen, code) in codes.iter() {
-        let records = store.issued_credentials(citizen).unwrap().len();
+        let records = store
+            .block(store.issued_credentials(citizen))
+            .unwrap()
+            .len();
         assert!(records <= 1);
         if acked_enroll.contains(citizen) {
             assert_eq!(records, 1, "acknowledged enrollment of {citizen} lost");
@@ -353,11 +357,20 @@ fn crash_and_restart(db: &Db, dir: &Path, stop_with: Stop) {
             assert_eq!(s, 200, "{v}");
             retried_ok += 1;
         }
-        assert_eq!(store.issued_credentials(citizen).unwrap().len(), 1);
+        assert_eq!(
+            store
+                .block(store.issued_credentials(citizen))
+                .unwrap()
+                .len(),
+            1
+        );
         let (s, v) = enroll(&server.url, &pk, code).unwrap();
         assert_eq!((s, v["code"].as_str()), (409, Some("enrollment-code-used")));
     }
-    assert_eq!(store.issued_credential_count().unwrap(), ENROLL as u64);
+    assert_eq!(
+        store.block(store.issued_credential_count()).unwrap(),
+        ENROLL as u64
+    );
     eprintln!(
         "acknowledged before the kill: {} enrollments, {} revocations; completed after restart: {retried_ok}",
         acked_enroll.len(),
@@ -367,7 +380,7 @@ fn crash_and_restart(db: &Db, dir: &Path, stop_with: Stop) {
     // The log continues after the restart.
     let next = acked_revoke.iter().map(|(id, _)| *id).max().unwrap_or(0);
     let remaining: Vec<u64> = (REVOKE_FROM as u64..=CITIZENS as u64)
-        .filter(|id| !store.is_revoked(*id).unwrap())
+        .filter(|id| !store.block(store.is_revoked(*id)).unwrap())
         .collect();
     if let Some(id) = remaining.first() {
         let (s, v) = post(

@@ -38,7 +38,11 @@ fn full_flow(backend: Backend) {
     let mut alice = enroll(&w, &code_a);
     let mut bob = enroll(&w, &w.code_for(&sh[1]));
     assert_ne!(alice.revocation_id, bob.revocation_id);
-    assert_eq!(w.authority_store.issued_credential_count().unwrap(), 2);
+    assert_eq!(
+        w.rt.block_on(w.authority_store.issued_credential_count())
+            .unwrap(),
+        2
+    );
     // The same code again: refused at both steps, nothing issued.
     let (s, _, v) = call(
         "POST",
@@ -51,7 +55,11 @@ fn full_flow(backend: Backend) {
         409,
         "enrollment-code-used",
     );
-    assert_eq!(w.authority_store.issued_credential_count().unwrap(), 2);
+    assert_eq!(
+        w.rt.block_on(w.authority_store.issued_credential_count())
+            .unwrap(),
+        2
+    );
 
     // Login, re-login (same account), second platform (different pseudonym).
     let first = login(&w, &alice, &w.shop_url());
@@ -133,7 +141,7 @@ fn full_flow(backend: Backend) {
     assert_problem(other, 404, "unknown-request");
 
     // Expired request: nothing stored, the account is untouched.
-    let logins = w.platform_store.account_count(SHOP).unwrap();
+    let logins = w.rt.block_on(w.platform_store.account_count(SHOP)).unwrap();
     let (req, _) = new_request(&w.shop_url());
     let p = present(&w, &alice, &req);
     w.skew.store(121, Ordering::SeqCst);
@@ -145,7 +153,10 @@ fn full_flow(backend: Backend) {
     );
     assert_problem(late, 410, "request-expired");
     w.skew.store(0, Ordering::SeqCst);
-    assert_eq!(w.platform_store.account_count(SHOP).unwrap(), logins);
+    assert_eq!(
+        w.rt.block_on(w.platform_store.account_count(SHOP)).unwrap(),
+        logins
+    );
 
     // Revocation: unauthorised first, then bob.
     let revoke_url = format!("{}/v1/revoke", w.authority_url());
@@ -161,7 +172,7 @@ fn full_flow(backend: Backend) {
         }
         other => panic!("expected 401, got {other:?}"),
     }
-    assert_eq!(w.authority_store.revoked_count().unwrap(), 0);
+    assert_eq!(w.rt.block_on(w.authority_store.revoked_count()).unwrap(), 0);
     // A request made before the revocation (window: epoch 0), answered after it.
     let (old_req, _) = new_request(&w.shop_url());
     let r: Value = ureq::post(&revoke_url)
@@ -174,7 +185,10 @@ fn full_flow(backend: Backend) {
     assert_eq!(r["epoch"], 1);
     assert_eq!(r["revoked"], serde_json::json!([bob.revocation_id]));
     // Durable before acknowledged: the store has it.
-    assert!(w.authority_store.is_revoked(bob.revocation_id).unwrap());
+    assert!(w
+        .rt
+        .block_on(w.authority_store.is_revoked(bob.revocation_id))
+        .unwrap());
     // Idempotent.
     let r2: Value = ureq::post(&revoke_url)
         .set("Content-Type", "application/json")
@@ -354,10 +368,13 @@ fn bad_bodies_get_problem_documents_and_store_nothing() {
         422,
         "invalid-presentation",
     );
-    assert_eq!(w.platform_store.account_count(SHOP).unwrap(), 0);
+    assert_eq!(
+        w.rt.block_on(w.platform_store.account_count(SHOP)).unwrap(),
+        0
+    );
     assert!(w
-        .platform_store
-        .request(req.nonce())
+        .rt
+        .block_on(w.platform_store.request(req.nonce()))
         .unwrap()
         .unwrap()
         .consumed_at
@@ -394,17 +411,22 @@ fn bad_bodies_get_problem_documents_and_store_nothing() {
         400,
         "malformed",
     );
-    assert_eq!(w.authority_store.issued_credential_count().unwrap(), 1);
+    assert_eq!(
+        w.rt.block_on(w.authority_store.issued_credential_count())
+            .unwrap(),
+        1
+    );
     // An expired code.
     let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::from_entropy();
-    let old = netnym_server::create_enrollment_code(
-        &*w.authority_store,
-        &mut rng,
-        &sh,
-        unix_now() - 100,
-        10,
-    )
-    .unwrap();
+    let old =
+        w.rt.block_on(netnym_server::create_enrollment_code(
+            &w.authority_store,
+            &mut rng,
+            &sh,
+            unix_now() - 100,
+            10,
+        ))
+        .unwrap();
     assert_problem(
         call(
             "POST",
@@ -457,7 +479,10 @@ fn bad_bodies_get_problem_documents_and_store_nothing() {
         404,
         "unknown-revocation-id",
     );
-    assert_eq!(w.authority_store.latest_epoch().unwrap(), Some(0));
+    assert_eq!(
+        w.rt.block_on(w.authority_store.latest_epoch()).unwrap(),
+        Some(0)
+    );
     // Unknown routes and methods.
     assert_problem(
         call("GET", &format!("{a}/v1/nothing"), None, None),
@@ -623,10 +648,16 @@ fn database_down_is_503_and_leaves_nothing_half_done() {
     let relay = Relay::start(format!("127.0.0.1:{port}"));
     let relayed = url.replace(&format!("port={port}"), &format!("port={}", relay.port));
     let schema = format!("e2e_down_{}", std::process::id());
-    let store: std::sync::Arc<dyn Store> =
-        std::sync::Arc::new(PgStore::connect_in_schema(&relayed, &schema).unwrap());
     let _guard = PgSchemaGuard::new(&url, &schema);
     let w = World::new(Backend::Sqlite);
+    // A short wait for a connection: the cut relay accepts nothing, and each call below waits
+    // this long before its 503.
+    let options = StoreOptions::default().with_acquire_timeout(std::time::Duration::from_secs(2));
+    let store =
+        w.rt.block_on(Store::connect_postgres_in_schema(
+            &relayed, &schema, &options,
+        ))
+        .unwrap();
     let platform = w.start_platform_on(&shop_policy(), true, store);
     let base = platform.base_url();
     let h = enroll(&w, &w.code_for(&w.citizens[0].citizen_id));
@@ -672,10 +703,16 @@ fn database_down_is_503_and_leaves_nothing_half_done() {
     let unavailable = m.one("netnym_database_errors_total", &[("kind", "unavailable")]);
     assert!(unavailable >= 4.0, "{text}");
     // The request is still open in the database (nothing half-consumed).
-    let direct = PgStore::connect_in_schema(&url, &schema).unwrap();
-    let stored = direct.request(req.nonce()).unwrap().unwrap();
+    let direct =
+        w.rt.block_on(Store::connect_postgres_in_schema(
+            &url,
+            &schema,
+            &StoreOptions::default(),
+        ))
+        .unwrap();
+    let stored = w.rt.block_on(direct.request(req.nonce())).unwrap().unwrap();
     assert!(stored.consumed_at.is_none());
-    assert_eq!(direct.account_count(SHOP).unwrap(), 0);
+    assert_eq!(w.rt.block_on(direct.account_count(SHOP)).unwrap(), 0);
     w.rt.block_on(platform.shutdown()).unwrap();
     w.shutdown();
 }
@@ -721,6 +758,10 @@ fn enrollment_code_finishes_once_under_concurrency() {
             .all(|o| *o == (409, Some("enrollment-code-used".to_owned()))),
         "{outcomes:?}"
     );
-    assert_eq!(w.authority_store.issued_credential_count().unwrap(), 1);
+    assert_eq!(
+        w.rt.block_on(w.authority_store.issued_credential_count())
+            .unwrap(),
+        1
+    );
     w.shutdown();
 }

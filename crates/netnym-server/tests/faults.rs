@@ -32,8 +32,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use load::db::{OpenedDb, PgSession};
 use load::*;
-use netnym_store::Store;
 use serde_json::Value;
 
 /// Longest a single answer may take, even while the database is down.
@@ -160,13 +160,13 @@ fn is_clean_503(status: u16, v: &Value) -> bool {
 fn check_consumed_once(
     fleet: &Fleet,
     verifier_url: &str,
-    store: &dyn Store,
+    store: &OpenedDb,
     logins: &[Login],
     accounts: &Accounts,
 ) {
     let agent = agent(BOUND);
     for l in logins {
-        let r = store.request(&l.nonce).unwrap().unwrap();
+        let r = store.block(store.request(&l.nonce)).unwrap().unwrap();
         assert!(r.consumed_at.is_some(), "a login's nonce is not consumed");
         let (s, v) = send(&agent, &format!("{verifier_url}/v1/verify"), &l.body).unwrap();
         assert_eq!(
@@ -184,7 +184,7 @@ fn check_consumed_once(
         };
         let bytes = pseudonym_bytes(&serde_json::json!({ "pseudonym": nym }));
         let a = store
-            .account(common::SHOP, &bytes)
+            .block(store.account(common::SHOP, &bytes))
             .unwrap()
             .unwrap_or_else(|| panic!("acknowledged account of holder {h} lost"));
         assert_eq!(a.account_id, *id);
@@ -337,7 +337,7 @@ fn restart_under_load(stop: Stop) {
     assert!(acks.iter().all(|(i, _)| seen.insert(*i)));
 
     let store = db.open();
-    check_consumed_once(&fleet, &verifier.url, &*store, &logins, &accounts);
+    check_consumed_once(&fleet, &verifier.url, &store, &logins, &accounts);
 }
 
 /// A PostgreSQL backend crashing while the verifier's query waits inside the database: the
@@ -361,18 +361,13 @@ fn postgres_backend_crash_mid_query_gives_503_then_accepts_once() {
     let verifier = VerifierProc::spawn(verifier_cmd(), &fleet, &db, dir.path(), 0);
     let login = make_logins(&fleet, &verifier.url, 1, 1).pop().unwrap();
 
-    let mut holder = ::postgres::Client::connect(&cluster.url(), ::postgres::NoTls).unwrap();
-    let holder_pid: i32 = holder
-        .query_one("SELECT pg_backend_pid()", &[])
-        .unwrap()
-        .get(0);
-    holder.batch_execute("BEGIN").unwrap();
-    let locked = holder
-        .execute(
-            &format!("SELECT 1 FROM {schema}.presentation_requests WHERE nonce = $1 FOR UPDATE"),
-            &[&login.nonce],
-        )
-        .unwrap();
+    let mut holder = PgSession::connect(&cluster.url());
+    let holder_pid = holder.int("SELECT pg_backend_pid()::BIGINT");
+    holder.batch("BEGIN");
+    let locked = holder.execute_with_bytes(
+        &format!("SELECT 1 FROM {schema}.presentation_requests WHERE nonce = $1 FOR UPDATE"),
+        &login.nonce,
+    );
     assert_eq!(locked, 1);
 
     let url = format!("{}/v1/verify", verifier.url);
@@ -383,16 +378,11 @@ fn postgres_backend_crash_mid_query_gives_503_then_accepts_once() {
             (r, t0.elapsed())
         });
         // Wait until the verifier's query is blocked on the lock.
-        let mut watch = ::postgres::Client::connect(&cluster.url(), ::postgres::NoTls).unwrap();
+        let mut watch = PgSession::connect(&cluster.url());
         let t = Instant::now();
         loop {
-            let waiting: i64 = watch
-                .query_one(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
-                    &[],
-                )
-                .unwrap()
-                .get(0);
+            let waiting =
+                watch.int("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
             if waiting > 0 {
                 break;
             }
@@ -451,37 +441,48 @@ fn postgres_restart_during_enrollments_and_revocations_loses_nothing() {
     }
     let cluster = Cluster::start_new();
     let schema = format!("fault_auth_{}", std::process::id());
-    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(
-        netnym_store::PgStore::connect_in_schema(&cluster.url(), &schema).unwrap(),
-    );
-    let now = netnym_store::unix_now();
-    let citizens = store
-        .import_citizens(&netnym_store::generate_citizens(3, 1, 40), now)
-        .unwrap();
-    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
-    let keys = netnym_server::AuthorityKeys::init(
-        &*store,
-        &mut rng,
-        b"pass",
-        64,
-        netnym_store::KdfParams::INSECURE_FAST,
-    )
-    .unwrap();
-    let pk = keys.issuer().public_key().clone();
-    let codes: Vec<(String, String)> = citizens[..CODES]
-        .iter()
-        .map(|c| {
-            let code =
-                netnym_server::create_enrollment_code(&*store, &mut rng, &c.citizen_id, now, 3600)
-                    .unwrap();
-            (c.citizen_id.clone(), code.expose().to_owned())
-        })
-        .collect();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
+    let store = rt
+        .block_on(netnym_store::Store::connect_postgres_in_schema(
+            &cluster.url(),
+            &schema,
+            &netnym_store::StoreOptions::default(),
+        ))
+        .unwrap();
+    let now = netnym_store::unix_now();
+    let citizens = rt
+        .block_on(store.import_citizens(&netnym_store::generate_citizens(3, 1, 40), now))
+        .unwrap();
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+    let keys = rt
+        .block_on(netnym_server::AuthorityKeys::init(
+            &store,
+            &mut rng,
+            b"pass",
+            64,
+            netnym_store::KdfParams::INSECURE_FAST,
+        ))
+        .unwrap();
+    let pk = keys.issuer().public_key().clone();
+    let codes: Vec<(String, String)> = citizens[..CODES]
+        .iter()
+        .map(|c| {
+            let code = rt
+                .block_on(netnym_server::create_enrollment_code(
+                    &store,
+                    &mut rng,
+                    &c.citizen_id,
+                    now,
+                    3600,
+                ))
+                .unwrap();
+            (c.citizen_id.clone(), code.expose().to_owned())
+        })
+        .collect();
     let config = netnym_server::AuthorityConfig {
         keys,
         admin_token: netnym_server::AdminToken::new(common::ADMIN).unwrap(),
@@ -641,7 +642,9 @@ fn postgres_restart_during_enrollments_and_revocations_loses_nothing() {
     // Every code used exactly once; every acknowledged enrollment recorded.
     for (citizen, code) in &codes {
         assert_eq!(
-            store.issued_credentials(citizen).unwrap().len(),
+            rt.block_on(store.issued_credentials(citizen))
+                .unwrap()
+                .len(),
             1,
             "{citizen}"
         );
@@ -660,9 +663,12 @@ fn postgres_restart_during_enrollments_and_revocations_loses_nothing() {
     assert!(acked_enroll
         .iter()
         .all(|c| codes.iter().any(|(x, _)| x == c)));
-    assert_eq!(store.issued_credential_count().unwrap(), CODES as u64);
+    assert_eq!(
+        rt.block_on(store.issued_credential_count()).unwrap(),
+        CODES as u64
+    );
     // Every acknowledged revocation is in the gapless log, which equals the revoked set.
-    let log = store.epochs_from(0, 1000).unwrap();
+    let log = rt.block_on(store.epochs_from(0, 1000)).unwrap();
     let mut union = Vec::new();
     for (i, rec) in log.iter().enumerate() {
         let e = EpochEntry::from_json(&rec.entry).unwrap();
@@ -670,12 +676,12 @@ fn postgres_restart_during_enrollments_and_revocations_loses_nothing() {
         union.extend_from_slice(e.revoked());
     }
     union.sort_unstable();
-    assert_eq!(union, store.revoked_ids().unwrap());
+    assert_eq!(union, rt.block_on(store.revoked_ids()).unwrap());
     assert_eq!(union, REVOKE.collect::<Vec<_>>());
     for (id, epoch) in &acked_revoke {
         let e = EpochEntry::from_json(&log[usize::try_from(*epoch).unwrap()].entry).unwrap();
         assert!(
-            e.revoked().contains(id) || store.is_revoked(*id).unwrap(),
+            e.revoked().contains(id) || rt.block_on(store.is_revoked(*id)).unwrap(),
             "revocation of {id} lost"
         );
     }
@@ -776,7 +782,7 @@ fn sigkill_mid_request(db: &VerifierDb, dir: &Path) {
         if *f == Fate::Acked {
             *oks.entry(i).or_default() += 1;
             assert!(store
-                .request(&logins[i].nonce)
+                .block(store.request(&logins[i].nonce))
                 .unwrap()
                 .unwrap()
                 .consumed_at
@@ -814,5 +820,5 @@ fn sigkill_mid_request(db: &VerifierDb, dir: &Path) {
         db.backend(),
         count(Fate::NotSent)
     );
-    check_consumed_once(&fleet, &verifier.url, &*store, &logins, &accounts);
+    check_consumed_once(&fleet, &verifier.url, &store, &logins, &accounts);
 }

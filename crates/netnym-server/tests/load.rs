@@ -45,7 +45,7 @@ fn short_load_run_has_no_errors() {
     let store = db.open();
     assert!(report.holders_seen >= 1);
     assert_eq!(
-        store.account_count(common::SHOP).unwrap(),
+        store.block(store.account_count(common::SHOP)).unwrap(),
         report.holders_seen as u64
     );
 }

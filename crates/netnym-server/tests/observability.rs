@@ -239,8 +239,8 @@ fn every_response_carries_a_request_id() {
 struct Unreachable;
 
 impl EpochSource for Unreachable {
-    fn epochs_from(&self, _: u64) -> Result<Vec<EpochEntry>, String> {
-        Err("connection refused".to_owned())
+    fn epochs_from(&self, _: u64) -> EpochFuture<'_, Result<Vec<EpochEntry>, String>> {
+        Box::pin(async { Err("connection refused".to_owned()) })
     }
 }
 

@@ -106,14 +106,17 @@ fn sigterm_under_load(db: &VerifierDb, dir: &std::path::Path, json: bool) {
     assert!(acked.len() >= 8);
     let store = db.open();
     for login in &acked {
-        let stored = store.request(&login.nonce).unwrap().unwrap();
+        let stored = store.block(store.request(&login.nonce)).unwrap().unwrap();
         assert!(
             stored.consumed_at.is_some(),
             "an acknowledged login's nonce is not consumed"
         );
     }
     let holders = accounts.snapshot().iter().flatten().count() as u64;
-    assert_eq!(store.account_count(common::SHOP).unwrap(), holders);
+    assert_eq!(
+        store.block(store.account_count(common::SHOP)).unwrap(),
+        holders
+    );
     eprintln!(
         "{}: {} logins acknowledged, exit 0 {took:?} after SIGTERM",
         db.backend(),

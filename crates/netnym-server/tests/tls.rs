@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use netnym_server::*;
-use netnym_store::{KdfParams, SqliteStore, Store};
+use netnym_store::{KdfParams, Store, StoreOptions};
 use rand::SeedableRng;
 
 struct Pki {
@@ -63,17 +63,18 @@ fn agent(ca: &Path) -> ureq::Agent {
         .build()
 }
 
-fn authority_config(dir: &Path) -> (Arc<dyn Store>, AuthorityConfig) {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.join("a.sqlite")).unwrap());
+fn authority_config(rt: &tokio::runtime::Runtime, dir: &Path) -> (Store, AuthorityConfig) {
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
-    let keys = AuthorityKeys::init(
-        &*store,
-        &mut rng,
-        b"passphrase",
-        8,
-        KdfParams::INSECURE_FAST,
-    )
-    .unwrap();
+    let (store, keys) = rt.block_on(async {
+        let store = Store::open_sqlite(&dir.join("a.sqlite"), &StoreOptions::default())
+            .await
+            .unwrap();
+        let keys =
+            AuthorityKeys::init(&store, &mut rng, b"passphrase", 8, KdfParams::INSECURE_FAST)
+                .await
+                .unwrap();
+        (store, keys)
+    });
     let config = AuthorityConfig {
         keys,
         admin_token: AdminToken::new("admin-token-0123456789").unwrap(),
@@ -91,7 +92,7 @@ fn https_with_a_private_ca_and_a_wrong_ca_refused() {
     let d = tempfile::tempdir().unwrap();
     let (good, wrong) = (pki(d.path(), "good"), pki(d.path(), "wrong"));
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (store, config) = authority_config(d.path());
+    let (store, config) = authority_config(&rt, d.path());
     let tls = ServerTls::from_pem_files(&good.cert, &good.key).unwrap();
     let server = rt
         .block_on(start_authority_on(
@@ -140,7 +141,7 @@ fn a_stop_drains_idle_tls_connections_at_once_and_closes_the_listener() {
     let d = tempfile::tempdir().unwrap();
     let good = pki(d.path(), "good");
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (store, config) = authority_config(d.path());
+    let (store, config) = authority_config(&rt, d.path());
     let tls = ServerTls::from_pem_files(&good.cert, &good.key).unwrap();
     let server = rt
         .block_on(start_authority_on(
@@ -173,7 +174,7 @@ fn a_stop_answers_a_tls_request_in_flight_first() {
     let d = tempfile::tempdir().unwrap();
     let good = pki(d.path(), "good");
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (store, config) = authority_config(d.path());
+    let (store, config) = authority_config(&rt, d.path());
     let tls = ServerTls::from_pem_files(&good.cert, &good.key).unwrap();
     let server = rt
         .block_on(start_authority_on(
@@ -232,17 +233,17 @@ fn plain_http_only_on_loopback_unless_allowed() {
     let d = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let any: SocketAddr = "0.0.0.0:0".parse().unwrap();
-    let (store, config) = authority_config(d.path());
+    let (store, config) = authority_config(&rt, d.path());
     match rt.block_on(start_authority_on(
         Listen::plain(any),
-        store.clone(),
+        store,
         config,
     )) {
         Err(StartError::PlainHttp { addr }) => assert_eq!(addr, any),
         other => panic!("{other:?}"),
     }
     let d2 = tempfile::tempdir().unwrap();
-    let (store, config) = authority_config(d2.path());
+    let (store, config) = authority_config(&rt, d2.path());
     let server = rt
         .block_on(start_authority_on(
             Listen::plain(any).allow_plain_http(true),
@@ -279,11 +280,15 @@ fn the_authority_daemon_serves_https_and_stops_on_sigterm() {
     let d = tempfile::tempdir().unwrap();
     let good = pki(d.path(), "good");
     let data = d.path().join("data");
-    {
-        let store = SqliteStore::open_in_data_dir(&data).unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = Store::open_in_data_dir(&data, &StoreOptions::default())
+            .await
+            .unwrap();
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(6);
-        AuthorityKeys::init(&store, &mut rng, b"passphrase", 8, KdfParams::INSECURE_FAST).unwrap();
-    }
+        AuthorityKeys::init(&store, &mut rng, b"passphrase", 8, KdfParams::INSECURE_FAST)
+            .await
+            .unwrap();
+    });
     let addr_file = d.path().join("addr");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netnym-authority"))
         .args(["--data-dir", data.to_str().unwrap()])

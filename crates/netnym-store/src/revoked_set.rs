@@ -1,96 +1,112 @@
 //! The database behind the core's [`netnym::RevokedSet`].
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use netnym::{EpochEntry, RevokedSet};
 
 use crate::error::{EpochError, StoreError};
-use crate::store::RevocationStore;
+use crate::store::Store;
 
-/// A [`RevokedSet`] read from a store, staging new revocations until [`StagedRevokedSet::commit`]
-/// writes them **together with** their epoch entry in one transaction.
+/// A [`RevokedSet`] over a snapshot of the store, staging new revocations until
+/// [`StagedRevokedSet::commit`] writes them **together with** their epoch entry in one
+/// transaction.
 ///
-/// `RevokedSet` is infallible; a database error while reading is remembered, answered as
-/// "revoked" (fail closed: no witness is issued, no id is revoked twice), and returned by
-/// [`StagedRevokedSet::commit`] / [`StagedRevokedSet::error`].
+/// The core's `RevokedSet` is synchronous and infallible, and the store is async, so the set
+/// is loaded first ([`StagedRevokedSet::load`]) with the state of exactly the ids the caller
+/// will ask about (the id of a witness, the ids of a revocation) and the revoked count. Asked
+/// about an id it did not load, it answers "revoked" (fail closed: no witness is issued, no id
+/// is revoked twice) and remembers the id ([`StagedRevokedSet::missed`]); `commit` then
+/// refuses.
 ///
-/// The core's `RevocationAuthority::revoke` computes the next epoch from the current one, so
-/// callers serialise revocations (one writer); the store's gapless epoch rule refuses a second
-/// writer's stale epoch.
-pub struct StagedRevokedSet<'a, S: RevocationStore + ?Sized> {
-    store: &'a S,
+/// The snapshot can be stale by the time it is committed; the store's gapless epoch rule and
+/// its refusal of an already revoked id keep the log consistent, and callers serialise
+/// revocations (one writer).
+pub struct StagedRevokedSet {
+    loaded: BTreeSet<u64>,
+    revoked: BTreeSet<u64>,
+    count: u64,
     staged: BTreeSet<u64>,
-    error: std::cell::RefCell<Option<StoreError>>,
+    missed: Cell<Option<u64>>,
 }
 
-impl<S: RevocationStore + ?Sized> core::fmt::Debug for StagedRevokedSet<'_, S> {
+impl core::fmt::Debug for StagedRevokedSet {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("StagedRevokedSet")
+            .field("loaded", &self.loaded)
             .field("staged", &self.staged)
             .finish_non_exhaustive()
     }
 }
 
-impl<'a, S: RevocationStore + ?Sized> StagedRevokedSet<'a, S> {
-    /// A view of `store`'s revoked set with nothing staged.
-    pub fn new(store: &'a S) -> Self {
-        Self {
-            store,
+impl StagedRevokedSet {
+    /// Read the state of `ids` and the revoked count from `store`, with nothing staged.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn load(store: &Store, ids: &[u64]) -> Result<Self, StoreError> {
+        let revoked = store.revoked_among(ids).await?;
+        let count = store.revoked_count().await?;
+        Ok(Self {
+            loaded: ids.iter().copied().collect(),
+            revoked,
+            count,
             staged: BTreeSet::new(),
-            error: std::cell::RefCell::new(None),
-        }
+            missed: Cell::new(None),
+        })
     }
 
-    /// The ids marked since creation.
+    /// The ids marked since loading.
     #[must_use]
     pub fn staged(&self) -> Vec<u64> {
         self.staged.iter().copied().collect()
     }
 
-    /// The first database error met while reading, if any.
-    pub fn error(&mut self) -> Option<StoreError> {
-        self.error.get_mut().take()
-    }
-
-    fn remember(&self, e: StoreError) {
-        let mut slot = self.error.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(e);
-        }
+    /// The first id asked about that was not loaded (answered "revoked"), if any.
+    #[must_use]
+    pub fn missed(&self) -> Option<u64> {
+        self.missed.get()
     }
 
     /// Write `entry` and the staged ids in one transaction.
     ///
     /// # Errors
-    /// A read error met earlier ([`EpochError::Store`]); [`EpochError::Invalid`] when `entry`
-    /// does not revoke exactly the staged ids; otherwise as
-    /// [`RevocationStore::append_epoch`].
-    pub fn commit(mut self, entry: &EpochEntry, now: u64) -> Result<(), EpochError> {
-        if let Some(e) = self.error() {
-            return Err(e.into());
+    /// [`EpochError::Invalid`] when `entry` does not revoke exactly the staged ids or the set
+    /// was asked about an id it did not load; otherwise as [`Store::append_epoch`].
+    pub async fn commit(
+        self,
+        store: &Store,
+        entry: &EpochEntry,
+        now: u64,
+    ) -> Result<(), EpochError> {
+        if self.missed().is_some() {
+            return Err(EpochError::Invalid(
+                "the revoked set was asked about an id it had not loaded",
+            ));
         }
         if entry.revoked() != self.staged().as_slice() {
             return Err(EpochError::Invalid(
                 "the entry does not revoke exactly the staged ids",
             ));
         }
-        self.store
+        store
             .append_epoch(entry.epoch(), entry.revoked(), &entry.to_json(), now)
+            .await
     }
 }
 
-impl<S: RevocationStore + ?Sized> RevokedSet for StagedRevokedSet<'_, S> {
+impl RevokedSet for StagedRevokedSet {
     fn is_revoked(&self, id: u64) -> bool {
         if self.staged.contains(&id) {
             return true;
         }
-        match self.store.is_revoked(id) {
-            Ok(r) => r,
-            Err(e) => {
-                self.remember(e);
-                true
+        if !self.loaded.contains(&id) {
+            if self.missed.get().is_none() {
+                self.missed.set(Some(id));
             }
+            return true;
         }
+        self.revoked.contains(&id)
     }
 
     fn mark_revoked(&mut self, id: u64) {
@@ -98,12 +114,6 @@ impl<S: RevocationStore + ?Sized> RevokedSet for StagedRevokedSet<'_, S> {
     }
 
     fn revoked_count(&self) -> u64 {
-        match self.store.revoked_count() {
-            Ok(n) => n + self.staged.len() as u64,
-            Err(e) => {
-                self.remember(e);
-                self.staged.len() as u64
-            }
-        }
+        self.count + self.staged.len() as u64
     }
 }

@@ -16,13 +16,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use netnym_server::{
     init_logging, install_panic_hook, run_until_stopped, start_authority_on, system_clock,
     AdminToken, AuthorityConfig, AuthorityKeys, Listen, LogFormat, ServerTls, EXIT_FAILURE,
 };
-use netnym_store::{PgStore, SqliteStore, Store};
+use netnym_store::{Store, StoreLocation, StoreOptions};
 
 struct Args {
     data_dir: Option<PathBuf>,
@@ -79,23 +78,24 @@ fn env(name: &str) -> Result<zeroize::Zeroizing<String>, String> {
         .map_err(|_| format!("set {name}"))
 }
 
-/// Open the store (synchronously: the PostgreSQL client runs its own runtime, so this happens
-/// before ours starts) and unseal the keys.
-fn open(args: &Args) -> Result<(Arc<dyn Store>, AuthorityConfig), String> {
-    let store: Arc<dyn Store> = match (&args.data_dir, &args.postgres) {
-        (Some(dir), _) => Arc::new(SqliteStore::open_in_data_dir(dir).map_err(|e| e.to_string())?),
-        (_, Some(url)) => Arc::new(
-            match &args.pg_schema {
-                Some(schema) => PgStore::connect_in_schema(url, schema),
-                None => PgStore::connect(url),
-            }
-            .map_err(|e| e.to_string())?,
-        ),
+/// Open the store (in the service's runtime, which owns its connections) and unseal the keys.
+async fn open(args: &Args) -> Result<(Store, AuthorityConfig), String> {
+    let location = match (&args.data_dir, &args.postgres) {
+        (Some(dir), _) => StoreLocation::DataDir(dir.clone()),
+        (_, Some(url)) => StoreLocation::Postgres {
+            conninfo: url.clone(),
+            schema: args.pg_schema.clone(),
+        },
         _ => return Err("no store".to_owned()),
     };
+    let store = Store::open(&location, &StoreOptions::default())
+        .await
+        .map_err(|e| e.to_string())?;
     let passphrase = env("NETNYM_AUTHORITY_PASSPHRASE")?;
     let token = env("NETNYM_ADMIN_TOKEN")?;
-    let keys = AuthorityKeys::load(&*store, passphrase.as_bytes()).map_err(|e| e.to_string())?;
+    let keys = AuthorityKeys::load(&store, passphrase.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
     let config = AuthorityConfig {
         keys,
         admin_token: AdminToken::new(&token)?,
@@ -108,7 +108,6 @@ fn run() -> Result<(), String> {
     let args = parse_args()?;
     init_logging(args.log_format, "info").map_err(|e| e.to_string())?;
     install_panic_hook();
-    let (store, config) = open(&args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -120,6 +119,7 @@ fn run() -> Result<(), String> {
         ),
         None => Listen::plain(args.listen),
     };
+    let (store, config) = rt.block_on(open(&args))?;
     let handle = rt
         .block_on(start_authority_on(listen, store, config))
         .map_err(|e| e.to_string())?;

@@ -25,10 +25,10 @@ use std::sync::Arc;
 use netnym::{EpochEntry, IssuerPublicKey, RangeParams, RegistryPublicKey};
 use netnym_server::{
     init_logging, install_panic_hook, run_until_stopped, start_verifier_on, system_clock,
-    EpochSource, Listen, LogFormat, Policy, ServerTls, VerifierConfig, VerifierRevocation,
-    EXIT_FAILURE,
+    EpochFuture, EpochSource, Listen, LogFormat, Policy, ServerTls, VerifierConfig,
+    VerifierRevocation, EXIT_FAILURE,
 };
-use netnym_store::{PgStore, SqliteStore, Store};
+use netnym_store::{Store, StoreLocation, StoreOptions};
 
 /// Parsed command line.
 pub(crate) struct Args {
@@ -91,13 +91,14 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
 struct StaticEpochs(Vec<EpochEntry>);
 
 impl EpochSource for StaticEpochs {
-    fn epochs_from(&self, from: u64) -> Result<Vec<EpochEntry>, String> {
-        Ok(self
+    fn epochs_from(&self, from: u64) -> EpochFuture<'_, Result<Vec<EpochEntry>, String>> {
+        let found = self
             .0
             .iter()
             .filter(|e| e.epoch() >= from)
             .cloned()
-            .collect())
+            .collect();
+        Box::pin(async move { Ok(found) })
     }
 }
 
@@ -116,20 +117,19 @@ fn list<T, E: core::fmt::Display>(
         .collect()
 }
 
-/// Open the store (synchronously: the PostgreSQL client runs its own runtime, so this happens
-/// before ours starts) and load the policy and trust bundle.
-fn open(args: &Args) -> Result<(Arc<dyn Store>, VerifierConfig), String> {
-    let store: Arc<dyn Store> = match (&args.data_dir, &args.postgres) {
-        (Some(dir), _) => Arc::new(SqliteStore::open_in_data_dir(dir).map_err(|e| e.to_string())?),
-        (_, Some(url)) => Arc::new(
-            match &args.pg_schema {
-                Some(schema) => PgStore::connect_in_schema(url, schema),
-                None => PgStore::connect(url),
-            }
-            .map_err(|e| e.to_string())?,
-        ),
+/// Open the store (in the service's runtime, which owns its connections) and load the policy and trust bundle.
+async fn open(args: &Args) -> Result<(Store, VerifierConfig), String> {
+    let location = match (&args.data_dir, &args.postgres) {
+        (Some(dir), _) => StoreLocation::DataDir(dir.clone()),
+        (_, Some(url)) => StoreLocation::Postgres {
+            conninfo: url.clone(),
+            schema: args.pg_schema.clone(),
+        },
         _ => return Err("no store".to_owned()),
     };
+    let store = Store::open(&location, &StoreOptions::default())
+        .await
+        .map_err(|e| e.to_string())?;
     let text = std::fs::read(&args.trust).map_err(|e| format!("--trust: {e}"))?;
     let v: serde_json::Value =
         serde_json::from_slice(&text).map_err(|e| format!("--trust: not JSON: {e}"))?;
@@ -167,7 +167,6 @@ pub(crate) fn run(argv: impl IntoIterator<Item = String>) -> Result<(), String> 
     let args = parse_args(argv)?;
     init_logging(args.log_format, "info").map_err(|e| e.to_string())?;
     install_panic_hook();
-    let (store, config) = open(&args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -179,6 +178,7 @@ pub(crate) fn run(argv: impl IntoIterator<Item = String>) -> Result<(), String> 
         ),
         None => Listen::plain(args.listen),
     };
+    let (store, config) = rt.block_on(open(&args))?;
     let handle = rt
         .block_on(start_verifier_on(listen, store, config))
         .map_err(|e| e.to_string())?;

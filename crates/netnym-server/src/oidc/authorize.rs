@@ -9,7 +9,7 @@ use url::Url;
 use super::messages::Lang;
 use super::sessions::{AuthRequest, Authorization, Outcome, Status};
 use super::{form_pairs, is_token_shaped, page, param, random_token, Facade, OidcState};
-use crate::body::{blocking, json_ok};
+use crate::body::json_ok;
 use crate::problem::Problem;
 
 /// Longest query string of `/authorize`, in bytes.
@@ -263,8 +263,7 @@ pub(super) async fn authorize(
             },
         )
     };
-    let service = s.service.clone();
-    let request = match blocking(move || service.create_request()).await {
+    let request = match s.service.create_request().await {
         Ok(r) => r,
         Err(p) if p.status == StatusCode::SERVICE_UNAVAILABLE => {
             return back(

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::claims::result_claims;
 use super::sessions::{Login, Outcome};
 use super::{form_pairs, is_token_shaped, param, Facade, OidcState};
-use crate::body::{blocking, json_ok, read_form};
+use crate::body::{json_ok, read_form};
 use crate::problem::Problem;
 
 /// Body limit of `direct_post`: a presentation (at most 64 KiB as JSON) grows when
@@ -213,8 +213,7 @@ pub(super) async fn direct_post(
             "the presentation answers another request than this state's (OIDC-021)",
         ));
     }
-    let service = s.service.clone();
-    let verified = blocking(move || service.verify(&presentation)).await?;
+    let verified = s.service.verify(presentation.clone()).await?;
     let sub = verified
         .pseudonym()
         .ok_or_else(|| Problem::internal("verified presentation without pseudonym"))?

@@ -48,12 +48,14 @@ impl Fleet {
         assert!((1..=50).contains(&n));
         let w = World::new(Backend::Sqlite);
         // More citizens than the fixture's six.
-        w.authority_store
-            .import_citizens(&generate_citizens(12, 1000, n + 10), unix_now())
-            .unwrap();
+        w.rt.block_on(
+            w.authority_store
+                .import_citizens(&generate_citizens(12, 1000, n + 10), unix_now()),
+        )
+        .unwrap();
         let today = Date::from_unix(unix_now()).unwrap();
         let mut holders = Vec::new();
-        for c in w.authority_store.citizens(0, 1000).unwrap() {
+        for c in w.rt.block_on(w.authority_store.citizens(0, 1000)).unwrap() {
             if holders.len() == n {
                 break;
             }
@@ -71,13 +73,12 @@ impl Fleet {
             load_policy().replace("KEY", &w.pk.key_id().to_string()),
         )
         .unwrap();
-        let epochs: Vec<Value> = w
-            .authority_store
-            .epochs_from(0, MAX_EPOCH_PAGE)
-            .unwrap()
-            .iter()
-            .map(|r| serde_json::from_slice(&r.entry).unwrap())
-            .collect();
+        let epochs: Vec<Value> =
+            w.rt.block_on(w.authority_store.epochs_from(0, MAX_EPOCH_PAGE))
+                .unwrap()
+                .iter()
+                .map(|r| serde_json::from_slice(&r.entry).unwrap())
+                .collect();
         let bundle = serde_json::json!({
             "type": "netnym-issuer-bundle", "version": 1,
             "issuer_keys": [serde_json::from_slice::<Value>(&w.pk.to_json()).unwrap()],
@@ -97,7 +98,7 @@ impl Fleet {
 }
 
 #[path = "db.rs"]
-mod db;
+pub mod db;
 pub use db::Db as VerifierDb;
 
 /// A verifier process; SIGKILLed when dropped.

@@ -40,10 +40,17 @@ impl PgGuard {
 }
 
 impl Drop for PgGuard {
+    /// On a thread with its own runtime: `Drop` cannot await, and may run inside a runtime.
     fn drop(&mut self) {
-        if let Ok(mut c) = ::postgres::Client::connect(&self.url, ::postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
+        let (url, schema) = (self.url.clone(), self.schema.clone());
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let _ = rt.block_on(drop_postgres_schema(&url, &schema));
+        })
+        .join();
     }
 }
 
@@ -69,21 +76,26 @@ pub(crate) fn pg_url() -> Option<String> {
 
 /// A store of the backend, with whatever keeps it alive.
 pub(crate) fn open_store(
+    rt: &tokio::runtime::Runtime,
     backend: Backend,
     dir: &std::path::Path,
     name: &str,
-) -> (Arc<dyn Store>, Option<PgGuard>) {
+) -> (Store, Option<PgGuard>) {
+    let options = StoreOptions::default();
     match backend {
         Backend::Sqlite => (
-            Arc::new(SqliteStore::open_in_data_dir(&dir.join(name)).unwrap()),
+            rt.block_on(Store::open_in_data_dir(&dir.join(name), &options))
+                .unwrap(),
             None,
         ),
         Backend::Postgres => {
             use rand::RngCore;
             let url = pg_url().unwrap();
             let schema = format!("e2e_{}_{:012x}", name, rand::rngs::OsRng.next_u64() >> 16);
-            let store = PgStore::connect_in_schema(&url, &schema).unwrap();
-            (Arc::new(store), Some(PgGuard { url, schema }))
+            let store = rt
+                .block_on(Store::connect_postgres_in_schema(&url, &schema, &options))
+                .unwrap();
+            (store, Some(PgGuard { url, schema }))
         }
     }
 }
@@ -91,8 +103,8 @@ pub(crate) fn open_store(
 pub(crate) struct World {
     pub(crate) rt: tokio::runtime::Runtime,
     pub(crate) dir: tempfile::TempDir,
-    pub(crate) authority_store: Arc<dyn Store>,
-    pub(crate) platform_store: Arc<dyn Store>,
+    pub(crate) authority_store: Store,
+    pub(crate) platform_store: Store,
     pub(crate) authority: Option<ServerHandle>,
     pub(crate) shop: Option<ServerHandle>,
     pub(crate) rail: Option<ServerHandle>,
@@ -141,24 +153,25 @@ impl World {
             .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let mut guards = Vec::new();
-        let (authority_store, g) = open_store(backend, dir.path(), "authority");
+        let (authority_store, g) = open_store(&rt, backend, dir.path(), "authority");
         guards.extend(g);
-        let (platform_store, g) = open_store(backend, dir.path(), "platform");
+        let (platform_store, g) = open_store(&rt, backend, dir.path(), "platform");
         guards.extend(g);
         // Shanghai residents among the generated citizens, so the rail policy holds.
         let records = generate_citizens(11, 1, 6);
-        let citizens = authority_store
-            .import_citizens(&records, unix_now())
+        let citizens = rt
+            .block_on(authority_store.import_citizens(&records, unix_now()))
             .unwrap();
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(99);
-        let keys = AuthorityKeys::init(
-            &*authority_store,
-            &mut rng,
-            b"authority passphrase",
-            64,
-            KdfParams::INSECURE_FAST,
-        )
-        .unwrap();
+        let keys = rt
+            .block_on(AuthorityKeys::init(
+                &authority_store,
+                &mut rng,
+                b"authority passphrase",
+                64,
+                KdfParams::INSECURE_FAST,
+            ))
+            .unwrap();
         let pk = keys.issuer().public_key().clone();
         let registry = keys.registry().public_key().clone();
         let range = keys.range_params().clone();
@@ -207,7 +220,7 @@ impl World {
         &self,
         policy_text: &str,
         toml: bool,
-        store: Arc<dyn Store>,
+        store: Store,
     ) -> ServerHandle {
         let text = policy_text.replace("KEY", &self.pk.key_id().to_string());
         let policy = Policy::parse(&text, toml)
@@ -242,7 +255,14 @@ impl World {
 
     pub(crate) fn code_for(&self, citizen: &str) -> String {
         let mut rng = rand_chacha::ChaCha20Rng::from_entropy();
-        create_enrollment_code(&*self.authority_store, &mut rng, citizen, unix_now(), 3600)
+        self.rt
+            .block_on(create_enrollment_code(
+                &self.authority_store,
+                &mut rng,
+                citizen,
+                unix_now(),
+                3600,
+            ))
             .unwrap()
             .expose()
             .to_owned()
