@@ -234,11 +234,7 @@ fn plain_http_only_on_loopback_unless_allowed() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let any: SocketAddr = "0.0.0.0:0".parse().unwrap();
     let (store, config) = authority_config(&rt, d.path());
-    match rt.block_on(start_authority_on(
-        Listen::plain(any),
-        store,
-        config,
-    )) {
+    match rt.block_on(start_authority_on(Listen::plain(any), store, config)) {
         Err(StartError::PlainHttp { addr }) => assert_eq!(addr, any),
         other => panic!("{other:?}"),
     }
