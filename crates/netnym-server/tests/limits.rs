@@ -3,6 +3,8 @@
 //! slow bodies answered 408, and per-client rate limits answered 429 with `Retry-After`.
 
 #![allow(clippy::unwrap_used)]
+// Threads are all spawned before any is joined.
+#![allow(clippy::needless_collect)]
 
 #[path = "support/world.rs"]
 mod common;
