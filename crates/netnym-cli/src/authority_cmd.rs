@@ -149,18 +149,19 @@ fn passphrase() -> Result<zeroize::Zeroizing<String>, ServiceCmdError> {
 /// Where a service listens: HTTPS with the configured certificate, else plain HTTP, refused
 /// on an address that is not loopback unless allowed.
 fn listen(c: &Common) -> Result<Listen, ServiceCmdError> {
-    match &c.tls {
-        Some((cert, key)) => Ok(Listen::tls(c.listen, ServerTls::from_pem_files(cert, key)?)),
+    let listen = match &c.tls {
+        Some((cert, key)) => Listen::tls(c.listen, ServerTls::from_pem_files(cert, key)?),
         None if c.listen.ip().is_loopback() || c.allow_http => {
             tracing::warn!(
                 target: "netnym_server",
                 "serving plain HTTP on {} (no --tls-cert / --tls-key)",
                 c.listen
             );
-            Ok(Listen::plain(c.listen).allow_plain_http(c.allow_http))
+            Listen::plain(c.listen).allow_plain_http(c.allow_http)
         }
-        None => Err(ServiceCmdError::PlainListen { addr: c.listen }),
-    }
+        None => return Err(ServiceCmdError::PlainListen { addr: c.listen }),
+    };
+    Ok(listen.with_limits(c.limits.clone()))
 }
 
 /// Open the store named by the flags (in the runtime that will use it: its connections belong

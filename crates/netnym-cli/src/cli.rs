@@ -278,6 +278,20 @@ pub(crate) struct ServeArgs {
     /// that terminates TLS); for a verifier also an http:// --authority on loopback.
     #[arg(long)]
     pub(crate) allow_http: bool,
+    /// Per-client requests per second on the limited routes (API.md § Limits; default 10;
+    /// 0: no rate limit, e.g. behind a proxy that limits).
+    #[arg(long, value_name = "N")]
+    pub(crate) rate_limit_per_second: Option<u32>,
+    /// Per-client burst of the rate limit (default 100).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) rate_limit_burst: Option<u32>,
+    /// An origin (scheme://host[:port]) allowed by CORS; repeat for more (default: none, no
+    /// CORS headers).
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub(crate) cors_origins: Vec<String>,
+    /// Most open presentation requests per client of a verifier (default 64).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_open_requests_per_client: Option<u32>,
 }
 
 /// `netnym authority serve` options.

@@ -84,6 +84,10 @@ pub(crate) fn process_env(name: &str) -> Option<String> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuthorityFile {
+    rate_limit_per_second: Option<u32>,
+    rate_limit_burst: Option<u32>,
+    cors_origins: Option<Vec<String>>,
+    max_open_requests_per_client: Option<u32>,
     data_dir: Option<PathBuf>,
     database: Option<String>,
     database_file: Option<PathBuf>,
@@ -103,6 +107,10 @@ pub(crate) struct AuthorityFile {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VerifierFile {
+    rate_limit_per_second: Option<u32>,
+    rate_limit_burst: Option<u32>,
+    cors_origins: Option<Vec<String>>,
+    max_open_requests_per_client: Option<u32>,
     data_dir: Option<PathBuf>,
     database: Option<String>,
     database_file: Option<PathBuf>,
@@ -122,6 +130,10 @@ pub(crate) struct VerifierFile {
 
 /// The options both services share, as a file gives them.
 struct FileCommon<'a> {
+    rate_limit_per_second: Option<u32>,
+    rate_limit_burst: Option<u32>,
+    cors_origins: &'a Option<Vec<String>>,
+    max_open_requests_per_client: Option<u32>,
     data_dir: &'a Option<PathBuf>,
     database: &'a Option<String>,
     database_file: &'a Option<PathBuf>,
@@ -138,6 +150,10 @@ struct FileCommon<'a> {
 macro_rules! file_common {
     ($f:expr) => {
         FileCommon {
+            rate_limit_per_second: $f.rate_limit_per_second,
+            rate_limit_burst: $f.rate_limit_burst,
+            cors_origins: &$f.cors_origins,
+            max_open_requests_per_client: $f.max_open_requests_per_client,
             data_dir: &$f.data_dir,
             database: &$f.database,
             database_file: &$f.database_file,
@@ -423,6 +439,8 @@ pub(crate) struct Common {
     /// Certificate chain and key (PEM), when the service speaks HTTPS.
     pub(crate) tls: Option<(PathBuf, PathBuf)>,
     pub(crate) allow_http: bool,
+    /// Timeouts, rate limits, open requests per client, CORS (API.md § Limits).
+    pub(crate) limits: netnym_server::Limits,
 }
 
 impl core::fmt::Debug for Common {
@@ -436,6 +454,7 @@ impl core::fmt::Debug for Common {
             .field("log", &self.log)
             .field("tls", &self.tls)
             .field("allow_http", &self.allow_http)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -501,7 +520,62 @@ fn common(
         log,
         tls,
         allow_http,
+        limits: limits(l, flag, file)?,
     })
+}
+
+/// The limits: flag > environment (`…_CORS_ORIGINS` comma-separated) > file > default.
+fn limits(
+    l: &Layers<'_>,
+    flag: &ServeArgs,
+    file: &FileCommon<'_>,
+) -> Result<netnym_server::Limits, ConfigError> {
+    use std::num::NonZeroU32;
+    let number = |key: &'static str, flag: Option<u32>, file: Option<u32>| {
+        Ok::<_, ConfigError>(match flag {
+            Some(n) => Some(n),
+            None => l.env_parsed::<u32>(key)?.or(file),
+        })
+    };
+    let per_second = number(
+        "rate_limit_per_second",
+        flag.rate_limit_per_second,
+        file.rate_limit_per_second,
+    )?
+    .unwrap_or(netnym_server::DEFAULT_RATE_PER_SECOND);
+    let burst = number(
+        "rate_limit_burst",
+        flag.rate_limit_burst,
+        file.rate_limit_burst,
+    )?
+    .unwrap_or(netnym_server::DEFAULT_RATE_BURST);
+    let burst = NonZeroU32::new(burst)
+        .ok_or_else(|| ConfigError::Conflict("rate_limit_burst must be at least 1".to_owned()))?;
+    let rate = NonZeroU32::new(per_second)
+        .map(|per_second| netnym_server::RateLimit { per_second, burst });
+    let max_open = number(
+        "max_open_requests_per_client",
+        flag.max_open_requests_per_client,
+        file.max_open_requests_per_client,
+    )?
+    .unwrap_or(netnym_server::DEFAULT_MAX_OUTSTANDING_PER_CLIENT);
+    if max_open == 0 {
+        return Err(ConfigError::Conflict(
+            "max_open_requests_per_client must be at least 1".to_owned(),
+        ));
+    }
+    let origins: Vec<String> = if !flag.cors_origins.is_empty() {
+        flag.cors_origins.clone()
+    } else if let Some((_, v)) = l.env_raw("cors_origins") {
+        v.split(',').map(|o| o.trim().to_owned()).collect()
+    } else {
+        file.cors_origins.clone().unwrap_or_default()
+    };
+    netnym_server::Limits::default()
+        .rate_limit(rate)
+        .max_outstanding_per_client(max_open)
+        .cors_origins(&origins)
+        .map_err(|e| ConfigError::Conflict(e.to_string()))
 }
 
 fn config_file<T: Default + for<'de> Deserialize<'de>>(

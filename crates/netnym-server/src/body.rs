@@ -47,6 +47,31 @@ pub(crate) async fn read_json<T: DeserializeOwned>(
     if !is_json(headers) {
         return Err(Problem::unsupported_media_type());
     }
+    let bytes = tokio::time::timeout(
+        crate::limits::BODY_READ_TIMEOUT,
+        read_limited(headers, body, limit),
+    )
+    .await
+    .map_err(|_| body_timeout())??;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Problem::malformed(format!("invalid JSON body: {e}")))
+}
+
+/// 408 `request-timeout`: the body did not arrive within [`crate::limits::BODY_READ_TIMEOUT`].
+fn body_timeout() -> Problem {
+    Problem::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "request-timeout",
+        "Request timeout",
+        format!(
+            "the body did not arrive within {} s",
+            crate::limits::BODY_READ_TIMEOUT.as_secs()
+        ),
+    )
+}
+
+/// The body's bytes, at most `limit` of them (else 413, after draining a bounded excess).
+async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<u8>, Problem> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -76,8 +101,7 @@ pub(crate) async fn read_json<T: DeserializeOwned>(
             return Err(Problem::too_large(limit));
         }
     }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Problem::malformed(format!("invalid JSON body: {e}")))
+    Ok(bytes)
 }
 
 /// Read an `application/x-www-form-urlencoded` body of at most `limit` bytes (415 for another
@@ -103,9 +127,13 @@ pub(crate) async fn read_form(
             "send the body as Content-Type: application/x-www-form-urlencoded",
         ));
     }
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| Problem::too_large(limit))
+    tokio::time::timeout(
+        crate::limits::BODY_READ_TIMEOUT,
+        axum::body::to_bytes(body, limit),
+    )
+    .await
+    .map_err(|_| body_timeout())?
+    .map_err(|_| Problem::too_large(limit))
 }
 
 /// A 200 JSON response.

@@ -1,5 +1,5 @@
 //! The layers every route of both services runs in (API.md § Operations): a request id, one
-//! log line per request, and the request metrics.
+//! log line per request, and the request metrics; inside them, the limits (`limits.rs`).
 //!
 //! - **Request id.** A client's (or proxy's) `x-request-id` of 1..=64 characters from
 //!   `[A-Za-z0-9._:-]` is kept; any other is replaced by 16 random hex digits. The id is
@@ -27,6 +27,7 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
+use crate::limits::Limits;
 use crate::metrics::{Metrics, UNMATCHED};
 use crate::problem::DbErrorKind;
 
@@ -114,10 +115,10 @@ async fn record(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -
 }
 
 /// Wrap every route of `router` (and its fallbacks) in the layers.
-pub(crate) fn layered(router: Router, metrics: Arc<Metrics>) -> Router {
+pub(crate) fn layered(router: Router, metrics: Arc<Metrics>, limits: &Limits) -> Router {
     let header = HeaderName::from_static(REQUEST_ID_HEADER);
-    // The last layer added runs first.
-    router
+    // The last layer added runs first: the limits run inside the log and metrics layers.
+    crate::limits::limited(router, limits)
         .layer(axum::middleware::from_fn_with_state(metrics, record))
         .layer(
             TraceLayer::new_for_http()

@@ -45,11 +45,13 @@
 //!   learned the revoking epoch.
 //!
 //! ## Limits and open points
-//! - No rate limiting or request timeouts in the services themselves (only the TLS handshake is
-//!   bounded, [`HANDSHAKE_TIMEOUT`]): deploy them behind a proxy that limits clients
-//!   (enrollment codes carry 80 random bits, so guessing is not the concern; resource
-//!   exhaustion is). `GET /metrics` is served on the API's listener; restrict it at the proxy
-//!   when the API is public.
+//! - [`Limits`] (API.md § Limits, module `limits`): the request head must arrive within 5 s
+//!   (hyper's header-read timeout; connections are served by our own loop, `serve`), the body
+//!   within 10 s, the answer within 30 s; per-client rate limits on the routes that cost work;
+//!   at most 64 open presentation requests per client; CORS per origin, off by default. A
+//!   client is the TCP peer's address (`X-Forwarded-For` is not read), and the per-client
+//!   limits live in each process. `GET /metrics` is served on the API's listener; restrict it
+//!   at a proxy when the API is public.
 //! - The revocation domain (`1..=N`, [`DEFAULT_REVOCATION_DOMAIN`]) is fixed when the authority
 //!   is initialised; citizens imported later with ids above `N` get
 //!   `revocation-domain-exhausted` at enrollment.
@@ -62,7 +64,9 @@
 //! `cargo test -p netnym-server` runs the end-to-end tests over loopback HTTP (`tests/e2e.rs`),
 //! key and policy tests (`tests/config.rs`), the SIGKILL and SIGTERM tests of the authority
 //! (`tests/crash.rs`, which runs the `netnym-authority` binary), SIGTERM under load and the
-//! bounded drain (`tests/shutdown.rs`), HTTPS with a private CA, a wrong CA, stalled
+//! bounded drain (`tests/shutdown.rs`), the limits — slow-loris connections, slow bodies,
+//! rate limits, open requests per client, CORS, `Retry-After`, the bearer scheme
+//! (`tests/limits.rs`), HTTPS with a private CA, a wrong CA, stalled
 //! handshakes and the drain of TLS connections (`tests/tls.rs`), the panic exit code (`tests/panic_exit.rs`), and the
 //! metrics, request ids and readiness (`tests/observability.rs`, with a strict exposition
 //! parser in `tests/support/prom.rs`). With `NETNYM_TEST_PG_URL` set (for example after
@@ -81,6 +85,7 @@ pub mod authority;
 mod body;
 mod http_layers;
 mod lifecycle;
+mod limits;
 mod listen;
 mod logging;
 mod metrics;
@@ -88,10 +93,10 @@ mod oidc;
 pub mod openapi;
 mod policy;
 mod problem;
+mod serve;
 mod tls;
 pub mod verifier;
 
-use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -107,6 +112,11 @@ pub use crate::lifecycle::{
     install_panic_hook, run_until_stopped, stop_signal, StopError, StopSignal, DRAIN_TIMEOUT,
     EXIT_FAILURE, EXIT_OK, EXIT_PANIC, WORK_GRACE,
 };
+pub use crate::limits::{
+    Limits, RateLimit, BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
+    DEFAULT_MAX_OUTSTANDING_PER_CLIENT, DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND,
+    DEFAULT_REQUEST_TIMEOUT, LIMITED_ROUTES,
+};
 pub use crate::listen::{Listen, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
 pub use crate::logging::{init_logging, LogFormat, LoggingError, LOG_ENV};
 pub use crate::metrics::METRICS_CONTENT_TYPE;
@@ -114,7 +124,7 @@ pub use crate::policy::{
     LoadedPolicy, OidcClient, OidcClientPolicy, OidcPolicy, OidcSettings, Policy, PolicyError,
     MAX_VALIDITY_SECONDS,
 };
-pub use crate::problem::{Problem, PROBLEM_BASE};
+pub use crate::problem::{Problem, PROBLEM_BASE, RETRY_AFTER_SECONDS};
 pub use crate::tls::{
     provider as tls_provider, read_certificates, ServerTls, TlsError, MAX_PEM_BYTES,
 };
@@ -274,21 +284,21 @@ async fn bind(listen: &Listen, router: axum::Router) -> Result<Running, StartErr
     let stop = async move {
         let _ = rx.await;
     };
-    // Both kinds of listener go through `axum::serve` and its graceful shutdown (`listen`).
+    // Both kinds of listener go through the same connection loop and drain (`serve`).
+    let header_read = listen.limits().header_read();
     let task = match listen.server_tls() {
-        None => tokio::spawn(
-            axum::serve(listener, router)
-                .with_graceful_shutdown(stop)
-                .into_future(),
-        ),
-        Some(tls) => {
-            let tls_listener = listen::TlsListener::new(listener, tls);
-            tokio::spawn(
-                axum::serve(tls_listener, router)
-                    .with_graceful_shutdown(stop)
-                    .into_future(),
-            )
-        }
+        None => tokio::spawn(serve::serve_connections(
+            listener,
+            router,
+            stop,
+            header_read,
+        )),
+        Some(tls) => tokio::spawn(serve::serve_connections(
+            listen::TlsListener::new(listener, tls),
+            router,
+            stop,
+            header_read,
+        )),
     };
     Ok((bound, tx, task))
 }
@@ -315,7 +325,7 @@ pub async fn start_authority_on(
     store: Store,
     config: AuthorityConfig,
 ) -> Result<ServerHandle, StartError> {
-    let router = authority::router(AuthorityState::new(store, config));
+    let router = authority::router_with_limits(AuthorityState::new(store, config), listen.limits());
     serve(listen, router, Vec::new()).await
 }
 
@@ -359,5 +369,6 @@ pub async fn start_verifier_on(
             }
         }
     });
-    serve(listen, verifier::router(state), vec![purge]).await
+    let router = verifier::router_with_limits(state, listen.limits());
+    serve(listen, router, vec![purge]).await
 }

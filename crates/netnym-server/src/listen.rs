@@ -1,9 +1,10 @@
 //! Where and how a service listens (issue 12 § TLS): HTTPS with a [`ServerTls`], or plain HTTP
 //! only on a loopback address unless plain HTTP is allowed explicitly.
 //!
-//! **Why this design.** Both kinds of listener are served by `axum::serve` with its graceful
-//! shutdown, so TLS keeps exactly the drain of `lifecycle` (listener closed at once, requests in
-//! flight answered, idle keep-alive connections closed) that the shutdown tests check. HTTPS
+//! **Why this design.** Both kinds of listener are served by the same connection loop
+//! (`serve.rs`, hyper's HTTP/1 server with a header-read timeout, under a graceful shutdown), so
+//! TLS keeps exactly the drain of `lifecycle` (listener closed at once, requests in flight
+//! answered, idle keep-alive connections closed) that the shutdown tests check. HTTPS
 //! plugs in as an `axum::serve::Listener` whose `accept` hands over connections that finished
 //! their TLS handshake: handshakes run in tasks of their own, at most [`MAX_HANDSHAKES`] at a
 //! time and each for at most [`HANDSHAKE_TIMEOUT`], so a client that stalls its handshake
@@ -18,6 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, Semaphore};
 use tokio_rustls::server::TlsStream;
 
+use crate::limits::Limits;
 use crate::tls::ServerTls;
 
 /// Longest TLS handshake; a connection still handshaking then is closed.
@@ -31,6 +33,7 @@ pub struct Listen {
     addr: SocketAddr,
     tls: Option<ServerTls>,
     allow_plain_http: bool,
+    limits: Limits,
 }
 
 impl Listen {
@@ -41,6 +44,7 @@ impl Listen {
             addr,
             tls: Some(tls),
             allow_plain_http: false,
+            limits: Limits::default(),
         }
     }
 
@@ -52,6 +56,7 @@ impl Listen {
             addr,
             tls: None,
             allow_plain_http: false,
+            limits: Limits::default(),
         }
     }
 
@@ -62,6 +67,19 @@ impl Listen {
     pub fn allow_plain_http(mut self, allow: bool) -> Self {
         self.allow_plain_http = allow;
         self
+    }
+
+    /// Serve under `limits` instead of [`Limits::default`].
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits the service runs under.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The address to bind.

@@ -53,6 +53,7 @@ pub(crate) struct Metrics {
     request_duration: Family<RouteLabels, Histogram>,
     verification_duration: Family<OutcomeLabels, Histogram>,
     batch_size: Histogram,
+    proof_checks: Counter,
     db_errors: Family<KindLabels, Counter>,
     latest_epoch: Gauge,
     epoch_age: FloatGauge,
@@ -106,6 +107,7 @@ impl Metrics {
                 Histogram::new(exponential_buckets(0.001, 2.0, 14))
             });
         let batch_size = Histogram::new([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0]);
+        let proof_checks = Counter::default();
         let (latest_epoch, epoch_age, epoch_log_sync_age) = (
             Gauge::default(),
             FloatGauge::default(),
@@ -121,6 +123,11 @@ impl Metrics {
                 "verify_batch_size",
                 "Presentations per POST /v1/verify/batch",
                 batch_size.clone(),
+            );
+            registry.register(
+                "verifier_proof_checks",
+                "Presentations whose proofs were checked (the pairing batch and everything before it passed parsing and the request checks)",
+                proof_checks.clone(),
             );
             registry.register(
                 "verifier_latest_epoch",
@@ -157,6 +164,7 @@ impl Metrics {
             request_duration,
             verification_duration,
             batch_size,
+            proof_checks,
             db_errors,
             latest_epoch,
             epoch_age,
@@ -211,6 +219,11 @@ impl Metrics {
         self.verification_duration
             .get_or_create(&OutcomeLabels { outcome })
             .observe(took.as_secs_f64());
+    }
+
+    /// Count one presentation whose proofs are about to be checked.
+    pub(crate) fn proof_check(&self) {
+        self.proof_checks.inc();
     }
 
     /// Record a batch's size.

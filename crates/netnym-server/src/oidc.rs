@@ -53,7 +53,11 @@ pub(crate) type ServiceFuture<'a, T> =
 /// pairings run on the blocking pool inside them.
 pub(crate) trait PresentationService: Send + Sync + 'static {
     /// A fresh request from the policy, stored until it expires (API.md `POST /v1/requests`).
-    fn create_request(&self) -> ServiceFuture<'_, PresentationRequest>;
+    /// `client` is the requester's address key (`limits::Client`), bounding its open requests.
+    fn create_request(
+        &self,
+        client: Option<std::net::IpAddr>,
+    ) -> ServiceFuture<'_, PresentationRequest>;
     /// Verify a presentation of a stored request and consume its nonce (API.md
     /// `POST /v1/verify`).
     fn verify(&self, presentation: Vec<u8>) -> ServiceFuture<'_, VerifiedPresentation>;

@@ -21,7 +21,12 @@ pub struct Problem {
     /// The kind of database error behind this problem, if any (counted in
     /// `netnym_database_errors_total`, never shown to the client).
     pub(crate) db_error: Option<DbErrorKind>,
+    /// Seconds for the `Retry-After` header (every 503 gets [`RETRY_AFTER_SECONDS`] unless set).
+    pub(crate) retry_after: Option<u64>,
 }
+
+/// `Retry-After` of a 503 that names no other delay, in seconds.
+pub const RETRY_AFTER_SECONDS: u64 = 5;
 
 /// A database error's kind, the `kind` label of `netnym_database_errors_total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,7 +76,15 @@ impl Problem {
             title,
             detail: detail.into(),
             db_error: None,
+            retry_after: None,
         }
+    }
+
+    /// The same problem with `Retry-After: seconds` (at least 1).
+    #[must_use]
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 
     /// 400 `malformed`.
@@ -187,6 +200,15 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        let retry = match self.retry_after {
+            Some(s) => Some(s),
+            None if self.status == StatusCode::SERVICE_UNAVAILABLE => Some(RETRY_AFTER_SECONDS),
+            None => None,
+        };
+        if let Some(s) = retry {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
         if let Some(kind) = self.db_error {
             // Read by the metrics layer (crate::http_layers), not sent.
             r.extensions_mut().insert(kind);

@@ -1,7 +1,9 @@
 //! The verifier service of a platform (API.md § Verifier service).
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -19,12 +21,17 @@ use netnym_store::{ConsumeError, PutRequestError, Store};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::body::{blocking, json_ok, raw, read_json, BATCH_BODY_LIMIT, BODY_LIMIT};
+use crate::body::{blocking, json_ok, raw, read_json, BODY_LIMIT};
+use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::oidc::{Facade, PresentationService};
 use crate::policy::LoadedPolicy;
 use crate::problem::{self, Problem};
 use crate::{Clock, StartError};
+
+mod batch;
+
+pub use batch::MAX_INVALID_PER_BATCH;
 
 /// Most presentations in one batch.
 pub const MAX_BATCH: usize = 64;
@@ -172,6 +179,11 @@ struct Inner {
     clock: Clock,
     /// The OpenID Connect facade, when the policy has an `[oidc]` section.
     oidc: Option<Arc<Facade>>,
+    /// Most open requests per client (`Limits::max_outstanding_per_client`, set with the router).
+    max_open: AtomicU32,
+    /// Key of the clients' keys in the store (random per process, never stored): the store sees
+    /// `SHA-256(key ‖ address)`, not addresses.
+    client_secret: [u8; 32],
 }
 
 /// Shared state of the verifier routes.
@@ -222,6 +234,8 @@ impl VerifierState {
             range_params: range_id,
             clock: config.clock,
             oidc,
+            max_open: AtomicU32::new(crate::limits::DEFAULT_MAX_OUTSTANDING_PER_CLIENT),
+            client_secret: rand::random(),
         })))
     }
 
@@ -323,7 +337,24 @@ impl VerifierState {
         r
     }
 
-    async fn create_request(&self) -> Result<PresentationRequest, Problem> {
+    /// The store's key of `client`: 16 bytes of `SHA-256(client_secret ‖ address)`.
+    fn client_key(&self, client: IpAddr) -> [u8; 16] {
+        use sha2::{Digest as _, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.0.client_secret);
+        match client {
+            IpAddr::V4(a) => h.update(a.octets()),
+            IpAddr::V6(a) => h.update(a.octets()),
+        }
+        let d = h.finalize();
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&d[..16]);
+        out
+    }
+
+    /// Make and store a request; a `client` (a request that came over a connection) may hold
+    /// at most `max_open` open requests (else 429 `too-many-open-requests`).
+    async fn create_request(&self, client: Option<IpAddr>) -> Result<PresentationRequest, Problem> {
         let now = (self.0.clock)();
         let window = match &self.0.revocation {
             Some(rev) if self.0.policy.policy().non_revoked => {
@@ -345,19 +376,45 @@ impl VerifierState {
             .policy
             .request(&mut rand::rngs::OsRng, now, window, self.0.range_params)
             .map_err(|e| Problem::internal(&format!("request: {e}")))?;
-        match self
-            .0
-            .store
-            .put_request(
-                request.nonce(),
-                request.verifier_id(),
-                &request.to_json(),
-                request.created_at(),
-                request.expires_at(),
-            )
-            .await
-        {
+        let (store, json) = (&self.0.store, request.to_json());
+        let stored = match client {
+            Some(c) => {
+                store
+                    .put_client_request(
+                        request.nonce(),
+                        request.verifier_id(),
+                        &json,
+                        request.created_at(),
+                        request.expires_at(),
+                        &self.client_key(c),
+                        self.0.max_open.load(Ordering::Relaxed),
+                    )
+                    .await
+            }
+            None => {
+                store
+                    .put_request(
+                        request.nonce(),
+                        request.verifier_id(),
+                        &json,
+                        request.created_at(),
+                        request.expires_at(),
+                    )
+                    .await
+            }
+        };
+        match stored {
             Ok(()) => Ok(request),
+            Err(PutRequestError::TooManyOpen(n)) => Err(Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-open-requests",
+                "Too many open requests",
+                format!(
+                    "this client already holds {n} open presentation requests; use or let one expire"
+                ),
+            )
+            // A slot frees when one of them is used or expires: at the latest after the validity.
+            .retry_after(self.0.policy.policy().validity_seconds)),
             Err(PutRequestError::Store(e)) => Err(e.into()),
             Err(e) => Err(Problem::internal(&e.to_string())),
         }
@@ -420,6 +477,7 @@ impl VerifierState {
             }
         }
         let st = self.clone();
+        self.0.metrics.proof_check();
         let verified = blocking(move || {
             let verifier =
                 st.0.verifier
@@ -457,8 +515,11 @@ impl VerifierState {
 }
 
 impl PresentationService for VerifierState {
-    fn create_request(&self) -> crate::oidc::ServiceFuture<'_, PresentationRequest> {
-        Box::pin(Self::create_request(self))
+    fn create_request(
+        &self,
+        client: Option<IpAddr>,
+    ) -> crate::oidc::ServiceFuture<'_, PresentationRequest> {
+        Box::pin(Self::create_request(self, client))
     }
 
     fn verify(
@@ -522,19 +583,14 @@ struct VerifyBody {
     presentation: Box<RawValue>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BatchBody {
-    presentations: Vec<Box<RawValue>>,
-}
-
 async fn create_request(
     State(s): State<VerifierState>,
+    client: crate::limits::Client,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
     let CreateBody {} = read_json(&headers, body, BODY_LIMIT).await?;
-    let request = s.create_request().await?;
+    let request = s.create_request(client.0).await?;
     let v = serde_json::json!({
         "request": raw(&request.to_json())?,
         "nonce": base64_url(request.nonce()),
@@ -556,33 +612,6 @@ async fn verify(
     let VerifyBody { presentation } = read_json(&headers, body, BODY_LIMIT).await?;
     let v = s.verify_timed(presentation).await?;
     Ok(json_ok(&v))
-}
-
-async fn verify_batch(
-    State(s): State<VerifierState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, Problem> {
-    let BatchBody { presentations } = read_json(&headers, body, BATCH_BODY_LIMIT).await?;
-    if presentations.is_empty() || presentations.len() > MAX_BATCH {
-        return Err(Problem::malformed(format!(
-            "a batch holds 1..={MAX_BATCH} presentations"
-        )));
-    }
-    s.0.metrics.batch(presentations.len());
-    let mut results = Vec::with_capacity(presentations.len());
-    for p in presentations {
-        results.push(match s.verify_timed(p).await {
-            Ok(result) => serde_json::json!({"ok": true, "result": result}),
-            // A database outage fails the whole batch (nothing half-acknowledged).
-            Err(e) if e.status == StatusCode::SERVICE_UNAVAILABLE => return Err(e),
-            Err(e) => {
-                s.0.metrics.problem(&e);
-                serde_json::json!({"ok": false, "problem": e.to_json()})
-            }
-        });
-    }
-    Ok(json_ok(&serde_json::json!({ "results": results })))
 }
 
 async fn policy(State(s): State<VerifierState>) -> Result<Response, Problem> {
@@ -629,14 +658,24 @@ async fn openapi() -> Response {
     json_ok(&crate::openapi::verifier())
 }
 
-/// The verifier router (with the request-id, log and metrics layers).
+/// The verifier router (with the request-id, log and metrics layers) under [`Limits::default`].
 pub fn router(state: VerifierState) -> Router {
+    router_with_limits(state, &Limits::default())
+}
+
+/// The verifier router under `limits` (the per-client ones apply to requests that came over a
+/// connection, not to ones routed into the router in-process).
+pub fn router_with_limits(state: VerifierState, limits: &Limits) -> Router {
+    state
+        .0
+        .max_open
+        .store(limits.max_outstanding_per_client, Ordering::Relaxed);
     let layer_metrics = state.0.metrics.clone();
     let routes = Router::new()
         .route("/v1/policy", get(policy))
         .route("/v1/requests", post(create_request))
         .route("/v1/verify", post(verify))
-        .route("/v1/verify/batch", post(verify_batch))
+        .route("/v1/verify/batch", post(batch::verify_batch))
         .route("/v1/health", get(health))
         .route("/v1/ready", get(ready))
         .route("/metrics", get(metrics))
@@ -649,5 +688,5 @@ pub fn router(state: VerifierState) -> Router {
     }
     .fallback(problem::not_found)
     .method_not_allowed_fallback(problem::method_not_allowed);
-    crate::http_layers::layered(routes, layer_metrics)
+    crate::http_layers::layered(routes, layer_metrics, limits)
 }

@@ -196,6 +196,9 @@ pub enum PutRequestError {
     /// Bad input (empty nonce, expiry before creation).
     #[error("invalid request record: {0}")]
     Invalid(&'static str),
+    /// The client already has the most open requests it may have.
+    #[error("this client already has {0} open requests")]
+    TooManyOpen(u32),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

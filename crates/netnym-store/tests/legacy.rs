@@ -404,7 +404,8 @@ async fn reads_back_and_keeps_working(store: &Store, f: &Fixture) {
     assert_eq!(store.issued_credential_count().await.unwrap(), 2);
 }
 
-/// `schema_version` still says 1 and sqlx recorded migration 1 as applied.
+/// `schema_version` says `SCHEMA_VERSION` (the migrations after 1 ran) and sqlx recorded
+/// migration 1 as applied.
 macro_rules! bookkeeping {
     ($pool:expr) => {{
         use sqlx::Row as _;

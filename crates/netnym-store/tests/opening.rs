@@ -87,17 +87,18 @@ async fn sqlite_unknown_applied_migration_is_too_new() {
         .close()
         .await;
     let c = raw_sqlite(&path).await;
-    sqlx::query(
+    let future = SCHEMA_VERSION + 1;
+    sqlx::query(&format!(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
-         VALUES (2, 'from the future', 1, x'00', 0)",
-    )
+         VALUES ({future}, 'from the future', 1, x'00', 0)"
+    ))
     .execute(&c)
     .await
     .unwrap();
     c.close().await;
     match Store::open_sqlite(&path, &StoreOptions::default()).await {
         Err(OpenError::DatabaseTooNew { found, supported }) => {
-            assert_eq!((found, supported), (2, SCHEMA_VERSION));
+            assert_eq!((found, supported), (future, SCHEMA_VERSION));
         }
         other => panic!("expected DatabaseTooNew, got {other:?}"),
     }

@@ -143,6 +143,74 @@ fn flag_beats_env_beats_file_beats_default() {
 }
 
 #[test]
+fn limits_flag_beats_env_beats_file_beats_default() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("v.toml");
+    std::fs::write(
+        &p,
+        "policy = \"p\"\nissuer = \"i\"\nrate_limit_per_second = 3\nrate_limit_burst = 7\n\
+         cors_origins = [\"https://a.example\"]\nmax_open_requests_per_client = 9\n",
+    )
+    .unwrap();
+    let cfg = p.to_str().unwrap();
+    let rate = |l: &netnym_server::Limits| l.rate().map(|r| (r.per_second.get(), r.burst.get()));
+    // Default.
+    let r = verifier(
+        &verifier_args(&["--policy", "p", "--issuer", "i"]),
+        &env(&[]),
+    )
+    .unwrap();
+    assert_eq!(rate(&r.common.limits), Some((10, 100)));
+    assert_eq!(r.common.limits.max_outstanding(), 64);
+    assert!(r.common.limits.cors().is_empty());
+    // File.
+    let r = verifier(&verifier_args(&["--config", cfg]), &env(&[])).unwrap();
+    assert_eq!(rate(&r.common.limits), Some((3, 7)));
+    assert_eq!(r.common.limits.max_outstanding(), 9);
+    assert_eq!(r.common.limits.cors(), ["https://a.example"]);
+    // Environment over file.
+    let e = env(&[
+        ("NETNYM_VERIFIER_RATE_LIMIT_PER_SECOND", "0"),
+        (
+            "NETNYM_VERIFIER_CORS_ORIGINS",
+            "https://b.example, http://c.example:8080",
+        ),
+    ]);
+    let r = verifier(&verifier_args(&["--config", cfg]), &e).unwrap();
+    assert_eq!(rate(&r.common.limits), None);
+    assert_eq!(
+        r.common.limits.cors(),
+        ["https://b.example", "http://c.example:8080"]
+    );
+    // Flags over environment.
+    let r = verifier(
+        &verifier_args(&[
+            "--config",
+            cfg,
+            "--rate-limit-per-second",
+            "5",
+            "--cors-origin",
+            "https://d.example",
+            "--max-open-requests-per-client",
+            "2",
+        ]),
+        &e,
+    )
+    .unwrap();
+    assert_eq!(rate(&r.common.limits), Some((5, 7)));
+    assert_eq!(r.common.limits.cors(), ["https://d.example"]);
+    assert_eq!(r.common.limits.max_outstanding(), 2);
+    // Not an origin: refused, naming it.
+    let err = verifier(
+        &verifier_args(&["--config", cfg, "--cors-origin", "d.example"]),
+        &e,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("\"d.example\""), "{err}");
+}
+
+#[test]
 fn bad_values_name_their_source() {
     let e = env(&[("NETNYM_VERIFIER_LISTEN", "localhost")]);
     match verifier(&verifier_args(&["--policy", "p", "--issuer", "i"]), &e) {

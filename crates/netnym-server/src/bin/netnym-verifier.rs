@@ -17,6 +17,8 @@
 //! HTTPS; without, plain HTTP on loopback only. On start the bound address is written to
 //! `--addr-file` (via a temporary file and a rename). SIGTERM / SIGINT drain and stop it; exit
 //! codes 0 (stopped, drained), 1 (failed), 70 (panic) — `netnym_server`'s lifecycle module.
+//! It runs without per-client limits (the tests drive it from one address); the timeouts of
+//! [`netnym_server::Limits`] apply.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,7 +27,7 @@ use std::sync::Arc;
 use netnym::{EpochEntry, IssuerPublicKey, RangeParams, RegistryPublicKey};
 use netnym_server::{
     init_logging, install_panic_hook, run_until_stopped, start_verifier_on, system_clock,
-    EpochFuture, EpochSource, Listen, LogFormat, Policy, ServerTls, VerifierConfig,
+    EpochFuture, EpochSource, Limits, Listen, LogFormat, Policy, ServerTls, VerifierConfig,
     VerifierRevocation, EXIT_FAILURE,
 };
 use netnym_store::{Store, StoreLocation, StoreOptions};
@@ -177,7 +179,14 @@ pub(crate) fn run(argv: impl IntoIterator<Item = String>) -> Result<(), String> 
             ServerTls::from_pem_files(cert, key).map_err(|e| e.to_string())?,
         ),
         None => Listen::plain(args.listen),
-    };
+    }
+    // The load and fault tests drive it from one address: no per-client rate or open-request
+    // caps (the timeouts stay).
+    .with_limits(
+        Limits::default()
+            .rate_limit(None)
+            .max_outstanding_per_client(u32::MAX),
+    );
     let (store, config) = rt.block_on(open(&args))?;
     let handle = rt
         .block_on(start_verifier_on(listen, store, config))

@@ -216,6 +216,7 @@ fn header_lang(headers: &HeaderMap) -> Option<Lang> {
 /// authorization, show the sign-in page (OIDC-017).
 pub(super) async fn authorize(
     State(s): State<OidcState>,
+    client: crate::limits::Client,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -263,9 +264,13 @@ pub(super) async fn authorize(
             },
         )
     };
-    let request = match s.service.create_request().await {
+    let request = match s.service.create_request(client.0).await {
         Ok(r) => r,
-        Err(p) if p.status == StatusCode::SERVICE_UNAVAILABLE => {
+        // Unavailable, or this client holds too many open requests (API.md § Limits).
+        Err(p)
+            if p.status == StatusCode::SERVICE_UNAVAILABLE
+                || p.status == StatusCode::TOO_MANY_REQUESTS =>
+        {
             return back(
                 "temporarily_unavailable",
                 "the verifier cannot make a request now; retry later",

@@ -222,12 +222,34 @@ impl World {
         toml: bool,
         store: Store,
     ) -> ServerHandle {
+        let config = self.platform_config(policy_text, toml);
+        let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        self.rt
+            .block_on(start_verifier(addr, store, config))
+            .unwrap()
+    }
+
+    /// A platform of `policy_text` (TOML) on the platform store, under `limits`.
+    pub(crate) fn start_platform_limited(&self, policy_text: &str, limits: Limits) -> ServerHandle {
+        let config = self.platform_config(policy_text, true);
+        let listen = Listen::plain("127.0.0.1:0".parse().unwrap()).with_limits(limits);
+        self.rt
+            .block_on(start_verifier_on(
+                listen,
+                self.platform_store.clone(),
+                config,
+            ))
+            .unwrap()
+    }
+
+    /// The configuration of a platform of `policy_text` trusting this world's authority.
+    pub(crate) fn platform_config(&self, policy_text: &str, toml: bool) -> VerifierConfig {
         let text = policy_text.replace("KEY", &self.pk.key_id().to_string());
         let policy = Policy::parse(&text, toml)
             .unwrap()
             .validate(std::slice::from_ref(&self.pk))
             .unwrap();
-        let config = VerifierConfig {
+        VerifierConfig {
             policy,
             issuer_keys: vec![self.pk.clone()],
             revocation: Some(VerifierRevocation {
@@ -236,11 +258,7 @@ impl World {
             }),
             range_params: Some(self.range.clone()),
             clock: clock(&self.skew),
-        };
-        let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        self.rt
-            .block_on(start_verifier(addr, store, config))
-            .unwrap()
+        }
     }
 
     pub(crate) fn authority_url(&self) -> String {

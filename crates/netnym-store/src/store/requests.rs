@@ -40,6 +40,98 @@ impl Store {
         }
     }
 
+    /// Store an issued request by nonce for `client` (an opaque key of at least 8 bytes, such
+    /// as a keyed hash of the client's address), unless the client already has `max_open`
+    /// open requests (unconsumed and unexpired at `created_at`). In the same transaction the
+    /// client's expired requests are deleted, so a client never has more than `max_open` rows
+    /// with its key: creations are serialised per client (SQLite's write lock, a PostgreSQL
+    /// advisory lock on the key). Consuming a request clears its key.
+    ///
+    /// # Errors
+    /// [`PutRequestError::TooManyOpen`], [`PutRequestError::DuplicateNonce`],
+    /// [`PutRequestError::Invalid`], [`PutRequestError::Store`]. On error nothing changed.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn put_client_request(
+        &self,
+        nonce: &[u8],
+        verifier_id: &str,
+        request: &[u8],
+        created_at: u64,
+        expires_at: u64,
+        client: &[u8],
+        max_open: u32,
+    ) -> Result<(), PutRequestError> {
+        super::check_request_input(nonce, created_at, expires_at)?;
+        let lock_key = match client.first_chunk::<4>() {
+            Some(k) if client.len() >= 8 => *k,
+            _ => {
+                return Err(PutRequestError::Invalid(
+                    "a client key has at least 8 bytes",
+                ))
+            }
+        };
+        let mut tx = self.begin().await?;
+        if self.dialect() == super::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(1312, $1)")
+                .bind(i32::from_be_bytes(lock_key))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        sqlx::query("DELETE FROM presentation_requests WHERE client = $1 AND expires_at < $2")
+            .bind(client)
+            .bind(i(created_at)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let row = sqlx::query(
+            "SELECT count(*) FROM presentation_requests WHERE client = $1 AND consumed_at IS NULL",
+        )
+        .bind(client)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let open: i64 = col(&row, 0)?;
+        if open >= i64::from(max_open) {
+            tx.commit().await.map_err(db_err)?;
+            return Err(PutRequestError::TooManyOpen(max_open));
+        }
+        let r = sqlx::query(
+            "INSERT INTO presentation_requests
+                (nonce, verifier_id, request, created_at, expires_at, client)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (nonce) DO NOTHING",
+        )
+        .bind(nonce)
+        .bind(verifier_id)
+        .bind(request)
+        .bind(i(created_at)?)
+        .bind(i(expires_at)?)
+        .bind(client)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if affected(&r) != 1 {
+            return Err(PutRequestError::DuplicateNonce);
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
+    }
+
+    /// How many stored requests (open, consumed or expired, until purged) there are, and how
+    /// many of them are open (unconsumed).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn request_counts(&self) -> Result<(u64, u64), StoreError> {
+        let row = sqlx::query(
+            "SELECT count(*), count(*) - count(consumed_at) FROM presentation_requests",
+        )
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok((u(col(&row, 0)?)?, u(col(&row, 1)?)?))
+    }
+
     /// The stored request for a nonce (consumed or not, expired or not, until purged).
     ///
     /// # Errors
@@ -101,7 +193,7 @@ impl Store {
         }
         let verifier_id: String = col(&row, 0)?;
         let r = sqlx::query(
-            "UPDATE presentation_requests SET consumed_at = $1
+            "UPDATE presentation_requests SET consumed_at = $1, client = NULL
              WHERE nonce = $2 AND consumed_at IS NULL",
         )
         .bind(i(now)?)
