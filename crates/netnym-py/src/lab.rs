@@ -6,8 +6,8 @@ use netnym_lab::designs::{netnym_view, ComponentKind, Design};
 use netnym_lab::metadata::{self, MetadataConfig};
 use netnym_lab::unlinkability::{self, UnlinkabilityConfig};
 
+use crate::bytes_of;
 use crate::value_error;
-use crate::verifier::bytes_of;
 
 /// A presentation (JSON bytes or str) split into its named components, as the lab's
 /// adversaries see it: a list of dicts `{"name", "kind", "bytes"}` in wire order, `kind` one of

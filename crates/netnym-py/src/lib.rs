@@ -8,21 +8,31 @@
 //! Errors are Python `ValueError`s with the library's message; a failed verification is
 //! opaque (`"invalid presentation"`), as the library makes it.
 
-mod authority;
-mod holder;
+mod issuance;
 mod lab;
 mod verifier;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
-pub use crate::authority::Authority;
-pub use crate::holder::{Credential, Holder};
+pub use crate::issuance::{Authority, Credential, Holder};
 pub use crate::verifier::Verifier;
 
 /// A library error as a Python `ValueError`.
 pub(crate) fn value_error(e: impl core::fmt::Display) -> PyErr {
     PyValueError::new_err(e.to_string())
+}
+
+/// Bytes from a Python `bytes` or `str`.
+pub(crate) fn bytes_of(v: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = v.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(s.to_cow()?.as_bytes().to_vec());
+    }
+    Err(value_error("expected bytes or str"))
 }
 
 /// Seconds since the Unix epoch, from the system clock.

@@ -1,26 +1,15 @@
 //! The verifier (a platform): requests and verification.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::PyBytes;
 
 use netnym::{
     CredentialQuery, NonRevocation, ParsedPresentation, Predicate, PresentationRequest,
     Verifier as CoreVerifier,
 };
 
-use crate::authority::Authority;
-use crate::{unix_now, value_error};
-
-/// Bytes from a Python `bytes` or `str`.
-pub(crate) fn bytes_of(v: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    if let Ok(b) = v.cast::<PyBytes>() {
-        return Ok(b.as_bytes().to_vec());
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(s.to_cow()?.as_bytes().to_vec());
-    }
-    Err(value_error("expected bytes or str"))
-}
+use crate::issuance::Authority;
+use crate::{bytes_of, unix_now, value_error};
 
 /// A platform's verifier for one authority's keys: `verifier_id` names the platform (and
 /// scopes its pseudonyms).

@@ -30,9 +30,7 @@ use tracing::Span;
 use crate::limits::Limits;
 use crate::metrics::{Metrics, UNMATCHED};
 use crate::problem::DbErrorKind;
-
-/// The request id header.
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
+use crate::REQUEST_ID_HEADER;
 
 /// Longest request id kept from a client.
 const MAX_REQUEST_ID: usize = 64;

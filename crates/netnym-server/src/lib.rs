@@ -107,7 +107,10 @@ pub use crate::authority::{
     AuthorityState, DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
 };
 pub use crate::body::{BATCH_BODY_LIMIT, BODY_LIMIT};
-pub use crate::http_layers::REQUEST_ID_HEADER;
+
+/// The request id header (`http_layers`: kept from a client when well formed, else made up).
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
 pub use crate::lifecycle::{
     install_panic_hook, run_until_stopped, stop_signal, StopError, StopSignal, DRAIN_TIMEOUT,
     EXIT_FAILURE, EXIT_OK, EXIT_PANIC, WORK_GRACE,

@@ -11,7 +11,7 @@ use netnym::{
     IssuerPublicKey, IssuerSecretKey, RangeParams, RevocationAuthority, Schema,
 };
 
-use crate::holder::{Credential, Holder};
+use super::holder::{Credential, Holder};
 use crate::value_error;
 
 /// Digit base of the authority's range parameters.

@@ -10,7 +10,7 @@ use netnym::{
     Presentation, PresentationRequest,
 };
 
-use crate::authority::Authority;
+use super::authority::Authority;
 use crate::value_error;
 
 /// A holder: its link secret (never leaves the object) and its generator.
@@ -52,7 +52,7 @@ impl Holder {
         credential: &Credential,
         authority: &Authority,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = crate::verifier::bytes_of(request)?;
+        let bytes = crate::bytes_of(request)?;
         let request = PresentationRequest::from_json(&bytes).map_err(value_error)?;
         let holding = Holding::new(&credential.credential, &credential.public_key)
             .with_witness(&credential.witness);
