@@ -3,8 +3,10 @@
 //! CSV format (RFC 4180, UTF-8, comma-separated, header line required, columns in any order,
 //! each exactly once): `citizen_id` plus every clear attribute of `cn-network-id/v1` except
 //! `revocation_id` (allocated at import) — see [`CSV_COLUMNS`]. Each row is checked with the core
-//! schema (dates, codes, string lengths); every error is reported with its line number (up to
-//! [`MAX_REPORTED_ERRORS`]) and nothing is imported when any row is wrong.
+//! schema (dates, codes, string lengths) and the registry's import rules `IMP-001`..`IMP-006`
+//! (`rules`: GB/T 2260 province, ISO 3166-1 alpha-3 nationality, date order, GB 11643 resident
+//! identity numbers, one citizen per document and per id); every error is reported with its
+//! line number (up to [`MAX_REPORTED_ERRORS`]) and nothing is imported when any row is wrong.
 
 use std::collections::HashSet;
 
@@ -12,6 +14,10 @@ use netnym::{AttributeType, Attributes, Schema};
 use rand::{Rng, SeedableRng};
 
 use crate::error::{ImportError, LineError};
+
+pub(crate) mod rules;
+
+use rules::id_check_char;
 
 /// The CSV columns, in the canonical order used by the generator's CSV output.
 pub const CSV_COLUMNS: [&str; 10] = [
@@ -76,8 +82,8 @@ pub(crate) fn check_record(schema: &Schema, r: &CitizenRecord) -> Result<(), Str
     let mut with_id = obj.clone();
     with_id.insert("revocation_id".to_owned(), 1.into());
     Attributes::from_json(schema, &serde_json::Value::Object(with_id))
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    rules::check_attributes(obj)
 }
 
 /// Parse and validate a citizen CSV file (all or nothing).
@@ -139,6 +145,7 @@ pub fn parse_citizens_csv(bytes: &[u8]) -> Result<Vec<CitizenRecord>, ImportErro
     }
     let mut out = Vec::new();
     let mut ids = HashSet::new();
+    let mut documents = HashSet::new();
     for result in reader.records() {
         if errors.len() >= MAX_REPORTED_ERRORS {
             break;
@@ -190,7 +197,18 @@ pub fn parse_citizens_csv(bytes: &[u8]) -> Result<Vec<CitizenRecord>, ImportErro
         if !ids.insert(rec.citizen_id.clone()) {
             errors.push(err(
                 line,
-                format!("citizen_id {:?} appears twice in the file", rec.citizen_id),
+                format!(
+                    "IMP-006: citizen_id {:?} appears twice in the file",
+                    rec.citizen_id
+                ),
+            ));
+            continue;
+        }
+        if !documents.insert(rules::document_of(&rec.attributes)) {
+            errors.push(err(
+                line,
+                "IMP-005: this document (document_type, document_number) appears twice in the file"
+                    .to_owned(),
             ));
             continue;
         }
@@ -247,15 +265,33 @@ const REGIONS: [&str; 10] = [
     "610113",
 ];
 
-/// GB 11643-1999 check character (ISO 7064 MOD 11-2) of the first 17 digits.
-fn id_check_char(first17: &str) -> char {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(W)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize]
+/// First and last birth year of generated citizens.
+const BIRTH_YEARS: (u32, u32) = (1950, 2005);
+/// Size of the generator's space of resident identity numbers: district × birth year × month ×
+/// day (1..=28) × the 3-digit sequence number.
+const NUMBER_SPACE: u64 =
+    REGIONS.len() as u64 * (BIRTH_YEARS.1 - BIRTH_YEARS.0 + 1) as u64 * 12 * 28 * 1000;
+/// About `NUMBER_SPACE / φ` and prime to it: `index * STRIDE mod NUMBER_SPACE` permutes the
+/// space and spreads successive indices over districts, birth dates and sequence numbers.
+const STRIDE: u64 = 116_289_277;
+
+/// District, birth date and sequence number of the citizen with `index`: distinct for distinct
+/// indices below [`NUMBER_SPACE`] (188,160,000), whatever the seed, so that the generated
+/// resident identity numbers satisfy `IMP-005` across batches.
+fn identity_slot(index: u64) -> (&'static str, u32, u32, u32, u64) {
+    // Below 1.9e8 * 1.2e8 < 2^64: no overflow.
+    let mut k = (index % NUMBER_SPACE) * STRIDE % NUMBER_SPACE;
+    let seq = k % 1000;
+    k /= 1000;
+    let day = (k % 28) as u32 + 1;
+    k /= 28;
+    let month = (k % 12) as u32 + 1;
+    k /= 12;
+    let span = BIRTH_YEARS.1 - BIRTH_YEARS.0 + 1;
+    let year = BIRTH_YEARS.0 + u32::try_from(k % u64::from(span)).unwrap_or(0);
+    k /= u64::from(span);
+    let district = usize::try_from(k).map_or(0, |k| k % REGIONS.len());
+    (REGIONS[district], year, month, day, seq)
 }
 
 /// `count` synthetic citizens, deterministic in `seed`, with ids `C00000001`… starting at
@@ -264,17 +300,16 @@ fn id_check_char(first17: &str) -> char {
 /// Every citizen is an adult born 1950..=2005, holds a resident identity card (`document_type`
 /// `"01"`) with a GB 11643 18-character number consistent with region and birth date, issued
 /// 2016..=2025 and valid 10 or 20 years (so valid throughout 2026), nationality `CHN`, and lives
-/// in one of ten real district codes (half of them in Shanghai or Beijing). The attribute JSON
-/// is valid for `cn-network-id/v1` once `revocation_id` is added.
+/// in one of ten real district codes (four of them in Shanghai or Beijing), in equal shares. The attribute JSON
+/// is valid for `cn-network-id/v1` once `revocation_id` is added and satisfies the import rules
+/// (`IMP-001`..`IMP-006`). District, birth date and identity number depend on the index alone
+/// and are distinct for indices below 188,160,000; names and card dates depend on the seed.
 #[must_use]
 pub fn generate_citizens(seed: u64, first_index: u64, count: usize) -> Vec<CitizenRecord> {
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
     (0..count as u64)
         .map(|i| {
-            let region = REGIONS[rng.gen_range(0..REGIONS.len())];
-            let (by, bm) = (rng.gen_range(1950..=2005u32), rng.gen_range(1..=12u32));
-            let bd = rng.gen_range(1..=28u32);
-            let seq = rng.gen_range(0..1000u32);
+            let (region, by, bm, bd, seq) = identity_slot(first_index + i);
             let first17 = format!("{region}{by:04}{bm:02}{bd:02}{seq:03}");
             let number = format!("{first17}{}", id_check_char(&first17));
             let iy = rng.gen_range(2016..=2025u32);
@@ -283,7 +318,7 @@ pub fn generate_citizens(seed: u64, first_index: u64, count: usize) -> Vec<Citiz
             CitizenRecord {
                 citizen_id: format!("C{:08}", first_index + i),
                 attributes: serde_json::json!({
-                    "document_type": "01",
+                    "document_type": rules::RESIDENT_ID_CARD,
                     "document_number": number,
                     "family_name": FAMILY[rng.gen_range(0..FAMILY.len())],
                     "given_name": GIVEN[rng.gen_range(0..GIVEN.len())],

@@ -78,6 +78,9 @@ pub enum ImportError {
     /// A citizen id is already registered.
     #[error("citizen {0:?} is already registered")]
     AlreadyRegistered(String),
+    /// `IMP-005`: the document of the citizen named is registered to another citizen.
+    #[error("IMP-005: the document of citizen {0:?} is registered to another citizen")]
+    DocumentRegistered(String),
     /// Nothing to import.
     #[error("no citizens to import")]
     Empty,

@@ -111,7 +111,7 @@ pub use crate::store::{
 };
 
 /// The schema version this code writes and understands.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name of the SQLite database file inside a data directory.
 pub const SQLITE_FILE_NAME: &str = "netnym.sqlite3";

@@ -81,6 +81,43 @@ async fn citizens_get_dense_revocation_ids_and_import_is_all_or_nothing(store: S
     assert_eq!(store.citizen_count().await.unwrap(), 5);
     assert!(store.citizen("C00000006").await.unwrap().is_none());
 
+    // IMP-005: a document registered to C00000003 cannot be registered to a new citizen; the
+    // batch imports nothing.
+    let mut batch = generate_citizens(9, 6, 2);
+    let mut twin = generate_citizens(9, 8, 1).remove(0);
+    twin.attributes = first[2].attributes.clone();
+    batch.push(twin);
+    match store.import_citizens(&batch, NOW).await {
+        Err(ImportError::DocumentRegistered(id)) => assert_eq!(id, "C00000008"),
+        other => panic!("expected DocumentRegistered, got {other:?}"),
+    }
+    assert_eq!(store.citizen_count().await.unwrap(), 5);
+    assert!(store.citizen("C00000006").await.unwrap().is_none());
+
+    // IMP-005 / IMP-006 within one call: refused before anything is written, with positions.
+    let mut batch = generate_citizens(9, 6, 3);
+    batch[2].attributes = batch[0].attributes.clone();
+    match store.import_citizens(&batch, NOW).await {
+        Err(ImportError::Invalid(e)) => {
+            assert_eq!(e.len(), 1);
+            assert_eq!(
+                (e[0].line, e[0].message.as_str()),
+                (3, "IMP-005: this document appears twice")
+            );
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    let mut batch = generate_citizens(9, 6, 2);
+    batch[1].citizen_id = batch[0].citizen_id.clone();
+    match store.import_citizens(&batch, NOW).await {
+        Err(ImportError::Invalid(e)) => assert_eq!(
+            (e[0].line, e[0].message.as_str()),
+            (2, "IMP-006: citizen_id \"C00000006\" appears twice")
+        ),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(store.citizen_count().await.unwrap(), 5);
+
     // Invalid attributes are refused before anything is written.
     let mut bad = generate_citizens(2, 10, 1);
     bad[0].attributes["birth_date"] = "2000-02-30".into();

@@ -380,6 +380,13 @@ async fn reads_back_and_keeps_working(store: &Store, f: &Fixture) {
         .await
         .unwrap();
     assert_eq!(more[0].revocation_id, 4);
+    // Migration 3 recorded the old citizens' documents (IMP-005).
+    let mut twin = generate_citizens(12, 5, 1).remove(0);
+    twin.attributes = generate_citizens(12, 1, 1).remove(0).attributes;
+    assert!(matches!(
+        store.import_citizens(&[twin], NOW + 200).await,
+        Err(ImportError::DocumentRegistered(id)) if id == "C00000005"
+    ));
     store.append_epoch(2, &[4], b"{}", NOW + 201).await.unwrap();
     assert!(matches!(
         store.append_epoch(2, &[1], b"{}", NOW + 202).await,
@@ -404,8 +411,7 @@ async fn reads_back_and_keeps_working(store: &Store, f: &Fixture) {
     assert_eq!(store.issued_credential_count().await.unwrap(), 2);
 }
 
-/// `schema_version` says `SCHEMA_VERSION` (the migrations after 1 ran) and sqlx recorded
-/// migration 1 as applied.
+/// `schema_version` says the current version and sqlx recorded migration 1 as applied.
 macro_rules! bookkeeping {
     ($pool:expr) => {{
         use sqlx::Row as _;

@@ -87,18 +87,19 @@ async fn sqlite_unknown_applied_migration_is_too_new() {
         .close()
         .await;
     let c = raw_sqlite(&path).await;
-    let future = SCHEMA_VERSION + 1;
-    sqlx::query(&format!(
+    let future = i64::from(SCHEMA_VERSION) + 1;
+    sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
-         VALUES ({future}, 'from the future', 1, x'00', 0)"
-    ))
+         VALUES ($1, 'from the future', 1, x'00', 0)",
+    )
+    .bind(future)
     .execute(&c)
     .await
     .unwrap();
     c.close().await;
     match Store::open_sqlite(&path, &StoreOptions::default()).await {
         Err(OpenError::DatabaseTooNew { found, supported }) => {
-            assert_eq!((found, supported), (future, SCHEMA_VERSION));
+            assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
         }
         other => panic!("expected DatabaseTooNew, got {other:?}"),
     }

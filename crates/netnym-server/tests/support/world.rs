@@ -157,8 +157,13 @@ impl World {
         guards.extend(g);
         let (platform_store, g) = open_store(&rt, backend, dir.path(), "platform");
         guards.extend(g);
-        // Shanghai residents among the generated citizens, so the rail policy holds.
-        let records = generate_citizens(11, 1, 6);
+        // Four Shanghai residents first (the rail policy's region), then two others.
+        let (mut records, others): (Vec<_>, Vec<_>) = generate_citizens(11, 1, 60)
+            .into_iter()
+            .partition(|c| c.attributes["region"].as_str().unwrap().starts_with("31"));
+        records.truncate(4);
+        records.extend(others.into_iter().take(2));
+        assert_eq!(records.len(), 6, "the generator's first 60 citizens");
         let citizens = rt
             .block_on(authority_store.import_citizens(&records, unix_now()))
             .unwrap();

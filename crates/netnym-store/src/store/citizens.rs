@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 
 use super::{affected, col, db_err, i, u, Store};
-use crate::citizens::{check_record, CitizenRecord};
+use crate::citizens::{check_record, rules::document_of, CitizenRecord};
 use crate::error::{ImportError, LineError, StoreError};
 use crate::model::Citizen;
 
@@ -25,10 +25,15 @@ impl Store {
     /// in use (so the first import gets `1..=N`), in input order. All or nothing; concurrent
     /// importers are serialised.
     ///
+    /// Every record is checked with the schema and the import rules `IMP-001`..`IMP-004`
+    /// before anything is written; `IMP-005` (one citizen per document) and `IMP-006` (one
+    /// registration per citizen id) hold within `citizens` and against the registry.
+    ///
     /// # Errors
-    /// [`ImportError::Invalid`] (checked before anything is written),
-    /// [`ImportError::AlreadyRegistered`] for a citizen id already present (or twice in the
-    /// input), [`ImportError::Empty`], [`ImportError::Store`].
+    /// [`ImportError::Invalid`] (checked before anything is written, the input's duplicate
+    /// ids and documents included), [`ImportError::AlreadyRegistered`] for a citizen id already
+    /// present, [`ImportError::DocumentRegistered`] for a document registered to another
+    /// citizen, [`ImportError::Empty`], [`ImportError::Store`].
     pub async fn import_citizens(
         &self,
         citizens: &[CitizenRecord],
@@ -38,11 +43,25 @@ impl Store {
             return Err(ImportError::Empty);
         }
         let schema = netnym::Schema::cn_network_id_v1();
+        let mut ids = std::collections::HashSet::new();
+        let mut documents = std::collections::HashSet::new();
         let errors: Vec<_> = citizens
             .iter()
             .enumerate()
             .filter_map(|(n, r)| {
-                check_record(&schema, r).err().map(|message| LineError {
+                let problem = check_record(&schema, r).err().or_else(|| {
+                    if !ids.insert(r.citizen_id.as_str()) {
+                        Some(format!(
+                            "IMP-006: citizen_id {:?} appears twice",
+                            r.citizen_id
+                        ))
+                    } else if !documents.insert(document_of(&r.attributes)) {
+                        Some("IMP-005: this document appears twice".to_owned())
+                    } else {
+                        None
+                    }
+                });
+                problem.map(|message| LineError {
                     line: n as u64 + 1,
                     message,
                 })
@@ -77,6 +96,20 @@ impl Store {
             .map_err(db_err)?;
             if affected(&r) != 1 {
                 return Err(ImportError::AlreadyRegistered(c.citizen_id.clone()));
+            }
+            let (document_type, document_number) = document_of(&c.attributes);
+            let r = sqlx::query(
+                "INSERT INTO citizen_documents (document_type, document_number, citizen_id)
+                 VALUES ($1, $2, $3) ON CONFLICT (document_type, document_number) DO NOTHING",
+            )
+            .bind(document_type)
+            .bind(document_number)
+            .bind(c.citizen_id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if affected(&r) != 1 {
+                return Err(ImportError::DocumentRegistered(c.citizen_id.clone()));
             }
             out.push(Citizen {
                 citizen_id: c.citizen_id.clone(),
