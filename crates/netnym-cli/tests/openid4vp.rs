@@ -6,12 +6,15 @@
 //! and `tls.rs`).
 #![allow(clippy::unwrap_used)] // Test helpers outside #[test] functions unwrap fixtures too.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use base64::Engine as _;
 use serde_json::Value;
+
+#[path = "support/process.rs"]
+mod process;
+
+use process::{s, Service};
 
 const PASSPHRASE: &str = "authority passphrase for tests";
 const PASSWORD: &str = "correct horse battery";
@@ -44,65 +47,31 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn ok(args: &[&str]) -> String {
-    let o = run(args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    process::stdout_of_success(&run(args), &args)
 }
 
 fn err(args: &[&str], code: i32) -> String {
-    let o = run(args);
-    let e = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(code), "{args:?}: {e}");
-    e.lines().last().unwrap_or_default().to_owned()
-}
-
-/// A service process, killed on drop, and the file its stderr goes to.
-struct Service(Child, String, tempfile::NamedTempFile);
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    process::last_error_line(&run(args), code, &args)
 }
 
 /// Start a service logging every target at trace level, in JSON lines.
 fn spawn(args: &[&str]) -> Service {
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let mut child = cmd()
-        .args(args)
+    let mut c = cmd();
+    c.args(args)
         .args(if client_command(args) {
             &["--allow-http"][..]
         } else {
             &[]
         })
         .args(["--log-format", "json"])
-        .env("NETNYM_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(log.reopen().unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{args:?}: {line:?}");
-    Service(child, url, log)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
+        .env("NETNYM_LOG", "trace");
+    let service = process::spawn(c);
+    assert!(
+        service.1.starts_with("http://127.0.0.1:"),
+        "{args:?}: {:?}",
+        service.1
+    );
+    service
 }
 
 /// A browser that does not follow redirects: (status, Location, body).

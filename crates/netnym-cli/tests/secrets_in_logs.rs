@@ -36,7 +36,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 #[path = "support/pki.rs"]
 mod pki;
@@ -411,13 +410,7 @@ const SVC_PASSWORD: &str = "services log wallet password";
 
 /// The services' TLS certificate and the CA the clients trust (one per test process).
 fn test_pki() -> &'static pki::Pki {
-    static PKI: OnceLock<(tempfile::TempDir, pki::Pki)> = OnceLock::new();
-    &PKI.get_or_init(|| {
-        let d = tempfile::tempdir().unwrap();
-        let p = pki::make(d.path(), "logs");
-        (d, p)
-    })
-    .1
+    pki::shared("logs")
 }
 
 fn netnym() -> Command {

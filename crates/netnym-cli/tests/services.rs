@@ -8,27 +8,23 @@
 #![allow(clippy::unwrap_used)] // Test helpers outside #[test] functions unwrap fixtures too.
 
 use std::cell::RefCell;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::process::{Command, Output, Stdio};
 
 #[path = "support/pki.rs"]
 mod pki;
+#[path = "support/process.rs"]
+mod process;
+
+use process::{s, Service};
 
 const PASSPHRASE: &str = "authority passphrase for tests";
 const ADMIN: &str = "admin-token-for-tests-0123456789";
 const PASSWORD: &str = "correct horse battery";
 
-/// The test PKI (one per test process; its directory lives as long as the process).
+/// The test PKI (one per test process).
 fn test_pki() -> &'static pki::Pki {
-    static PKI: OnceLock<(tempfile::TempDir, pki::Pki)> = OnceLock::new();
-    &PKI.get_or_init(|| {
-        let d = tempfile::tempdir().unwrap();
-        let p = pki::make(d.path(), "services");
-        (d, p)
-    })
-    .1
+    pki::shared("services")
 }
 
 fn cmd() -> Command {
@@ -69,31 +65,11 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn ok(args: &[&str]) -> String {
-    let o = run(args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    process::stdout_of_success(&run(args), &args)
 }
 
 fn err(args: &[&str], code: i32) -> String {
-    let o = run(args);
-    let e = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(code), "{args:?}: {e}");
-    e.lines().last().unwrap_or_default().to_owned()
-}
-
-/// A service process (its stderr in a file), killed on drop.
-struct Service(Child, String, tempfile::NamedTempFile);
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    process::last_error_line(&run(args), code, &args)
 }
 
 impl Service {
@@ -127,29 +103,15 @@ impl Service {
 }
 
 fn spawn(args: &[&str]) -> Service {
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let mut child = cmd()
-        .args(expand(args))
-        .stdout(Stdio::piped())
-        .stderr(log.reopen().unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    assert!(url.starts_with("https://127.0.0.1:"), "{args:?}: {line:?}");
-    Service(child, url, log)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
+    let mut c = cmd();
+    c.args(expand(args));
+    let service = process::spawn(c);
+    assert!(
+        service.1.starts_with("https://127.0.0.1:"),
+        "{args:?}: {:?}",
+        service.1
+    );
+    service
 }
 
 #[test]

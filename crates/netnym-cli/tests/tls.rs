@@ -5,12 +5,15 @@
 //! address; a configuration file with an unknown key refused.
 #![allow(clippy::unwrap_used)] // Test helpers outside #[test] functions unwrap fixtures too.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 #[path = "support/pki.rs"]
 mod pki;
+#[path = "support/process.rs"]
+mod process;
+
+use process::{s, spawn};
 
 const PASSPHRASE: &str = "authority passphrase for tls tests";
 const ADMIN: &str = "admin-token-for-tls-tests-0123456789";
@@ -42,39 +45,6 @@ fn failure(o: &Output) -> (Option<i32>, String) {
     let e = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(e.lines().count(), 1, "{e}");
     (o.status.code(), e.trim().to_owned())
-}
-
-struct Service(Child, String);
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Start a service command; its URL is the last word of its first stdout line.
-fn spawn(mut c: Command) -> Service {
-    let mut child = c
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    Service(child, url)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// An initialised authority data directory under `dir`, with three citizens.

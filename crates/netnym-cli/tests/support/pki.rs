@@ -39,3 +39,15 @@ pub(crate) fn make(dir: &Path, name: &str) -> Pki {
     std::fs::write(&pki.key, key.serialize_pem()).unwrap();
     pki
 }
+
+/// The test PKI of this test process, made once under a directory that lives as long as the
+/// process.
+pub(crate) fn shared(name: &str) -> &'static Pki {
+    static PKI: std::sync::OnceLock<(tempfile::TempDir, Pki)> = std::sync::OnceLock::new();
+    &PKI.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        let p = make(d.path(), name);
+        (d, p)
+    })
+    .1
+}
