@@ -67,7 +67,30 @@ pub(crate) enum ServiceCmdError {
     #[error("{0}")]
     Enrollment(#[from] netnym_store::EnrollmentError),
     #[error("invalid admin token: {0}")]
-    AdminToken(&'static str),
+    AdminToken(netnym_store::WeakSecret),
+    #[error("{0}")]
+    WeakSecret(#[from] netnym_store::WeakSecret),
+    #[error("unknown citizen {0:?}")]
+    UnknownCitizen(String),
+    #[error("the policy asks for non-revocation (non_revoked = true) but no --authority URL is configured to read the revocation epoch log from (also NETNYM_VERIFIER_AUTHORITY or `authority` in the --config file)")]
+    NoEpochSource,
+    #[error("the policy asks for non-revocation (non_revoked = true) but the issuer data {} holds no revocation registry key: give the issuer.json that `authority init` wrote", issuer.display())]
+    NoRegistry { issuer: PathBuf },
+    #[error("{0}")]
+    Invalidate(#[from] netnym_store::InvalidateError),
+    #[error("{0}")]
+    Backup(#[from] netnym_store::BackupError),
+    #[error("this is a PostgreSQL database: back it up with pg_dump, e.g. pg_dump --format=custom --file netnym.dump '{0}' (docs/operations.md § Backup)")]
+    PostgresBackup(String),
+    #[error("{} already exists: restore only into a data directory without a database", .0.display())]
+    RestoreTarget(PathBuf),
+    #[error("{} is not a usable NetNym backup: {reason}", path.display())]
+    BadBackup { path: PathBuf, reason: String },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Http(#[from] HttpError),
     #[error("{0}")]
@@ -106,11 +129,20 @@ impl ServiceCmdError {
             | Self::BadIssuer { .. }
             | Self::Policy(_)
             | Self::AdminToken(_)
+            | Self::WeakSecret(_)
+            | Self::UnknownCitizen(_)
+            | Self::NoEpochSource
+            | Self::NoRegistry { .. }
+            | Self::Invalidate(netnym_store::InvalidateError::BadCodeId(_))
+            | Self::PostgresBackup(_)
+            | Self::RestoreTarget(_)
+            | Self::BadBackup { .. }
             | Self::NothingToRevoke
             | Self::Config(_)
             | Self::Tls(_)
             | Self::PlainListen { .. } => 2,
             Self::Import(netnym_store::ImportError::Invalid(_)) => 2,
+            Self::Keys(netnym_server::AuthorityKeyError::Domain(_)) => 2,
             Self::Http(e) => e.exit_code(),
             _ => 1,
         }
@@ -142,7 +174,7 @@ fn secret(
     secret_or_prompt(what, var, env_secret(what, var, &process_env)?)
 }
 
-fn passphrase() -> Result<zeroize::Zeroizing<String>, ServiceCmdError> {
+pub(crate) fn passphrase() -> Result<zeroize::Zeroizing<String>, ServiceCmdError> {
     secret("authority passphrase", PASSPHRASE_ENV)
 }
 
@@ -182,7 +214,7 @@ pub(crate) async fn open_store(a: &StoreArgs) -> Result<Store, ServiceCmdError> 
         .map_err(|e| ServiceCmdError::Store(e.to_string()))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ServiceCmdError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ServiceCmdError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -211,7 +243,7 @@ fn serve_until_stopped(
         .map_err(|e| ServiceCmdError::Runtime(e.to_string()))
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ServiceCmdError> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ServiceCmdError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| ServiceCmdError::Write {
             path: path.to_owned(),
@@ -222,6 +254,137 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ServiceCmdError> {
         path: path.to_owned(),
         source,
     })
+}
+
+/// Create `dir` and its parents, `dir` itself with mode 0700 (as the store does).
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), ServiceCmdError> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir).map_err(|source| ServiceCmdError::Write {
+        path: dir.to_owned(),
+        source,
+    })
+}
+
+/// Where the public data goes: `--public-dir`, else `DATA_DIR/public`, else `./public`.
+pub(crate) fn public_bundle_path(store: &StoreArgs, public_dir: Option<&PathBuf>) -> PathBuf {
+    public_dir
+        .cloned()
+        .unwrap_or_else(|| {
+            store
+                .data_dir
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("public")
+        })
+        .join("issuer.json")
+}
+
+/// What `authority init` creates in a data directory, removed again if it fails.
+struct NewSqliteFiles {
+    dir: Option<PathBuf>,
+    db: Option<PathBuf>,
+}
+
+impl NewSqliteFiles {
+    /// Note which of the data directory and its database do not exist yet.
+    fn before_open(store: &StoreArgs) -> Self {
+        match (&store.data_dir, &store.database) {
+            (Some(dir), None) => {
+                let db = dir.join(netnym_store::SQLITE_FILE_NAME);
+                Self {
+                    dir: (!dir.exists()).then(|| dir.clone()),
+                    db: (!db.exists()).then_some(db),
+                }
+            }
+            _ => Self {
+                dir: None,
+                db: None,
+            },
+        }
+    }
+
+    /// Remove what was created (the store must be closed).
+    fn remove(&self) {
+        if let Some(db) = &self.db {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+        }
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// `authority init`: the passphrase (rule `SEC-001`) and the domain are checked before the
+/// database is opened; a failure after that removes a SQLite database (and data directory)
+/// that init created.
+fn init(
+    rng: &mut (impl RngCore + CryptoRng),
+    a: &crate::cli::AuthorityInitArgs,
+) -> Result<(), ServiceCmdError> {
+    let pass = passphrase()?;
+    netnym_store::PASSPHRASE_RULE.check(&pass)?;
+    if !(1..=netnym::MAX_DOMAIN).contains(&a.domain) {
+        return Err(netnym_server::AuthorityKeyError::Domain(format!(
+            "{} is outside 1..={}",
+            a.domain,
+            netnym::MAX_DOMAIN
+        ))
+        .into());
+    }
+    let kdf = if a.insecure_fast_kdf {
+        netnym_store::KdfParams::INSECURE_FAST
+    } else {
+        netnym_store::KdfParams::DEFAULT
+    };
+    let created = NewSqliteFiles::before_open(&a.store);
+    let rt = runtime()?;
+    let result = rt.block_on(async {
+        let store = open_store(&a.store).await?;
+        let done = init_keys(rng, a, &store, pass.as_bytes(), kdf).await;
+        store.close().await;
+        done
+    });
+    if result.is_err() {
+        created.remove();
+    }
+    result
+}
+
+async fn init_keys(
+    rng: &mut (impl RngCore + CryptoRng),
+    a: &crate::cli::AuthorityInitArgs,
+    store: &Store,
+    pass: &[u8],
+    kdf: netnym_store::KdfParams,
+) -> Result<(), ServiceCmdError> {
+    let pb = ProgressBar::new_spinner();
+    pb.set_message("generating keys and the revocation registry");
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    let keys = AuthorityKeys::init(store, rng, pass, a.domain, kdf).await;
+    pb.finish_and_clear();
+    let keys = keys?;
+    let bundle = IssuerBundle {
+        keys: vec![keys.issuer().public_key().clone()],
+        range_params: vec![keys.range_params().clone()],
+        registries: vec![keys.registry().public_key().clone()],
+        epochs: Vec::new(),
+    };
+    let path = public_bundle_path(&a.store, a.public_dir.as_ref());
+    write_file(&path, &bundle.to_json())?;
+    println!(
+        "authority initialised ({}): issuer key {}, registry {} over ids 1..={}; public data in {}",
+        store.backend(),
+        keys.issuer().public_key().key_id(),
+        keys.registry().public_key().id(),
+        a.domain,
+        path.display()
+    );
+    Ok(())
 }
 
 /// Load an issuer bundle (trusted public data).
@@ -238,51 +401,7 @@ pub(crate) fn run(
     cmd: AuthorityCommand,
 ) -> Result<(), ServiceCmdError> {
     match cmd {
-        AuthorityCommand::Init(a) => {
-            let rt = runtime()?;
-            let store = rt.block_on(open_store(&a.store))?;
-            let pass = passphrase()?;
-            let kdf = if a.insecure_fast_kdf {
-                netnym_store::KdfParams::INSECURE_FAST
-            } else {
-                netnym_store::KdfParams::DEFAULT
-            };
-            let pb = ProgressBar::new_spinner();
-            pb.set_message("generating keys and the revocation registry");
-            pb.enable_steady_tick(std::time::Duration::from_millis(120));
-            let keys = rt.block_on(AuthorityKeys::init(
-                &store,
-                rng,
-                pass.as_bytes(),
-                a.domain,
-                kdf,
-            ))?;
-            pb.finish_and_clear();
-            let bundle = IssuerBundle {
-                keys: vec![keys.issuer().public_key().clone()],
-                range_params: vec![keys.range_params().clone()],
-                registries: vec![keys.registry().public_key().clone()],
-                epochs: Vec::new(),
-            };
-            let public = a.public_dir.clone().unwrap_or_else(|| {
-                a.store
-                    .data_dir
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from("."))
-                    .join("public")
-            });
-            let path = public.join("issuer.json");
-            write_file(&path, &bundle.to_json())?;
-            println!(
-                "authority initialised ({}): issuer key {}, registry {} over ids 1..={}; public data in {}",
-                store.backend(),
-                keys.issuer().public_key().key_id(),
-                keys.registry().public_key().id(),
-                a.domain,
-                path.display()
-            );
-            Ok(())
-        }
+        AuthorityCommand::Init(a) => init(rng, &a),
         AuthorityCommand::Serve(a) => {
             let cfg = service_config::authority(&a, &process_env)?;
             service_process(cfg.common.log_format, &cfg.common.log)?;
@@ -367,6 +486,11 @@ pub(crate) fn run(
             );
             Ok(())
         }
+        AuthorityCommand::Citizens(c) => crate::operator_cmd::citizens(c),
+        AuthorityCommand::Codes(c) => crate::operator_cmd::codes(c),
+        AuthorityCommand::Keys(c) => crate::operator_cmd::keys(rng, c),
+        AuthorityCommand::Backup(a) => crate::operator_cmd::backup(&a),
+        AuthorityCommand::Restore(a) => crate::operator_cmd::restore(&a),
     }
 }
 
@@ -379,7 +503,14 @@ pub(crate) fn verifier_serve(a: &VerifierServeArgs) -> Result<(), ServiceCmdErro
     let store = rt.block_on(open_store(&cfg.common.store))?;
     let bundle = load_bundle(&cfg.issuer)?;
     let loaded = Policy::from_file(&cfg.policy)?.validate(&bundle.keys)?;
+    let non_revoked = loaded.policy().non_revoked;
     let revocation = match (bundle.registries.first(), &cfg.authority) {
+        (None, _) if non_revoked => {
+            return Err(ServiceCmdError::NoRegistry {
+                issuer: cfg.issuer.clone(),
+            })
+        }
+        (Some(_), None) if non_revoked => return Err(ServiceCmdError::NoEpochSource),
         (Some(registry), Some(url)) => {
             let tls = ClientTls::new(cfg.ca.as_deref(), cfg.common.allow_http)
                 .map_err(HttpError::from)?;

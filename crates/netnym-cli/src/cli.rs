@@ -220,6 +220,169 @@ pub(crate) enum AuthorityCommand {
     EnrollCode(AuthorityEnrollCodeArgs),
     /// Revoke a citizen's credentials through the running service (NETNYM_ADMIN_TOKEN).
     Revoke(AuthorityRevokeArgs),
+    /// The citizen registry: list citizens, show one.
+    #[command(subcommand)]
+    Citizens(CitizensCommand),
+    /// Enrollment codes: list them (never the codes themselves), invalidate open ones.
+    #[command(subcommand)]
+    Codes(CodesCommand),
+    /// Issuer keys: list, rotate to a new key, retire an old one.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Copy the SQLite database to a file, consistently, also while the service runs
+    /// (PostgreSQL: pg_dump, docs/operations.md § Backup).
+    Backup(AuthorityBackupArgs),
+    /// Restore a backup into a data directory that has no database yet.
+    Restore(AuthorityRestoreArgs),
+}
+
+/// Output of the listing commands.
+#[derive(Debug, Args)]
+pub(crate) struct ListFormat {
+    /// One JSON document instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CitizensCommand {
+    /// Citizens in revocation-id order, with credentials issued and revocation state.
+    List(CitizensListArgs),
+    /// One citizen: attributes, credentials, enrollment codes, revocation state.
+    Show(CitizensShowArgs),
+}
+
+/// `netnym authority citizens list` options.
+#[derive(Debug, Args)]
+pub(crate) struct CitizensListArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Skip this many citizens.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) offset: u64,
+    /// Show at most this many.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub(crate) limit: u64,
+    #[command(flatten)]
+    pub(crate) format: ListFormat,
+}
+
+/// `netnym authority citizens show` options.
+#[derive(Debug, Args)]
+pub(crate) struct CitizensShowArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// The citizen id.
+    #[arg(long)]
+    pub(crate) citizen: String,
+    #[command(flatten)]
+    pub(crate) format: ListFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CodesCommand {
+    /// Enrollment codes, newest first, by code id (a handle; the codes are never stored).
+    List(CodesListArgs),
+    /// Invalidate an open code (by --code-id) or every open code of a citizen (--citizen).
+    Invalidate(CodesInvalidateArgs),
+}
+
+/// `netnym authority codes list` options.
+#[derive(Debug, Args)]
+pub(crate) struct CodesListArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Only this citizen's codes.
+    #[arg(long)]
+    pub(crate) citizen: Option<String>,
+    /// Show at most this many.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub(crate) limit: u64,
+    #[command(flatten)]
+    pub(crate) format: ListFormat,
+}
+
+/// `netnym authority codes invalidate` options.
+#[derive(Debug, Args)]
+pub(crate) struct CodesInvalidateArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// The code id `codes list` shows (16 to 64 hex digits).
+    #[arg(long, required_unless_present = "citizen", conflicts_with = "citizen")]
+    pub(crate) code_id: Option<String>,
+    /// Every open code of this citizen.
+    #[arg(long)]
+    pub(crate) citizen: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Issuer keys in rotation order: current, accepted, retired.
+    List(KeysListArgs),
+    /// Make a new issuer key (NETNYM_AUTHORITY_PASSPHRASE); it becomes current at the
+    /// service's next start, and the old keys stay accepted until retired. Rewrites the public
+    /// data (issuer.json).
+    Rotate(KeysRotateArgs),
+    /// Retire an issuer key that is not current: no longer published or used (from the
+    /// service's next start). Rewrites the public data (issuer.json).
+    Retire(KeysRetireArgs),
+}
+
+/// `netnym authority keys list` options.
+#[derive(Debug, Args)]
+pub(crate) struct KeysListArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    #[command(flatten)]
+    pub(crate) format: ListFormat,
+}
+
+/// `netnym authority keys rotate` options.
+#[derive(Debug, Args)]
+pub(crate) struct KeysRotateArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Where to write the public data (default DATA_DIR/public, or ./public).
+    #[arg(long)]
+    pub(crate) public_dir: Option<PathBuf>,
+}
+
+/// `netnym authority keys retire` options.
+#[derive(Debug, Args)]
+pub(crate) struct KeysRetireArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// The key id to retire (64 hex, as `keys list` shows).
+    #[arg(long)]
+    pub(crate) key_id: String,
+    /// Where to write the public data (default DATA_DIR/public, or ./public).
+    #[arg(long)]
+    pub(crate) public_dir: Option<PathBuf>,
+}
+
+/// `netnym authority backup` options.
+#[derive(Debug, Args)]
+pub(crate) struct AuthorityBackupArgs {
+    /// Data directory of the SQLite database to back up.
+    #[arg(long)]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// A PostgreSQL database: refused with the pg_dump command to use instead.
+    #[arg(long, conflicts_with = "data_dir")]
+    pub(crate) database: Option<String>,
+    /// The backup file to create (must not exist; mode 0600).
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+}
+
+/// `netnym authority restore` options.
+#[derive(Debug, Args)]
+pub(crate) struct AuthorityRestoreArgs {
+    /// Data directory to restore into (created; must not hold a database).
+    #[arg(long)]
+    pub(crate) data_dir: PathBuf,
+    /// The backup file (`authority backup --out`).
+    #[arg(long)]
+    pub(crate) from: PathBuf,
 }
 
 /// `netnym authority init` options.

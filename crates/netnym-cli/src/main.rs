@@ -25,6 +25,7 @@ mod demo;
 mod ephemeral_pki;
 mod http;
 mod openid4vp;
+mod operator_cmd;
 mod service_config;
 mod transport;
 mod verify;

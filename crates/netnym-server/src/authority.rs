@@ -25,8 +25,9 @@ use crate::Clock;
 mod keys;
 
 pub use keys::{
-    create_enrollment_code, AdminToken, AuthorityKeyError, AuthorityKeys, AUTHORITY_SECRET_NAME,
-    DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
+    create_enrollment_code, published_issuer_keys, retire_issuer_key, AdminToken,
+    AuthorityKeyError, AuthorityKeys, AUTHORITY_SECRET_NAME, DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
+    ROTATED_KEY_SECRET_PREFIX,
 };
 
 /// Configuration of the authority service.
@@ -103,6 +104,12 @@ fn code_problem(e: EnrollmentError) -> Problem {
             "Enrollment code already used",
             "the enrollment code has already been used",
         ),
+        EnrollmentError::Invalidated => Problem::new(
+            StatusCode::GONE,
+            "enrollment-code-invalidated",
+            "Enrollment code invalidated",
+            "the authority has invalidated this enrollment code; ask it for a new one",
+        ),
         EnrollmentError::NoOffer => Problem::new(
             StatusCode::CONFLICT,
             "no-offer",
@@ -151,12 +158,12 @@ struct EpochsQuery {
 
 async fn params(State(s): State<AuthorityState>) -> Result<Response, Problem> {
     let latest = s.0.store.latest_epoch().await?;
-    let pk = s.0.keys.issuer.public_key();
+    let pk = s.0.keys.issuer().public_key();
     let schema: Box<RawValue> = RawValue::from_string(pk.schema().to_json())
         .map_err(|e| Problem::internal(&e.to_string()))?;
     let v = serde_json::json!({
         "schema": schema,
-        "issuer_keys": [raw(&pk.to_json())?],
+        "issuer_keys": published_keys(&s)?,
         "current_issuer_key_id": pk.key_id().to_string(),
         "range_params": raw(&s.0.keys.range_params.to_json())?,
         "revocation": {
@@ -168,10 +175,16 @@ async fn params(State(s): State<AuthorityState>) -> Result<Response, Problem> {
 }
 
 async fn issuer_keys(State(s): State<AuthorityState>) -> Result<Response, Problem> {
-    let pk = s.0.keys.issuer.public_key();
-    Ok(json_ok(
-        &serde_json::json!({ "keys": [raw(&pk.to_json())?] }),
-    ))
+    Ok(json_ok(&serde_json::json!({ "keys": published_keys(&s)? })))
+}
+
+/// The public keys of every issuer key not retired, in rotation order.
+fn published_keys(s: &AuthorityState) -> Result<Vec<Box<RawValue>>, Problem> {
+    s.0.keys
+        .issuers()
+        .iter()
+        .map(|i| raw(&i.public_key().to_json()))
+        .collect()
 }
 
 async fn enroll_offer(
@@ -182,7 +195,8 @@ async fn enroll_offer(
     let OfferBody { code } = read_json(&headers, body, BODY_LIMIT).await?;
     let code = parse_code(&code)?;
     let now = (s.0.clock)();
-    let offer = IssuanceOffer::new(&mut rand::rngs::OsRng, s.0.keys.issuer.public_key()).to_json();
+    let offer =
+        IssuanceOffer::new(&mut rand::rngs::OsRng, s.0.keys.issuer().public_key()).to_json();
     s.0.store
         .set_enrollment_offer(&code.hash(), &offer, now)
         .await
@@ -215,6 +229,12 @@ async fn enroll_finish(
         .ok_or_else(|| code_problem(EnrollmentError::NoOffer))?;
     let offer = IssuanceOffer::from_json(&offer_bytes)
         .map_err(|e| Problem::internal(&format!("stored offer: {e}")))?;
+    // The offer's key, while it is not retired (an offer made before a restart that retired
+    // it must be asked for again).
+    let key_id = offer.key_id();
+    if s.0.keys.issuer_by_id(&key_id).is_none() {
+        return Err(code_problem(EnrollmentError::NoOffer));
+    }
     let citizen = store
         .citizen(&rec.citizen_id)
         .await?
@@ -224,7 +244,10 @@ async fn enroll_finish(
     let (epoch, registry_id) = (current.epoch(), current.registry());
     let st = s.clone();
     let (response, witness) = blocking(move || {
-        let issuer = &st.0.keys.issuer;
+        let issuer =
+            st.0.keys
+                .issuer_by_id(&key_id)
+                .ok_or_else(|| Problem::internal("the offer's issuer key vanished"))?;
         let attributes = citizen
             .credential_attributes(issuer.public_key().schema())
             // Not the error's text: it can quote an attribute value, and attributes are never
@@ -272,7 +295,7 @@ async fn enroll_finish(
             &offer_bytes,
             now,
             &NewIssuedCredential {
-                key_id: s.0.keys.issuer.public_key().key_id().to_string(),
+                key_id: key_id.to_string(),
                 issued_at: now,
             },
         )

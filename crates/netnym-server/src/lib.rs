@@ -103,8 +103,8 @@ use std::sync::Arc;
 use netnym_store::Store;
 
 pub use crate::authority::{
-    create_enrollment_code, AdminToken, AuthorityConfig, AuthorityKeyError, AuthorityKeys,
-    AuthorityState, DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
+    create_enrollment_code, published_issuer_keys, retire_issuer_key, AdminToken, AuthorityConfig,
+    AuthorityKeyError, AuthorityKeys, AuthorityState, DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
 };
 pub use crate::body::{BATCH_BODY_LIMIT, BODY_LIMIT};
 

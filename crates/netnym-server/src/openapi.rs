@@ -82,7 +82,10 @@ pub fn authority() -> Value {
     let code_errors = [
         ("404", "enrollment-code-unknown"),
         ("409", "enrollment-code-used / no-offer"),
-        ("410", "enrollment-code-expired"),
+        (
+            "410",
+            "enrollment-code-expired / enrollment-code-invalidated",
+        ),
     ];
     paths.insert("/v1/enroll/offer".into(), json!({"post": {"summary": "Enrollment step 1: an issuance offer for a one-time code",
         "requestBody": body(json!({"type": "object", "additionalProperties": false, "required": ["code"], "properties": {"code": {"type": "string"}}})),

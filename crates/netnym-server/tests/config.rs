@@ -8,7 +8,11 @@ use netnym_store::*;
 use rand::SeedableRng;
 
 fn rng() -> rand_chacha::ChaCha20Rng {
-    rand_chacha::ChaCha20Rng::seed_from_u64(4)
+    seeded(4)
+}
+
+fn seeded(seed: u64) -> rand_chacha::ChaCha20Rng {
+    rand_chacha::ChaCha20Rng::seed_from_u64(seed)
 }
 
 #[tokio::test]
@@ -51,10 +55,98 @@ async fn authority_keys_are_sealed_and_need_the_passphrase() {
     let dbg = format!("{loaded:?}");
     assert!(dbg.starts_with("AuthorityKeys") && !dbg.contains("secret_key"));
     assert_eq!(
-        format!("{:?}", AdminToken::new("0123456789abcdef").unwrap()),
+        format!(
+            "{:?}",
+            AdminToken::new("admin-token-for-tests-0123456789").unwrap()
+        ),
         "AdminToken(..)"
     );
-    assert!(AdminToken::new("short").is_err());
+    // SEC-002.
+    assert!(matches!(
+        AdminToken::new("short"),
+        Err(WeakSecret::TooShort { min: 16, .. })
+    ));
+    assert!(matches!(
+        AdminToken::new("0123456789abcdef"),
+        Err(WeakSecret::TooGuessable { .. })
+    ));
+}
+
+#[tokio::test]
+async fn issuer_keys_rotate_and_retire() {
+    let store = Store::open_in_memory().await.unwrap();
+    let keys = AuthorityKeys::init(&store, &mut rng(), b"pass", 8, KdfParams::INSECURE_FAST)
+        .await
+        .unwrap();
+    let first = keys.issuer().public_key().clone();
+    let recorded = store.issuer_keys().await.unwrap();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].key_id, first.key_id().to_string());
+
+    // Rotation checks the passphrase first and changes nothing when it is wrong.
+    assert!(matches!(
+        AuthorityKeys::rotate(&store, &mut rng(), b"wrong", 10).await,
+        Err(AuthorityKeyError::WrongPassphrase)
+    ));
+    assert_eq!(store.issuer_keys().await.unwrap().len(), 1);
+    let second = AuthorityKeys::rotate(&store, &mut seeded(40), b"pass", 10)
+        .await
+        .unwrap();
+    assert_ne!(second.key_id(), first.key_id());
+    let loaded = AuthorityKeys::load(&store, b"pass").await.unwrap();
+    assert_eq!(loaded.issuer().public_key(), &second);
+    assert_eq!(
+        loaded
+            .issuers()
+            .iter()
+            .map(|i| i.public_key().key_id())
+            .collect::<Vec<_>>(),
+        [first.key_id(), second.key_id()]
+    );
+    assert!(loaded.issuer_by_id(&first.key_id()).is_some());
+    assert_eq!(
+        published_issuer_keys(&store).await.unwrap(),
+        [first.clone(), second.clone()]
+    );
+
+    // The current key is not retired; the first one is, and is neither used nor published.
+    let err = retire_issuer_key(&store, &second.key_id().to_string(), 11)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        AuthorityKeyError::IssuerKey(IssuerKeyError::Current(_))
+    ));
+    retire_issuer_key(&store, &first.key_id().to_string(), 11)
+        .await
+        .unwrap();
+    let loaded = AuthorityKeys::load(&store, b"pass").await.unwrap();
+    assert_eq!(loaded.issuers().len(), 1);
+    assert!(loaded.issuer_by_id(&first.key_id()).is_none());
+    assert_eq!(loaded.issuer().public_key(), &second);
+    assert_eq!(
+        published_issuer_keys(&store).await.unwrap(),
+        vec![second.clone()]
+    );
+
+    // A third key: retiring the second deletes its sealed secret.
+    let third = AuthorityKeys::rotate(&store, &mut seeded(41), b"pass", 12)
+        .await
+        .unwrap();
+    retire_issuer_key(&store, &second.key_id().to_string(), 13)
+        .await
+        .unwrap();
+    assert!(store
+        .sealed_secret(&format!(
+            "{}{}",
+            authority::ROTATED_KEY_SECRET_PREFIX,
+            second.key_id()
+        ))
+        .await
+        .is_err());
+    let loaded = AuthorityKeys::load(&store, b"pass").await.unwrap();
+    assert_eq!(loaded.issuer().public_key(), &third);
+    assert_eq!(loaded.issuers().len(), 1);
 }
 
 #[tokio::test]

@@ -110,6 +110,9 @@ pub enum EnrollmentError {
     /// The code was already used.
     #[error("enrollment code already used")]
     AlreadyUsed,
+    /// An operator invalidated the code before it was used.
+    #[error("enrollment code invalidated")]
+    Invalidated,
     /// Redeeming needs the offer made for this code, and it is missing or was replaced.
     #[error("no matching issuance offer for this enrollment code")]
     NoOffer,
@@ -203,6 +206,62 @@ pub enum PutRequestError {
     #[error("this client already has {0} open requests")]
     TooManyOpen(u32),
     /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Invalidating enrollment codes (`authority codes invalidate`).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum InvalidateError {
+    /// A code id that is not 16 to 64 hex digits.
+    #[error("a code id is 16 to 64 hex digits (as `authority codes list` shows), not {0:?}")]
+    BadCodeId(String),
+    /// No open code matches.
+    #[error("no open enrollment code matches {0}")]
+    NoOpenCode(String),
+    /// The code id prefix matches more than one open code.
+    #[error("code id {0} matches several open codes: give more digits")]
+    Ambiguous(String),
+    /// The database failed; nothing changed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Adding or retiring an issuer key (`authority keys rotate|retire`).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum IssuerKeyError {
+    /// No issuer key with this id.
+    #[error("no issuer key {0}")]
+    Unknown(String),
+    /// The key is already retired.
+    #[error("issuer key {0} is already retired")]
+    AlreadyRetired(String),
+    /// The current key cannot be retired: rotate first.
+    #[error("issuer key {0} is the current key: rotate to a new key before retiring it")]
+    Current(String),
+    /// The key id is already recorded.
+    #[error("issuer key {0} is already recorded")]
+    Duplicate(String),
+    /// The database failed; nothing changed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Backing up a store (`authority backup`).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum BackupError {
+    /// The store is PostgreSQL: use `pg_dump`.
+    #[error(
+        "this is a PostgreSQL database: back it up with pg_dump (docs/operations.md § Backup)"
+    )]
+    NotSqlite,
+    /// The backup file cannot be created.
+    #[error("cannot create the backup file {0}")]
+    Io(String),
+    /// The copy failed; the partial file was removed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }

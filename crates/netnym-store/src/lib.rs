@@ -19,7 +19,10 @@
 //!   deterministic); each citizen gets a unique revocation id `1..=N` at import;
 //! - one-time enrollment codes and issued-credential records (`store/enrollment.rs`): codes
 //!   are random ([`EnrollmentCode`]), stored as SHA-256 hashes, expire, and are redeemed **in
-//!   the same transaction** that records the issued credential, at most once;
+//!   the same transaction** that records the issued credential, at most once; operators list
+//!   and invalidate them by a handle derived from the hash (`store/codes.rs`);
+//! - the authority's issuer keys in rotation order (`store/issuer_keys.rs`): the current key,
+//!   the keys still accepted, the retired ones;
 //! - revocation (`store/revocation.rs`): the revoked revocation ids and the append-only epoch
 //!   log (genesis epoch 0, then epoch `n` only after `n - 1`, enforced by the schema);
 //!   [`StagedRevokedSet`] backs the core's `RevokedSet` with a snapshot of it, committing the
@@ -95,6 +98,7 @@ mod model;
 mod revoked_set;
 mod sealed;
 mod store;
+mod strength;
 
 pub use crate::citizens::{
     citizens_to_csv, generate_citizens, parse_citizens_csv, valid_citizen_id, CitizenRecord,
@@ -106,12 +110,13 @@ pub use crate::model::*;
 pub use crate::revoked_set::StagedRevokedSet;
 pub use crate::sealed::{KdfParams, SealedSecret};
 pub use crate::store::{
-    drop_postgres_schema, unix_now, Store, StoreLocation, StoreOptions, DEFAULT_ACQUIRE_TIMEOUT,
-    DEFAULT_POOL_SIZE, MAX_EPOCH_PAGE,
+    current_issuer_key, drop_postgres_schema, unix_now, Store, StoreLocation, StoreOptions,
+    DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_POOL_SIZE, MAX_EPOCH_PAGE,
 };
+pub use crate::strength::{StrengthRule, WeakSecret, ADMIN_TOKEN_RULE, PASSPHRASE_RULE};
 
 /// The schema version this code writes and understands.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name of the SQLite database file inside a data directory.
 pub const SQLITE_FILE_NAME: &str = "netnym.sqlite3";

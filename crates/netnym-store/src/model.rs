@@ -128,3 +128,80 @@ pub struct Account {
     /// Whether this call registered the account.
     pub new_account: bool,
 }
+
+/// Where an enrollment code stands, for operators (`authority codes list`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeStatus {
+    /// Usable until it expires.
+    Open,
+    /// Redeemed: a credential was issued with it.
+    Used,
+    /// Expired unused.
+    Expired,
+    /// Invalidated by an operator before use.
+    Invalidated,
+}
+
+impl CodeStatus {
+    /// The status's name in listings (`open`, `used`, `expired`, `invalidated`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Used => "used",
+            Self::Expired => "expired",
+            Self::Invalidated => "invalidated",
+        }
+    }
+}
+
+/// An enrollment code as operators see it: never the code, only a handle derived from its
+/// hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeListing {
+    /// The first 8 bytes of the code's SHA-256 hash, as 16 lower-case hex digits: the handle
+    /// `authority codes invalidate --code-id` takes.
+    pub code_id: String,
+    /// The citizen the code enrolls.
+    pub citizen_id: String,
+    /// When the code was created.
+    pub created_at: u64,
+    /// When it stops (or stopped) working.
+    pub expires_at: u64,
+    /// Its status at the time of the listing.
+    pub status: CodeStatus,
+    /// When it was used or invalidated, if it was.
+    pub closed_at: Option<u64>,
+}
+
+/// A registered citizen with what the authority did for them, for operators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenSummary {
+    /// The citizen id.
+    pub citizen_id: String,
+    /// The revocation id.
+    pub revocation_id: u64,
+    /// Import time.
+    pub created_at: u64,
+    /// Credentials issued to the citizen.
+    pub credentials: u64,
+    /// Whether the citizen's revocation id is revoked.
+    pub revoked: bool,
+}
+
+/// One issuer key of the authority (`authority keys`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuerKeyRecord {
+    /// The key id (64 hex).
+    pub key_id: String,
+    /// Rotation order, from 1 (the key made by `authority init`).
+    pub position: u64,
+    /// The core's `netnym-issuer-public-key` JSON.
+    pub public_key: Vec<u8>,
+    /// The sealed secret holding the key's secret half.
+    pub secret_name: String,
+    /// When the key was made (or, for the first key, first recorded).
+    pub created_at: u64,
+    /// When it was retired, if it was.
+    pub retired_at: Option<u64>,
+}

@@ -2,13 +2,17 @@
 //!
 //! The queries are written once, with `$1`-style placeholders (which SQLite accepts too); the
 //! few dialect differences are in [`Backend`]. The methods are grouped by concern in the
-//! submodules: `citizens`, `enrollment`, `revocation`, `secrets`, `requests`, `accounts`.
+//! submodules: `citizens`, `enrollment`, `codes` (operators' view of enrollment codes),
+//! `issuer_keys`, `revocation`, `secrets`, `requests`, `accounts`, `backup`.
 
 mod accounts;
+mod backup;
 mod citizens;
+mod codes;
 mod conninfo;
 mod db_error;
 mod enrollment;
+mod issuer_keys;
 mod migrate;
 mod requests;
 mod revocation;
@@ -25,6 +29,7 @@ use crate::error::{EpochError, OpenError, PutRequestError, StoreError};
 use crate::SQLITE_FILE_NAME;
 
 pub(crate) use self::db_error::{db_err, is_constraint};
+pub use self::issuer_keys::current_issuer_key;
 
 /// Most epoch entries returned by one [`Store::epochs_from`] call.
 pub const MAX_EPOCH_PAGE: u64 = 1000;

@@ -15,33 +15,10 @@ use netnym_store::*;
 use rand::SeedableRng;
 
 #[path = "support/backend.rs"]
+#[macro_use]
 mod backend;
 
 use backend::*;
-
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let b = super::sqlite_backend().await;
-                    super::$name(b.store.clone()).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    if let Some(b) = super::pg_backend().await {
-                        super::$name(b.store.clone()).await
-                    }
-                }
-            )*
-        }
-    };
-}
 
 both_backends!(
     citizens_get_dense_revocation_ids_and_import_is_all_or_nothing,

@@ -1,9 +1,12 @@
 //! The authority's keys (sealed at rest), enrollment codes and the admin token.
 
-use netnym::{EpochEntry, Issuer, IssuerSecretKey, RangeParams, RevocationAuthority, Schema};
+use netnym::{
+    EpochEntry, Issuer, IssuerPublicKey, IssuerSecretKey, KeyId, RangeParams, RevocationAuthority,
+    Schema,
+};
 use netnym_store::{
-    EnrollmentCode, EnrollmentError, EpochError, KdfParams, SealedSecret, SecretError, Store,
-    StoreError,
+    EnrollmentCode, EnrollmentError, EpochError, IssuerKeyError, IssuerKeyRecord, KdfParams,
+    SealedSecret, SecretError, Store, StoreError, WeakSecret, ADMIN_TOKEN_RULE,
 };
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
@@ -12,8 +15,10 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-/// Name of the sealed secret holding the issuer and registry secret keys.
+/// Name of the sealed secret holding the first issuer key and the registry secret key.
 pub const AUTHORITY_SECRET_NAME: &str = "authority-keys";
+/// Prefix of the sealed secret of a rotated issuer key (followed by its key id).
+pub const ROTATED_KEY_SECRET_PREFIX: &str = "issuer-key/";
 /// Digit base of the authority's public range-proof parameters.
 pub const RANGE_BASE: u16 = 16;
 /// Default revocation domain: ids `1..=65536`.
@@ -41,9 +46,21 @@ pub enum AuthorityKeyError {
     /// Sealing failed (empty passphrase, bad KDF parameters).
     #[error(transparent)]
     Seal(SecretError),
+    /// Rotating or retiring an issuer key was refused.
+    #[error(transparent)]
+    IssuerKey(IssuerKeyError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<IssuerKeyError> for AuthorityKeyError {
+    fn from(e: IssuerKeyError) -> Self {
+        match e {
+            IssuerKeyError::Store(s) => Self::Store(s),
+            other => Self::IssuerKey(other),
+        }
+    }
 }
 
 impl From<SecretError> for AuthorityKeyError {
@@ -68,10 +85,16 @@ struct KeysWire {
     range_params: Box<RawValue>,
 }
 
-/// The authority's secret keys (the issuer key and the revocation registry key) and its public
-/// range-proof parameters (whose digit-signing key was destroyed at generation).
+/// The authority's secret keys (the issuer keys it accepts and the revocation registry key) and
+/// its public range-proof parameters (whose digit-signing key was destroyed at generation).
+///
+/// Issuer keys rotate (`authority keys rotate|retire`, [`AuthorityKeys::rotate`],
+/// [`retire_issuer_key`]): the authority issues with the current key (the newest one not
+/// retired), publishes every key not retired, and finishes an enrollment with the key its
+/// offer named while that key is not retired.
 pub struct AuthorityKeys {
-    pub(super) issuer: Issuer,
+    /// The keys not retired, in rotation order: the last one is current. Never empty.
+    pub(super) issuers: Vec<Issuer>,
     pub(super) registry: RevocationAuthority,
     pub(super) range_params: RangeParams,
 }
@@ -79,7 +102,7 @@ pub struct AuthorityKeys {
 impl core::fmt::Debug for AuthorityKeys {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AuthorityKeys")
-            .field("issuer_key_id", &self.issuer.public_key().key_id())
+            .field("issuer_key_id", &self.issuer().public_key().key_id())
             .field("registry_id", &self.registry.public_key().id())
             .finish_non_exhaustive()
     }
@@ -124,11 +147,12 @@ impl AuthorityKeys {
             .put_sealed_secret(AUTHORITY_SECRET_NAME, &sealed)
             .await?;
         let keys = Self {
-            issuer,
+            issuers: vec![issuer],
             registry,
             range_params,
         };
         keys.ensure_genesis(store, Some(genesis)).await?;
+        record_first_key(store, keys.issuer()).await?;
         Ok(keys)
     }
 
@@ -166,9 +190,12 @@ impl AuthorityKeys {
         Ok(out)
     }
 
-    /// Unseal the keys with `passphrase` and make sure the epoch log has its genesis entry
-    /// (repairing an `init` interrupted between the two writes). Unsealing runs Argon2id on the
-    /// calling thread (a fraction of a second): call it at start-up, not from a request handler.
+    /// Unseal the keys with `passphrase` (the first issuer key and the registry key, then each
+    /// rotated issuer key not retired) and make sure the epoch log has its genesis entry and
+    /// the first issuer key its record (repairing an `init` interrupted between its writes, or
+    /// a database from before key rotation). Unsealing runs Argon2id on the calling thread (a
+    /// fraction of a second per sealed secret): call it at start-up, not from a request
+    /// handler.
     ///
     /// # Errors
     /// [`AuthorityKeyError::NotInitialised`], [`AuthorityKeyError::WrongPassphrase`],
@@ -188,13 +215,66 @@ impl AuthorityKeys {
             let mut s: Box<str> = r.into();
             zeroize::Zeroize::zeroize(&mut *s);
         }
+        let first = Issuer::new(sk, &Schema::cn_network_id_v1());
+        record_first_key(store, &first).await?;
+        let records = store.issuer_keys().await?;
+        let mut issuers = Vec::with_capacity(records.len());
+        let mut first = Some(first);
+        for r in records.iter().filter(|r| r.retired_at.is_none()) {
+            let issuer = if r.secret_name == AUTHORITY_SECRET_NAME {
+                first.take().ok_or_else(|| {
+                    AuthorityKeyError::Corrupt("two issuer keys name the first key's secret".into())
+                })?
+            } else {
+                open_rotated(store, r, passphrase).await?
+            };
+            if issuer.public_key().key_id().to_string() != r.key_id {
+                return Err(AuthorityKeyError::Corrupt(format!(
+                    "the secret of issuer key {} holds another key",
+                    r.key_id
+                )));
+            }
+            issuers.push(issuer);
+        }
+        if issuers.is_empty() {
+            return Err(AuthorityKeyError::Corrupt(
+                "every issuer key is retired".into(),
+            ));
+        }
         let keys = Self {
-            issuer: Issuer::new(sk, &Schema::cn_network_id_v1()),
+            issuers,
             registry,
             range_params,
         };
         keys.ensure_genesis(store, None).await?;
         Ok(keys)
+    }
+
+    /// Make a new issuer key, seal it under `passphrase` (with the KDF parameters of the
+    /// authority's sealed keys) and record it as the current key, in one transaction. The
+    /// passphrase is checked first by loading the keys. A running authority service uses the
+    /// new key from its next start.
+    ///
+    /// # Errors
+    /// As [`AuthorityKeys::load`]; [`AuthorityKeyError::Seal`].
+    pub async fn rotate(
+        store: &Store,
+        rng: &mut (impl RngCore + CryptoRng),
+        passphrase: &[u8],
+        now: u64,
+    ) -> Result<IssuerPublicKey, AuthorityKeyError> {
+        let _checked = Self::load(store, passphrase).await?;
+        let kdf = store.sealed_secret(AUTHORITY_SECRET_NAME).await?.kdf();
+        let issuer = Issuer::new(IssuerSecretKey::generate(rng), &Schema::cn_network_id_v1());
+        let pk = issuer.public_key().clone();
+        let key_id = pk.key_id().to_string();
+        let name = format!("{ROTATED_KEY_SECRET_PREFIX}{key_id}");
+        let plain = issuer.secret_key().to_json();
+        let sealed = SealedSecret::seal(rng, passphrase, &name, &plain, kdf)?;
+        store
+            .add_issuer_key(&key_id, &pk.to_json(), &name, &sealed, now)
+            .await?;
+        Ok(pk)
     }
 
     /// Start the epoch log with the genesis entry if it is empty: `known` when the caller has
@@ -230,10 +310,25 @@ impl AuthorityKeys {
         Ok(())
     }
 
-    /// The issuer.
+    /// The current issuer: the newest key not retired.
     #[must_use]
     pub fn issuer(&self) -> &Issuer {
-        &self.issuer
+        // `load` and `init` never build an empty list.
+        &self.issuers[self.issuers.len() - 1]
+    }
+
+    /// Every issuer key not retired, in rotation order (the last one is current).
+    #[must_use]
+    pub fn issuers(&self) -> &[Issuer] {
+        &self.issuers
+    }
+
+    /// The issuer key `key_id`, if it is not retired.
+    #[must_use]
+    pub fn issuer_by_id(&self, key_id: &KeyId) -> Option<&Issuer> {
+        self.issuers
+            .iter()
+            .find(|i| i.public_key().key_id() == *key_id)
     }
 
     /// The revocation registry.
@@ -247,6 +342,72 @@ impl AuthorityKeys {
     pub fn range_params(&self) -> &RangeParams {
         &self.range_params
     }
+}
+
+/// Record the first issuer key (sealed in [`AUTHORITY_SECRET_NAME`]) if no key is recorded.
+async fn record_first_key(store: &Store, first: &Issuer) -> Result<(), AuthorityKeyError> {
+    let pk = first.public_key();
+    store
+        .record_first_issuer_key(
+            &pk.key_id().to_string(),
+            &pk.to_json(),
+            AUTHORITY_SECRET_NAME,
+            netnym_store::unix_now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Unseal a rotated issuer key.
+async fn open_rotated(
+    store: &Store,
+    r: &IssuerKeyRecord,
+    passphrase: &[u8],
+) -> Result<Issuer, AuthorityKeyError> {
+    let plain = store
+        .sealed_secret(&r.secret_name)
+        .await?
+        .open(passphrase, &r.secret_name)?;
+    let sk = IssuerSecretKey::from_json(&plain)
+        .map_err(|e| AuthorityKeyError::Corrupt(format!("issuer key {}: {e}", r.key_id)))?;
+    Ok(Issuer::new(sk, &Schema::cn_network_id_v1()))
+}
+
+/// The issuer keys a verifier should accept: every key not retired, in rotation order, read
+/// from the store's records (no passphrase needed).
+///
+/// # Errors
+/// [`AuthorityKeyError::Corrupt`] for an unreadable record; [`AuthorityKeyError::Store`].
+pub async fn published_issuer_keys(
+    store: &Store,
+) -> Result<Vec<IssuerPublicKey>, AuthorityKeyError> {
+    store
+        .issuer_keys()
+        .await?
+        .iter()
+        .filter(|r| r.retired_at.is_none())
+        .map(|r| {
+            IssuerPublicKey::from_json(&r.public_key)
+                .map_err(|e| AuthorityKeyError::Corrupt(format!("issuer key {}: {e}", r.key_id)))
+        })
+        .collect()
+}
+
+/// Retire the issuer key `key_id` (not the current one): the authority stops publishing it
+/// and finishing enrollments with it from its next start, and its own sealed secret (a
+/// rotated key's) is deleted.
+///
+/// # Errors
+/// [`AuthorityKeyError::IssuerKey`] (unknown, already retired, or current);
+/// [`AuthorityKeyError::Store`].
+pub async fn retire_issuer_key(
+    store: &Store,
+    key_id: &str,
+    now: u64,
+) -> Result<IssuerKeyRecord, AuthorityKeyError> {
+    Ok(store
+        .retire_issuer_key(key_id, AUTHORITY_SECRET_NAME, now)
+        .await?)
 }
 
 /// Create a one-time enrollment code for a registered citizen, valid `ttl_seconds` from `now`.
@@ -272,7 +433,8 @@ pub async fn create_enrollment_code(
     Ok(code)
 }
 
-/// The administrator's bearer token for `POST /v1/revoke` (at least 16 characters).
+/// The administrator's bearer token for `POST /v1/revoke` (rule `SEC-002`: at least 16
+/// characters, not easy to guess).
 pub struct AdminToken([u8; 32]);
 
 impl core::fmt::Debug for AdminToken {
@@ -285,11 +447,9 @@ impl AdminToken {
     /// Accept a token (kept only as its SHA-256 digest).
     ///
     /// # Errors
-    /// A message when the token is shorter than 16 characters.
-    pub fn new(token: &str) -> Result<Self, &'static str> {
-        if token.chars().count() < 16 {
-            return Err("the admin token must be at least 16 characters");
-        }
+    /// [`WeakSecret`] when the token breaks `SEC-002`.
+    pub fn new(token: &str) -> Result<Self, WeakSecret> {
+        ADMIN_TOKEN_RULE.check(token)?;
         Ok(Self(Sha256::digest(token.as_bytes()).into()))
     }
 

@@ -98,7 +98,7 @@ async fn open(args: &Args) -> Result<(Store, AuthorityConfig), String> {
         .map_err(|e| e.to_string())?;
     let config = AuthorityConfig {
         keys,
-        admin_token: AdminToken::new(&token)?,
+        admin_token: AdminToken::new(&token).map_err(|e| e.to_string())?,
         clock: system_clock(),
     };
     Ok((store, config))

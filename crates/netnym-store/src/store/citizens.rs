@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use super::{affected, col, db_err, i, u, Store};
 use crate::citizens::{check_record, rules::document_of, CitizenRecord};
 use crate::error::{ImportError, LineError, StoreError};
-use crate::model::Citizen;
+use crate::model::{Citizen, CitizenSummary};
 
 const CITIZEN: &str = "SELECT citizen_id, revocation_id, attributes, created_at FROM citizens";
 
@@ -175,6 +175,40 @@ impl Store {
             .iter()
             .map(to_citizen)
             .collect()
+    }
+
+    /// Citizens with their credential count and revocation state, in revocation-id order,
+    /// `limit` of them after skipping `offset`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn citizen_summaries(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<CitizenSummary>, StoreError> {
+        sqlx::query(
+            "SELECT c.citizen_id, c.revocation_id, c.created_at,
+                    (SELECT count(*) FROM issued_credentials ic WHERE ic.citizen_id = c.citizen_id),
+                    (SELECT count(*) FROM revoked r WHERE r.revocation_id = c.revocation_id)
+             FROM citizens c ORDER BY c.revocation_id LIMIT $1 OFFSET $2",
+        )
+        .bind(i(limit.min(i64::MAX as u64))?)
+        .bind(i(offset.min(i64::MAX as u64))?)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(CitizenSummary {
+                citizen_id: col(r, 0)?,
+                revocation_id: u(col(r, 1)?)?,
+                created_at: u(col(r, 2)?)?,
+                credentials: u(col(r, 3)?)?,
+                revoked: u(col(r, 4)?)? > 0,
+            })
+        })
+        .collect()
     }
 
     /// Number of registered citizens (= the largest revocation id, as ids are dense).

@@ -16,7 +16,7 @@ async fn code_state(
     lock: bool,
 ) -> Result<EnrollmentCodeRecord, EnrollmentError> {
     let sql = format!(
-        "SELECT citizen_id, created_at, expires_at, consumed_at, offer
+        "SELECT citizen_id, created_at, expires_at, consumed_at, offer, invalidated_at
          FROM enrollment_codes WHERE code_hash = $1{}",
         if lock { backend.for_update() } else { "" }
     );
@@ -28,6 +28,9 @@ async fn code_state(
         .ok_or(EnrollmentError::UnknownCode)?;
     if col::<Option<i64>>(&row, 3)?.is_some() {
         return Err(EnrollmentError::AlreadyUsed);
+    }
+    if col::<Option<i64>>(&row, 5)?.is_some() {
+        return Err(EnrollmentError::Invalidated);
     }
     let expires_at = u(col(&row, 2)?)?;
     if now >= expires_at {
@@ -81,7 +84,8 @@ impl Store {
     ///
     /// # Errors
     /// [`EnrollmentError::UnknownCode`], [`EnrollmentError::Expired`],
-    /// [`EnrollmentError::AlreadyUsed`], [`EnrollmentError::Store`].
+    /// [`EnrollmentError::AlreadyUsed`], [`EnrollmentError::Invalidated`],
+    /// [`EnrollmentError::Store`].
     pub async fn enrollment_code(
         &self,
         code_hash: &[u8; 32],
@@ -137,7 +141,7 @@ impl Store {
         }
         let r = sqlx::query(
             "UPDATE enrollment_codes SET consumed_at = $1
-             WHERE code_hash = $2 AND consumed_at IS NULL",
+             WHERE code_hash = $2 AND consumed_at IS NULL AND invalidated_at IS NULL",
         )
         .bind(i(now)?)
         .bind(&code_hash[..])

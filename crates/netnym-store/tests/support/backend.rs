@@ -7,6 +7,33 @@ use netnym_store::*;
 
 pub const NOW: u64 = 1_764_000_000;
 
+#[allow(unused_macros)] // Not every test file runs a function on both backends.
+/// One `#[tokio::test]` per backend for each named `async fn(Store)` of the test crate: in
+/// `mod sqlite` always, in `mod postgres` when `NETNYM_TEST_PG_URL` is set.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let b = super::sqlite_backend().await;
+                    super::$name(b.store.clone()).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if let Some(b) = super::pg_backend().await {
+                        super::$name(b.store.clone()).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
 pub struct Backend {
     pub store: Store,
     pub _guard: Option<PgSchemaGuard>,
