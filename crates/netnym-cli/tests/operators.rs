@@ -24,12 +24,8 @@ const PASSWORD: &str = "correct horse battery";
 fn cmd() -> Command {
     let pki = pki::shared("operators");
     let mut c = Command::new(env!("CARGO_BIN_EXE_netnym"));
-    for service in ["AUTHORITY", "VERIFIER"] {
-        c.env(format!("NETNYM_{service}_TLS_CERT"), &pki.cert)
-            .env(format!("NETNYM_{service}_TLS_KEY"), &pki.key);
-    }
-    c.env("NETNYM_CA", &pki.ca)
-        .env("NETNYM_AUTHORITY_PASSPHRASE", PASSPHRASE)
+    pki.apply(&mut c);
+    c.env("NETNYM_AUTHORITY_PASSPHRASE", PASSPHRASE)
         .env("NETNYM_ADMIN_TOKEN", ADMIN)
         .env("NETNYM_WALLET_PASSWORD", PASSWORD)
         .stdin(Stdio::null());
@@ -62,6 +58,20 @@ fn spawn(args: &[&str]) -> Service {
         service.1
     );
     service
+}
+
+/// The authority service on the store options `a`.
+fn serve_authority(a: &[&str]) -> Service {
+    spawn(&[&["authority", "serve"], a, &["--listen", "127.0.0.1:0"]].concat())
+}
+
+/// The string `field` of each object of the array `v`.
+fn field_of_each(v: &Value, field: &str) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[field].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn bundle_key_ids(bundle: &Path) -> Vec<String> {
@@ -283,23 +293,11 @@ fn citizens_and_codes_are_listed_shown_and_invalidated() {
         ]
         .concat(),
     );
-    let states: Vec<_> = show["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["status"].as_str().unwrap().to_owned())
-        .collect();
+    let states = field_of_each(&show["codes"], "status");
     assert_eq!(states, ["invalidated", "invalidated"]);
 
     // An invalidated code is refused by the service: 410 enrollment-code-invalidated.
-    let authority = spawn(
-        &[
-            &["authority", "serve"],
-            &a[..],
-            &["--listen", "127.0.0.1:0"],
-        ]
-        .concat(),
-    );
+    let authority = serve_authority(&a);
     let wallet = d.path().join("w.nnw");
     ok(&[
         "wallet",
@@ -402,14 +400,7 @@ fn keys_rotate_and_retire_with_enrollments_under_each_key() {
     let first = bundle_key_ids(&bundle);
     assert_eq!(first.len(), 1);
 
-    let authority = spawn(
-        &[
-            &["authority", "serve"],
-            &a[..],
-            &["--listen", "127.0.0.1:0"],
-        ]
-        .concat(),
-    );
+    let authority = serve_authority(&a);
     let old = enroll(d.path(), "old", &a, &authority.1, "C00000001");
     drop(authority);
 
@@ -430,23 +421,11 @@ fn keys_rotate_and_retire_with_enrollments_under_each_key() {
     assert_eq!(both.len(), 2);
     assert_eq!(both[0], first[0]);
     let keys = json(&[&["authority", "keys", "list"], &a[..], &["--json"]].concat());
-    let states: Vec<_> = keys["issuer_keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["state"].as_str().unwrap().to_owned())
-        .collect();
+    let states = field_of_each(&keys["issuer_keys"], "state");
     assert_eq!(states, ["accepted", "current"]);
 
     // After a restart the authority publishes both and issues with the new key.
-    let authority = spawn(
-        &[
-            &["authority", "serve"],
-            &a[..],
-            &["--listen", "127.0.0.1:0"],
-        ]
-        .concat(),
-    );
+    let authority = serve_authority(&a);
     let new = enroll(d.path(), "new", &a, &authority.1, "C00000002");
     for (citizen, key) in [("C00000001", &both[0]), ("C00000002", &both[1])] {
         let show = json(
@@ -527,23 +506,11 @@ fn keys_rotate_and_retire_with_enrollments_under_each_key() {
     );
 
     let keys = json(&[&["authority", "keys", "list"], &a[..], &["--json"]].concat());
-    let states: Vec<_> = keys["issuer_keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["state"].as_str().unwrap().to_owned())
-        .collect();
+    let states = field_of_each(&keys["issuer_keys"], "state");
     assert_eq!(states, ["retired", "current"]);
 
     // Restarted, the authority re-enrolls the first citizen under the new key.
-    let authority = spawn(
-        &[
-            &["authority", "serve"],
-            &a[..],
-            &["--listen", "127.0.0.1:0"],
-        ]
-        .concat(),
-    );
+    let authority = serve_authority(&a);
     let again = enroll(d.path(), "again", &a, &authority.1, "C00000001");
     drop(authority);
     let o = present(&again, &new_platform);
@@ -570,14 +537,7 @@ fn backup_and_restore_a_sqlite_authority() {
     .concat());
     let backup = d.path().join("authority.backup");
     // While the service runs.
-    let authority = spawn(
-        &[
-            &["authority", "serve"],
-            &a[..],
-            &["--listen", "127.0.0.1:0"],
-        ]
-        .concat(),
-    );
+    let authority = serve_authority(&a);
     let out = ok(&[&["authority", "backup"], &a[..], &["--out", s(&backup)]].concat());
     assert_eq!(out.trim(), format!("backed up to {}", backup.display()));
     drop(authority);
@@ -613,14 +573,7 @@ fn backup_and_restore_a_sqlite_authority() {
     let codes = json(&[&["authority", "codes", "list"], &r[..], &["--json"]].concat());
     assert_eq!(codes["codes"][0]["citizen_id"], "C00000003");
     // The restored authority unseals its keys and serves.
-    let authority = spawn(
-        &[
-            &["authority", "serve"],
-            &r[..],
-            &["--listen", "127.0.0.1:0"],
-        ]
-        .concat(),
-    );
+    let authority = serve_authority(&r);
     drop(authority);
 
     // Never over a database, never from a file that is not one; nothing left behind.

@@ -416,12 +416,8 @@ fn test_pki() -> &'static pki::Pki {
 fn netnym() -> Command {
     let pki = test_pki();
     let mut c = Command::new(env!("CARGO_BIN_EXE_netnym"));
-    for service in ["AUTHORITY", "VERIFIER"] {
-        c.env(format!("NETNYM_{service}_TLS_CERT"), &pki.cert)
-            .env(format!("NETNYM_{service}_TLS_KEY"), &pki.key);
-    }
-    c.env("NETNYM_CA", &pki.ca)
-        .env("NETNYM_AUTHORITY_PASSPHRASE", SVC_PASSPHRASE)
+    pki.apply(&mut c);
+    c.env("NETNYM_AUTHORITY_PASSPHRASE", SVC_PASSPHRASE)
         .env("NETNYM_ADMIN_TOKEN", SVC_ADMIN)
         .env("NETNYM_WALLET_PASSWORD", SVC_PASSWORD)
         .env_remove("RUST_LOG")

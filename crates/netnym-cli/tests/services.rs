@@ -30,12 +30,8 @@ fn test_pki() -> &'static pki::Pki {
 fn cmd() -> Command {
     let pki = test_pki();
     let mut c = Command::new(env!("CARGO_BIN_EXE_netnym"));
-    for service in ["AUTHORITY", "VERIFIER"] {
-        c.env(format!("NETNYM_{service}_TLS_CERT"), &pki.cert)
-            .env(format!("NETNYM_{service}_TLS_KEY"), &pki.key);
-    }
-    c.env("NETNYM_CA", &pki.ca)
-        .env("NETNYM_AUTHORITY_PASSPHRASE", PASSPHRASE)
+    pki.apply(&mut c);
+    c.env("NETNYM_AUTHORITY_PASSPHRASE", PASSPHRASE)
         .env("NETNYM_ADMIN_TOKEN", ADMIN)
         .env("NETNYM_WALLET_PASSWORD", PASSWORD)
         .stdin(Stdio::null());

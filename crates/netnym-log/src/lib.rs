@@ -133,7 +133,7 @@ pub use keys::{
     LogSigningKey, LogVerifyingKey, WitnessSigningKey, WitnessVerifyingKey, MAX_KEY_NAME_LEN,
     TYPE_COSIGNATURE_V1, TYPE_ED25519,
 };
-pub use log::Log;
+pub use log::{append_to_storage, Log};
 pub use merkle::{
     leaf_hash, node_hash, ConsistencyProof, InclusionProof, EMPTY_ROOT, MAX_CONSISTENCY_HASHES,
     MAX_INCLUSION_HASHES,

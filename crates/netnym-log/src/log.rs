@@ -117,18 +117,7 @@ impl<S: LogStorage> Log<S> {
     /// Append already-encoded leaf data. Private: the log only holds canonical entries; the
     /// tests use it to rebuild the published RFC 6962 trees from their raw leaves.
     fn append_encoded(&mut self, bytes: &[u8]) -> Result<u64, LogError<S::Error>> {
-        let index = self.size()?;
-        let hashes = {
-            let reader = Reader::new(&self.storage);
-            tlog_tiles::stored_hashes_for_record_hash(index, leaf_hash(bytes).to_tlog(), &reader)
-                .map_err(|e| reader.fail(&e))?
-        };
-        let hashes: Vec<TreeHash> = hashes.into_iter().map(TreeHash::from_tlog).collect();
-        let first = tlog_tiles::stored_hash_index(0, index);
-        self.storage
-            .append(index, bytes, first, &hashes)
-            .map_err(LogError::Storage)?;
-        Ok(index)
+        append_encoded(&mut self.storage, bytes)
     }
 
     /// The encoded entry at `index`.
@@ -253,6 +242,34 @@ impl<S: LogStorage> Log<S> {
         )
         .map_err(|e| LogError::Corrupt(e.to_string()))
     }
+}
+
+/// Append an entry to `storage` as [`Log::append`] does, for a storage that is written inside
+/// a transaction of its own (`netnym-store` appends an entry in the transaction of the record
+/// it describes, where no [`Log`] and no origin are at hand). Returns the entry's index.
+///
+/// # Errors
+/// [`LogError::Storage`] (nothing appended), [`LogError::Corrupt`].
+pub fn append_to_storage<S: LogStorage>(
+    storage: &mut S,
+    entry: &LogEntry,
+) -> Result<u64, LogError<S::Error>> {
+    append_encoded(storage, &entry.encode())
+}
+
+fn append_encoded<S: LogStorage>(storage: &mut S, bytes: &[u8]) -> Result<u64, LogError<S::Error>> {
+    let index = storage.size().map_err(LogError::Storage)?;
+    let hashes = {
+        let reader = Reader::new(&*storage);
+        tlog_tiles::stored_hashes_for_record_hash(index, leaf_hash(bytes).to_tlog(), &reader)
+            .map_err(|e| reader.fail(&e))?
+    };
+    let hashes: Vec<TreeHash> = hashes.into_iter().map(TreeHash::from_tlog).collect();
+    let first = tlog_tiles::stored_hash_index(0, index);
+    storage
+        .append(index, bytes, first, &hashes)
+        .map_err(LogError::Storage)?;
+    Ok(index)
 }
 
 #[cfg(test)]

@@ -23,6 +23,9 @@
 //!   and invalidate them by a handle derived from the hash (`store/codes.rs`);
 //! - the authority's issuer keys in rotation order (`store/issuer_keys.rs`): the current key,
 //!   the keys still accepted, the retired ones;
+//! - the transparency log (`store/log.rs`, spec/12-transparency-log.md): entries and stored
+//!   tree hashes, appended in the transaction of the record an entry describes, and the
+//!   signed checkpoints; `netnym-log` computes roots and proofs over a [`LogSnapshot`];
 //! - revocation (`store/revocation.rs`): the revoked revocation ids and the append-only epoch
 //!   log (genesis epoch 0, then epoch `n` only after `n - 1`, enforced by the schema);
 //!   [`StagedRevokedSet`] backs the core's `RevokedSet` with a snapshot of it, committing the
@@ -110,13 +113,13 @@ pub use crate::model::*;
 pub use crate::revoked_set::StagedRevokedSet;
 pub use crate::sealed::{KdfParams, SealedSecret};
 pub use crate::store::{
-    current_issuer_key, drop_postgres_schema, unix_now, Store, StoreLocation, StoreOptions,
-    DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_POOL_SIZE, MAX_EPOCH_PAGE,
+    current_issuer_key, drop_postgres_schema, unix_now, LogReadError, LogSnapshot, NotLoaded,
+    Store, StoreLocation, StoreOptions, DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_POOL_SIZE, MAX_EPOCH_PAGE,
 };
 pub use crate::strength::{StrengthRule, WeakSecret, ADMIN_TOKEN_RULE, PASSPHRASE_RULE};
 
 /// The schema version this code writes and understands.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name of the SQLite database file inside a data directory.
 pub const SQLITE_FILE_NAME: &str = "netnym.sqlite3";

@@ -3,7 +3,8 @@
 //! The queries are written once, with `$1`-style placeholders (which SQLite accepts too); the
 //! few dialect differences are in [`Backend`]. The methods are grouped by concern in the
 //! submodules: `citizens`, `enrollment`, `codes` (operators' view of enrollment codes),
-//! `issuer_keys`, `revocation`, `secrets`, `requests`, `accounts`, `backup`.
+//! `issuer_keys`, `log` (the transparency log), `revocation`, `secrets`, `requests`,
+//! `accounts`, `backup`.
 
 mod accounts;
 mod backup;
@@ -13,6 +14,7 @@ mod conninfo;
 mod db_error;
 mod enrollment;
 mod issuer_keys;
+mod log;
 mod migrate;
 mod requests;
 mod revocation;
@@ -30,6 +32,7 @@ use crate::SQLITE_FILE_NAME;
 
 pub(crate) use self::db_error::{db_err, is_constraint};
 pub use self::issuer_keys::current_issuer_key;
+pub use self::log::{LogReadError, LogSnapshot, NotLoaded};
 
 /// Most epoch entries returned by one [`Store::epochs_from`] call.
 pub const MAX_EPOCH_PAGE: u64 = 1000;

@@ -129,15 +129,6 @@ async fn citizens_get_dense_revocation_ids_and_import_is_all_or_nothing(store: S
     );
 }
 
-async fn new_code(store: &Store, citizen: &str, expires_at: u64) -> [u8; 32] {
-    let code = EnrollmentCode::generate(&mut rand_chacha::ChaCha20Rng::from_entropy());
-    store
-        .add_enrollment_code(&code.hash(), citizen, NOW, expires_at)
-        .await
-        .unwrap();
-    code.hash()
-}
-
 fn record() -> NewIssuedCredential {
     NewIssuedCredential {
         key_id: "ab".repeat(32),

@@ -19,15 +19,6 @@ both_backends!(
     issuer_keys_rotate_and_retire,
 );
 
-async fn new_code(store: &Store, citizen: &str, expires_at: u64) -> [u8; 32] {
-    let code = EnrollmentCode::generate(&mut rand_chacha::ChaCha20Rng::from_entropy());
-    store
-        .add_enrollment_code(&code.hash(), citizen, NOW, expires_at)
-        .await
-        .unwrap();
-    code.hash()
-}
-
 async fn issue(store: &Store, citizen: &str) {
     let h = new_code(store, citizen, NOW + 100).await;
     store.set_enrollment_offer(&h, b"o", NOW + 1).await.unwrap();

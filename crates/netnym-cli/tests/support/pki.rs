@@ -51,3 +51,15 @@ pub(crate) fn shared(name: &str) -> &'static Pki {
     })
     .1
 }
+
+impl Pki {
+    /// Give both services this certificate and key (`NETNYM_AUTHORITY_TLS_CERT`, ...) and the
+    /// clients this CA (`NETNYM_CA`), through `c`'s environment.
+    pub(crate) fn apply(&self, c: &mut std::process::Command) {
+        for service in ["AUTHORITY", "VERIFIER"] {
+            c.env(format!("NETNYM_{service}_TLS_CERT"), &self.cert)
+                .env(format!("NETNYM_{service}_TLS_KEY"), &self.key);
+        }
+        c.env("NETNYM_CA", &self.ca);
+    }
+}

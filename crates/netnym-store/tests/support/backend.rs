@@ -4,6 +4,7 @@
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use netnym_store::*;
+use rand::SeedableRng;
 
 pub const NOW: u64 = 1_764_000_000;
 
@@ -107,6 +108,16 @@ pub async fn pg_backend() -> Option<Backend> {
         _guard: Some(guard),
         _dir: None,
     })
+}
+
+/// A fresh enrollment code for `citizen`, stored; its hash.
+pub async fn new_code(store: &Store, citizen: &str, expires_at: u64) -> [u8; 32] {
+    let code = EnrollmentCode::generate(&mut rand_chacha::ChaCha20Rng::from_entropy());
+    store
+        .add_enrollment_code(&code.hash(), citizen, NOW, expires_at)
+        .await
+        .unwrap();
+    code.hash()
 }
 
 pub async fn import(store: &Store, n: usize) -> Vec<Citizen> {
