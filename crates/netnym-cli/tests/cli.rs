@@ -333,6 +333,18 @@ fn wallet_init_list_and_wrong_password() {
         stderr(&o).trim(),
         "netnym: password must be at least 8 characters"
     );
+    // SEC-003: and an easily guessed one.
+    let o = netnym(
+        &["wallet", "init", "--wallet", w2.to_str().unwrap()],
+        Some("password1"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("netnym: password is too easy to guess (strength "),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!w2.exists());
     assert!(!w2.exists());
 
     // Restore from the phrase into a new file.

@@ -104,7 +104,12 @@ async fn postgres_20k_creations_stay_bounded() {
 #[ignore = "100,000 round trips to PostgreSQL (about a minute): run with --ignored"]
 async fn postgres_100k_creations_stay_bounded() {
     let Some(b) = pg_backend().await else { return };
+    let start = std::time::Instant::now();
     let (stored, refused) = flood(&b.store, 100_000, || None).await;
+    eprintln!(
+        "100,000 creations on PostgreSQL: {stored} stored, {refused} refused, {:?}",
+        start.elapsed()
+    );
     assert_eq!(stored + refused, 100_000);
 }
 

@@ -79,6 +79,14 @@ pub enum CreateError {
         /// The minimum length in characters.
         min: usize,
     },
+    /// The password is too easy to guess (a common word, a pattern, a repeat).
+    #[error("password is too easy to guess (strength {score} of 4, at least {min} needed): use several unrelated words")]
+    GuessablePassword {
+        /// Its zxcvbn score.
+        score: u8,
+        /// The minimum score.
+        min: u8,
+    },
     /// The recovery phrase is invalid.
     #[error(transparent)]
     Phrase(#[from] PhraseError),

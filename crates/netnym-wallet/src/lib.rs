@@ -118,6 +118,8 @@ pub use crate::check::{statement, utc, QueryCheck, RequestCheck, Unsatisfied};
 pub use crate::contents::Disclosure;
 pub use crate::error::*;
 pub use crate::file::{KdfParams, FORMAT_VERSION, HEADER_LEN, MAX_WALLET_BYTES};
-pub use crate::secret::{Password, RecoveryPhrase, MIN_PASSWORD_CHARS, PHRASE_WORDS};
+pub use crate::secret::{
+    Password, RecoveryPhrase, MIN_PASSWORD_CHARS, MIN_PASSWORD_SCORE, PHRASE_WORDS,
+};
 pub use crate::stored::{StoredCredential, StoredWitness};
 pub use crate::wallet::{Wallet, WitnessUpdate};

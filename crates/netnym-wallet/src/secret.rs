@@ -26,6 +26,10 @@ const LINK_SECRET_DST: &[u8] = b"NetNym-v1:wallet:link-secret:bip39-entropy";
 pub const PHRASE_WORDS: usize = 24;
 /// Shortest password accepted when creating a wallet or changing its password, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Lowest zxcvbn score (0..=4) of a new wallet password: 2, about 10^6 guesses or more, each
+/// of which costs an attacker holding the file one 64 MiB Argon2id evaluation
+/// (docs/operations.md § Secrets, `SEC-003`).
+pub const MIN_PASSWORD_SCORE: u8 = 2;
 
 /// The wallet password.
 ///
@@ -54,6 +58,26 @@ impl Password {
 
     pub(crate) fn chars(&self) -> usize {
         self.0.chars().count()
+    }
+
+    /// `SEC-003`: a new password has at least [`MIN_PASSWORD_CHARS`] characters and a zxcvbn
+    /// score of at least [`MIN_PASSWORD_SCORE`].
+    pub(crate) fn check_new(&self) -> Result<(), crate::error::CreateError> {
+        if self.chars() < MIN_PASSWORD_CHARS {
+            return Err(crate::error::CreateError::WeakPassword {
+                min: MIN_PASSWORD_CHARS,
+            });
+        }
+        // zxcvbn's cost grows with the length; past 100 characters the prefix decides.
+        let head: Zeroizing<String> = Zeroizing::new(self.0.chars().take(100).collect());
+        let score = u8::from(zxcvbn::zxcvbn(&head, &[]).score());
+        if score < MIN_PASSWORD_SCORE {
+            return Err(crate::error::CreateError::GuessablePassword {
+                score,
+                min: MIN_PASSWORD_SCORE,
+            });
+        }
+        Ok(())
     }
 }
 

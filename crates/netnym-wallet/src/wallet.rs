@@ -22,7 +22,7 @@ use crate::error::{
     SaveError, WalletPresentError, WitnessError,
 };
 use crate::file::{self, FileKey, KdfParams};
-use crate::secret::{Password, RecoveryPhrase, MIN_PASSWORD_CHARS};
+use crate::secret::{Password, RecoveryPhrase};
 use crate::stored::{StoredCredential, StoredWitness};
 
 /// The outcome of [`Wallet::update_witnesses`].
@@ -77,6 +77,7 @@ impl Wallet {
     ///
     /// # Errors
     /// [`CreateError::WeakPassword`] for a password under 8 characters,
+    /// [`CreateError::GuessablePassword`] for one that is easy to guess (`SEC-003`),
     /// [`CreateError::Save`] when the file exists or cannot be written.
     pub fn create(
         rng: &mut (impl RngCore + CryptoRng),
@@ -104,11 +105,7 @@ impl Wallet {
         phrase: &RecoveryPhrase,
         now: u64,
     ) -> Result<Self, CreateError> {
-        if password.chars() < MIN_PASSWORD_CHARS {
-            return Err(CreateError::WeakPassword {
-                min: MIN_PASSWORD_CHARS,
-            });
-        }
+        password.check_new()?;
         let link_secret = phrase.link_secret()?;
         let key = FileKey::new_random(rng, password, kdf).map_err(SaveError::Internal)?;
         let wallet = Self {
@@ -296,18 +293,15 @@ impl Wallet {
     /// Re-encrypt under a new password (new salt, optionally new KDF parameters) and save.
     ///
     /// # Errors
-    /// [`CreateError::WeakPassword`] or [`CreateError::Save`].
+    /// [`CreateError::WeakPassword`], [`CreateError::GuessablePassword`] or
+    /// [`CreateError::Save`].
     pub fn change_password(
         &mut self,
         rng: &mut (impl RngCore + CryptoRng),
         new_password: &Password,
         kdf: KdfParams,
     ) -> Result<(), CreateError> {
-        if new_password.chars() < MIN_PASSWORD_CHARS {
-            return Err(CreateError::WeakPassword {
-                min: MIN_PASSWORD_CHARS,
-            });
-        }
+        new_password.check_new()?;
         self.key = FileKey::new_random(rng, new_password, kdf).map_err(SaveError::Internal)?;
         Ok(self.write(rng, false)?)
     }

@@ -259,6 +259,22 @@ fn create_refuses_weak_passwords_and_existing_files() {
     .unwrap_err();
     assert!(matches!(e, CreateError::WeakPassword { min: 8 }));
     assert!(!other.exists());
+    // SEC-003: long enough but easy to guess.
+    for guessable in ["password1", "aaaaaaaaaaaa", "12345678"] {
+        let e = Wallet::create(
+            &mut f.rng,
+            &other,
+            &Password::new(guessable.into()),
+            KdfParams::INSECURE_FAST,
+            NOW,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, CreateError::GuessablePassword { min: 2, .. }),
+            "{guessable}: {e}"
+        );
+        assert!(!other.exists());
+    }
 }
 
 #[test]
