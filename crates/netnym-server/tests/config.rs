@@ -147,6 +147,29 @@ async fn issuer_keys_rotate_and_retire() {
     let loaded = AuthorityKeys::load(&store, b"pass").await.unwrap();
     assert_eq!(loaded.issuer().public_key(), &third);
     assert_eq!(loaded.issuers().len(), 1);
+
+    // LOG-021: init started the transparency log, and every key and retirement since was
+    // logged with its record.
+    let kinds: Vec<_> = store
+        .log_entries(0, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| netnym_log::LogEntry::decode(b).unwrap().kind())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "issuer-key-published",
+            "range-params-published",
+            "registry-key-published",
+            "epoch",
+            "issuer-key-published",
+            "issuer-key-retired",
+            "issuer-key-published",
+            "issuer-key-retired",
+        ]
+    );
 }
 
 #[tokio::test]
@@ -166,9 +189,31 @@ async fn load_repairs_a_missing_genesis_and_refuses_a_foreign_log() {
         .put_sealed_secret(authority::AUTHORITY_SECRET_NAME, &sealed)
         .await
         .unwrap();
-    // No genesis yet: load writes it.
-    AuthorityKeys::load(&other, b"pass").await.unwrap();
+    // No genesis yet: load writes it. Nor a log (a database from before the log): load
+    // starts it with everything published so far (LOG-021).
+    assert_eq!(other.log_size().await.unwrap(), 0);
+    let loaded = AuthorityKeys::load(&other, b"pass").await.unwrap();
     assert_eq!(other.latest_epoch().await.unwrap(), Some(0));
+    let entries: Vec<_> = other
+        .log_entries(0, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| netnym_log::LogEntry::decode(b).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 4);
+    assert!(matches!(
+        &entries[0],
+        netnym_log::LogEntry::IssuerKeyPublished { key_id, .. }
+            if key_id.as_bytes() == loaded.issuer().public_key().key_id().as_bytes()
+    ));
+    assert!(matches!(
+        &entries[3],
+        netnym_log::LogEntry::Epoch { epoch: 0, .. }
+    ));
+    // Loading again adds nothing.
+    AuthorityKeys::load(&other, b"pass").await.unwrap();
+    assert_eq!(other.log_size().await.unwrap(), 4);
     let third = Store::open_in_memory().await.unwrap();
     let (foreign, genesis) =
         netnym::RevocationAuthority::generate(&mut rand_chacha::ChaCha20Rng::seed_from_u64(77), 8)

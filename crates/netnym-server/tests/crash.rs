@@ -1,7 +1,7 @@
 //! Crash safety (issue 4): the authority runs as a separate process and is killed with SIGKILL
 //! while enrollments and revocations are in flight; after a restart, every enrollment code was
 //! used at most once (used ⇔ a credential record exists) and every acknowledged revocation is
-//! in the epoch log. The same run with SIGTERM instead (issue 12) must also exit 0 within the
+//! in the epoch log, and the transparency log holds exactly the stored epochs (LOG-021). The same run with SIGTERM instead (issue 12) must also exit 0 within the
 //! documented bound, with no panic in its log.
 
 #![allow(clippy::unwrap_used)]
@@ -328,6 +328,24 @@ fn crash_and_restart(db: &Db, dir: &Path, stop_with: Stop) {
         union,
         store.block(store.revoked_ids()).unwrap(),
         "revoked set = union of the log"
+    );
+    // LOG-021: the transparency log holds exactly the stored epochs, in order, each entry the
+    // stored JSON: no log entry without its epoch, no epoch without its log entry.
+    let logged: Vec<_> = store
+        .block(store.log_entries(0, 10_000))
+        .unwrap()
+        .iter()
+        .filter_map(|b| match netnym_log::LogEntry::decode(b).unwrap() {
+            netnym_log::LogEntry::Epoch { epoch, entry, .. } => {
+                Some((epoch, entry.as_bytes().to_vec()))
+            }
+            _ => None,
+        })
+        .collect();
+    let stored: Vec<_> = log.iter().map(|r| (r.epoch, r.entry.clone())).collect();
+    assert_eq!(
+        logged, stored,
+        "the transparency log's epochs = the epoch table"
     );
     for (id, epoch) in &acked_revoke {
         assert!(

@@ -4,6 +4,7 @@ use netnym::{
     EpochEntry, Issuer, IssuerPublicKey, IssuerSecretKey, KeyId, RangeParams, RevocationAuthority,
     Schema,
 };
+use netnym_log::{Envelope, LogEntry, ObjectId};
 use netnym_store::{
     EnrollmentCode, EnrollmentError, EpochError, IssuerKeyError, IssuerKeyRecord, KdfParams,
     SealedSecret, SecretError, Store, StoreError, WeakSecret, ADMIN_TOKEN_RULE,
@@ -153,6 +154,7 @@ impl AuthorityKeys {
         };
         keys.ensure_genesis(store, Some(genesis)).await?;
         record_first_key(store, keys.issuer()).await?;
+        keys.ensure_log(store).await?;
         Ok(keys)
     }
 
@@ -247,7 +249,32 @@ impl AuthorityKeys {
             range_params,
         };
         keys.ensure_genesis(store, None).await?;
+        keys.ensure_log(store).await?;
         Ok(keys)
+    }
+
+    /// Start the transparency log if it has not been started (spec/12, LOG-021): every issuer
+    /// key recorded (and its retirement), the range parameters, the registry key and every
+    /// epoch, in one transaction; from then on the store logs each of them in the transaction
+    /// that records it. A database from before the log gets its log here, on first load.
+    async fn ensure_log(&self, store: &Store) -> Result<(), AuthorityKeyError> {
+        let corrupt = |e: netnym_log::EntryDecodeError| AuthorityKeyError::Corrupt(e.to_string());
+        let rp = &self.range_params;
+        let registry = self.registry.public_key();
+        let published = [
+            LogEntry::RangeParamsPublished {
+                params_id: ObjectId::from_bytes(*rp.id().as_bytes()),
+                envelope: Envelope::new(rp.to_json()).map_err(corrupt)?,
+            },
+            LogEntry::RegistryKeyPublished {
+                registry_id: ObjectId::from_bytes(*registry.id().as_bytes()),
+                envelope: Envelope::new(registry.to_json()).map_err(corrupt)?,
+            },
+        ];
+        store
+            .start_log(&published, netnym_store::unix_now())
+            .await?;
+        Ok(())
     }
 
     /// Make a new issuer key, seal it under `passphrase` (with the KDF parameters of the

@@ -12,6 +12,11 @@
 //!   `n` invalid ones at most `MAX_INVALID_PER_BATCH`.
 //! - **per client**: a batch of `n` costs `n` requests of the client's rate limit (one charged
 //!   by the rate-limit layer, `n - 1` here), so batches do not multiply a client's rate.
+//!
+//! No bisection: each presentation's proofs are checked on their own (the core's pairing
+//! batch covers one presentation), so a failure needs no narrowing and the budget above bounds
+//! the cost instead. Bisection pays only for a pairing batch across presentations, whose
+//! failure says nothing about which one failed; issue 15's micro-batching brings that.
 
 use axum::body::Body;
 use axum::extract::State;

@@ -7,8 +7,14 @@
 
 use sqlx::any::AnyRow;
 
+use super::log::{issuer_key_log_entry, log_if_started, retired_log_entry};
 use super::{affected, col, db_err, i, u, Store};
 use crate::error::{IssuerKeyError, StoreError};
+
+/// The log entry of a recorded public key: a key the store cannot parse is corrupt data.
+fn issuer_key_entry(public_key: &[u8]) -> Result<netnym_log::LogEntry, IssuerKeyError> {
+    issuer_key_log_entry(public_key).map_err(|e| IssuerKeyError::Store(StoreError::Corrupt(e)))
+}
 use crate::model::IssuerKeyRecord;
 use crate::sealed::SealedSecret;
 
@@ -62,6 +68,7 @@ impl Store {
         secret_name: &str,
         now: u64,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
         let r = sqlx::query(
             "INSERT INTO issuer_keys (key_id, position, public_key, secret_name, created_at)
              SELECT $1, 1, $2, $3, $4
@@ -72,10 +79,20 @@ impl Store {
         .bind(public_key)
         .bind(secret_name)
         .bind(i(now)?)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        Ok(affected(&r) == 1)
+        let recorded = affected(&r) == 1;
+        if recorded {
+            log_if_started(&mut tx, self.dialect(), now, || {
+                issuer_key_log_entry(public_key)
+                    .map(|e| vec![e])
+                    .map_err(StoreError::Corrupt)
+            })
+            .await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(recorded)
     }
 
     /// Add a rotated issuer key, which becomes the current key: its sealed secret (under
@@ -126,6 +143,10 @@ impl Store {
         if affected(&r) != 1 {
             return Err(IssuerKeyError::Duplicate(key_id.to_owned()));
         }
+        log_if_started(&mut tx, self.dialect(), now, || {
+            issuer_key_entry(public_key).map(|e| vec![e])
+        })
+        .await?;
         tx.commit().await.map_err(db_err)?;
         Ok(IssuerKeyRecord {
             key_id: key_id.to_owned(),
@@ -183,6 +204,12 @@ impl Store {
                 .await
                 .map_err(db_err)?;
         }
+        log_if_started(&mut tx, self.dialect(), now, || {
+            retired_log_entry(key_id, now)
+                .map(|e| vec![e])
+                .map_err(|e| IssuerKeyError::Store(StoreError::Corrupt(e)))
+        })
+        .await?;
         tx.commit().await.map_err(db_err)?;
         key.retired_at = Some(now);
         Ok(key)

@@ -13,7 +13,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use netnym_log::{append_to_storage, LogEntry, LogError, LogStorage, TreeHash, HASH_LEN};
+use netnym_log::{
+    append_to_storage, Envelope, LogEntry, LogError, LogStorage, ObjectId, TreeHash, HASH_LEN,
+};
 use sqlx::AnyConnection;
 
 use super::{col, db_err, i, u, Backend, Store};
@@ -188,9 +190,20 @@ async fn log_size(conn: &mut AnyConnection) -> Result<u64, StoreError> {
     u(col(&row, 0)?)
 }
 
+/// Lock the log against other appenders for the rest of the caller's transaction
+/// (PostgreSQL; SQLite's write transactions already exclude each other).
+async fn lock_log(conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        sqlx::query("LOCK TABLE log_entries IN EXCLUSIVE MODE")
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
 /// Append `entries` in order through the caller's write transaction `conn`; returns the index
-/// of the first. On PostgreSQL the log's table is locked first, so appenders are serialised
-/// (SQLite's write transactions already are).
+/// of the first. Locks the log first (see [`lock_log`]).
 ///
 /// # Errors
 /// [`StoreError`] when the database fails or holds an inconsistent log.
@@ -200,13 +213,40 @@ pub(crate) async fn append_log_entries(
     entries: &[LogEntry],
     now: u64,
 ) -> Result<u64, StoreError> {
-    if backend == Backend::Postgres {
-        sqlx::query("LOCK TABLE log_entries IN EXCLUSIVE MODE")
-            .execute(&mut *conn)
-            .await
-            .map_err(db_err)?;
-    }
+    lock_log(conn, backend).await?;
     let first = log_size(conn).await?;
+    append_at(conn, first, entries, now).await?;
+    Ok(first)
+}
+
+/// In the caller's write transaction: append the entries `make` builds if the log has been
+/// started (holds an entry); a log not started yet takes everything recorded so far when it
+/// starts ([`Store::start_log`]). Returns whether it appended.
+///
+/// # Errors
+/// [`StoreError`], or `make`'s error.
+pub(crate) async fn log_if_started<E: From<StoreError>>(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    now: u64,
+    make: impl FnOnce() -> Result<Vec<LogEntry>, E>,
+) -> Result<bool, E> {
+    lock_log(conn, backend).await?;
+    let size = log_size(conn).await?;
+    if size == 0 {
+        return Ok(false);
+    }
+    append_at(conn, size, &make()?, now).await?;
+    Ok(true)
+}
+
+/// Append `entries` at `first` (the log's size, read under the lock).
+async fn append_at(
+    conn: &mut AnyConnection,
+    first: u64,
+    entries: &[LogEntry],
+    now: u64,
+) -> Result<(), StoreError> {
     let mut snap = LogSnapshot {
         size: first,
         ..LogSnapshot::default()
@@ -243,7 +283,50 @@ pub(crate) async fn append_log_entries(
                 .map_err(db_err)?;
         }
     }
-    Ok(first)
+    Ok(())
+}
+
+/// The log entry of a revocation epoch: its registry (read from the core's entry JSON, which
+/// must be epoch `epoch`), number and JSON.
+///
+/// # Errors
+/// A message when the JSON is not a core epoch entry of that number.
+pub(crate) fn epoch_log_entry(epoch: u64, entry_json: &[u8]) -> Result<LogEntry, String> {
+    let parsed = netnym::EpochEntry::from_json(entry_json).map_err(|e| e.to_string())?;
+    if parsed.epoch() != epoch {
+        return Err(format!(
+            "the entry is epoch {}, not {epoch}",
+            parsed.epoch()
+        ));
+    }
+    Ok(LogEntry::Epoch {
+        registry_id: ObjectId::from_bytes(*parsed.registry().as_bytes()),
+        epoch,
+        entry: Envelope::new(entry_json.to_vec()).map_err(|e| e.to_string())?,
+    })
+}
+
+/// The log entry publishing an issuer key (the core's public key JSON).
+///
+/// # Errors
+/// A message when the JSON is not a core issuer public key.
+pub(crate) fn issuer_key_log_entry(public_key_json: &[u8]) -> Result<LogEntry, String> {
+    let pk = netnym::IssuerPublicKey::from_json(public_key_json).map_err(|e| e.to_string())?;
+    Ok(LogEntry::IssuerKeyPublished {
+        key_id: ObjectId::from_bytes(*pk.key_id().as_bytes()),
+        envelope: Envelope::new(public_key_json.to_vec()).map_err(|e| e.to_string())?,
+    })
+}
+
+/// The log entry retiring issuer key `key_id` (64 hex) from `at`.
+///
+/// # Errors
+/// A message when `key_id` is not 64 lower-case hex digits.
+pub(crate) fn retired_log_entry(key_id: &str, at: u64) -> Result<LogEntry, String> {
+    Ok(LogEntry::IssuerKeyRetired {
+        key_id: ObjectId::from_hex(key_id).map_err(|e| e.to_string())?,
+        retired_at: at,
+    })
 }
 
 impl Store {
@@ -254,6 +337,58 @@ impl Store {
     pub async fn log_size(&self) -> Result<u64, StoreError> {
         let mut conn = self.pool().acquire().await.map_err(db_err)?;
         log_size(&mut conn).await
+    }
+
+    /// Start the log, if it has not been started: in one transaction, `published` (the range
+    /// parameters' and registry key's entries, whose only record is the authority's sealed
+    /// keys) after every issuer key recorded (in rotation order), then the retirements, then
+    /// every revocation epoch stored. From then on each of those records is logged in its own
+    /// transaction. Returns whether this call started it.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when a recorded key or epoch does not parse; [`StoreError`].
+    pub async fn start_log(&self, published: &[LogEntry], now: u64) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        lock_log(&mut tx, self.dialect()).await?;
+        if log_size(&mut tx).await? > 0 {
+            return Ok(false);
+        }
+        let corrupt = |what: &str, e: String| StoreError::Corrupt(format!("{what}: {e}"));
+        let keys =
+            sqlx::query("SELECT key_id, public_key, retired_at FROM issuer_keys ORDER BY position")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let mut entries = Vec::new();
+        let mut retirements = Vec::new();
+        for row in &keys {
+            let key_id: String = col(row, 0)?;
+            let public: Vec<u8> = col(row, 1)?;
+            entries.push(issuer_key_log_entry(&public).map_err(|e| corrupt(&key_id, e))?);
+            if let Some(at) = col::<Option<i64>>(row, 2)? {
+                retirements
+                    .push(retired_log_entry(&key_id, u(at)?).map_err(|e| corrupt(&key_id, e))?);
+            }
+        }
+        entries.extend_from_slice(published);
+        entries.extend(retirements);
+        let epochs = sqlx::query("SELECT epoch, entry FROM epochs ORDER BY epoch")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        for row in &epochs {
+            let epoch = u(col(row, 0)?)?;
+            let json: Vec<u8> = col(row, 1)?;
+            entries.push(
+                epoch_log_entry(epoch, &json).map_err(|e| corrupt(&format!("epoch {epoch}"), e))?,
+            );
+        }
+        if entries.is_empty() {
+            return Ok(false);
+        }
+        append_at(&mut tx, 0, &entries, now).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
     }
 
     /// Append `entries` in one transaction of their own (records that are only log entries,

@@ -8,7 +8,8 @@ use crate::model::EpochRecord;
 
 impl Store {
     /// Append epoch `epoch` revoking `revocation_ids`, with the core's entry JSON, in one
-    /// transaction. The log starts with the genesis epoch 0 (no ids); `epoch` must be the last
+    /// transaction, together with its transparency-log entry once the log is started
+    /// ([`Store::start_log`]; the entry must then parse as the core's entry of `epoch`). The log starts with the genesis epoch 0 (no ids); `epoch` must be the last
     /// one plus 1 (also enforced by the schema, so a concurrent second writer is refused).
     ///
     /// # Errors
@@ -79,6 +80,13 @@ impl Store {
                 return Err(EpochError::AlreadyRevoked(id));
             }
         }
+        // LOG-021: the epoch's log entry in the same transaction.
+        super::log::log_if_started(&mut tx, self.dialect(), now, || {
+            super::log::epoch_log_entry(epoch, entry)
+                .map(|e| vec![e])
+                .map_err(|_| EpochError::Invalid("the entry is not this epoch's core entry"))
+        })
+        .await?;
         tx.commit().await.map_err(db_err)?;
         Ok(())
     }
