@@ -32,7 +32,7 @@ use serde_json::json;
 use thiserror::Error;
 
 use crate::bundle::IssuerBundle;
-use crate::cli::{AuthorityCommand, StoreArgs, VerifierServeArgs};
+use crate::cli::{AuthorityServiceCommand, StoreArgs, VerifierServeArgs};
 use crate::clock::now;
 use crate::http::{Client, HttpEpochSource, HttpError};
 use crate::service_config::{
@@ -142,7 +142,10 @@ impl ServiceCmdError {
             | Self::Tls(_)
             | Self::PlainListen { .. } => 2,
             Self::Import(netnym_store::ImportError::Invalid(_)) => 2,
-            Self::Keys(netnym_server::AuthorityKeyError::Domain(_)) => 2,
+            Self::Keys(
+                netnym_server::AuthorityKeyError::Domain(_)
+                | netnym_server::AuthorityKeyError::LogOrigin(_),
+            ) => 2,
             Self::Http(e) => e.exit_code(),
             _ => 1,
         }
@@ -365,7 +368,8 @@ async fn init_keys(
     let pb = ProgressBar::new_spinner();
     pb.set_message("generating keys and the revocation registry");
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
-    let keys = AuthorityKeys::init(store, rng, pass, a.domain, kdf).await;
+    let keys =
+        AuthorityKeys::init_with_log_origin(store, rng, pass, a.domain, kdf, &a.log_origin).await;
     pb.finish_and_clear();
     let keys = keys?;
     let bundle = IssuerBundle {
@@ -384,6 +388,11 @@ async fn init_keys(
         a.domain,
         path.display()
     );
+    println!(
+        "transparency log {}: log key {}",
+        keys.log().origin(),
+        keys.log().vkey()
+    );
     Ok(())
 }
 
@@ -398,11 +407,11 @@ pub(crate) fn load_bundle(path: &Path) -> Result<IssuerBundle, ServiceCmdError> 
 
 pub(crate) fn run(
     rng: &mut (impl RngCore + CryptoRng),
-    cmd: AuthorityCommand,
+    cmd: AuthorityServiceCommand,
 ) -> Result<(), ServiceCmdError> {
     match cmd {
-        AuthorityCommand::Init(a) => init(rng, &a),
-        AuthorityCommand::Serve(a) => {
+        AuthorityServiceCommand::Init(a) => init(rng, &a),
+        AuthorityServiceCommand::Serve(a) => {
             let cfg = service_config::authority(&a, &process_env)?;
             service_process(cfg.common.log_format, &cfg.common.log)?;
             let listen = listen(&cfg.common)?;
@@ -420,7 +429,7 @@ pub(crate) fn run(
             let handle = rt.block_on(start_authority_on(listen, store, config))?;
             serve_until_stopped(rt, "authority", handle)
         }
-        AuthorityCommand::Import(a) => {
+        AuthorityServiceCommand::Import(a) => {
             let rt = runtime()?;
             let store = rt.block_on(open_store(&a.store))?;
             let records = match (&a.csv, a.synthetic) {
@@ -455,7 +464,7 @@ pub(crate) fn run(
             }
             Ok(())
         }
-        AuthorityCommand::EnrollCode(a) => {
+        AuthorityServiceCommand::EnrollCode(a) => {
             let rt = runtime()?;
             let store = rt.block_on(open_store(&a.store))?;
             let code = rt.block_on(create_enrollment_code(
@@ -468,7 +477,7 @@ pub(crate) fn run(
             println!("{}", code.expose());
             Ok(())
         }
-        AuthorityCommand::Revoke(a) => {
+        AuthorityServiceCommand::Revoke(a) => {
             let token = secret("admin token", ADMIN_TOKEN_ENV)?;
             let body = match (&a.citizen, a.revocation_id.is_empty()) {
                 (Some(c), _) => json!({ "citizen_id": c }),
@@ -486,11 +495,6 @@ pub(crate) fn run(
             );
             Ok(())
         }
-        AuthorityCommand::Citizens(c) => crate::operator_cmd::citizens(c),
-        AuthorityCommand::Codes(c) => crate::operator_cmd::codes(c),
-        AuthorityCommand::Keys(c) => crate::operator_cmd::keys(rng, c),
-        AuthorityCommand::Backup(a) => crate::operator_cmd::backup(&a),
-        AuthorityCommand::Restore(a) => crate::operator_cmd::restore(&a),
     }
 }
 

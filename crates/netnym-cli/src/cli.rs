@@ -209,6 +209,17 @@ pub(crate) struct StoreArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuthorityCommand {
+    /// Keys, registry, codes, the service and revocation (`authority_cmd`).
+    #[command(flatten)]
+    Service(AuthorityServiceCommand),
+    /// The operator's commands on the database (`operator_cmd`).
+    #[command(flatten)]
+    Operator(AuthorityOperatorCommand),
+}
+
+/// The authority's setup, service and revocation commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuthorityServiceCommand {
     /// Generate and seal the authority's keys (NETNYM_AUTHORITY_PASSPHRASE), start the epoch
     /// log, write the public data (DIR/public/issuer.json).
     Init(AuthorityInitArgs),
@@ -220,6 +231,11 @@ pub(crate) enum AuthorityCommand {
     EnrollCode(AuthorityEnrollCodeArgs),
     /// Revoke a citizen's credentials through the running service (NETNYM_ADMIN_TOKEN).
     Revoke(AuthorityRevokeArgs),
+}
+
+/// The authority operator's commands on its database.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuthorityOperatorCommand {
     /// The citizen registry: list citizens, show one.
     #[command(subcommand)]
     Citizens(CitizensCommand),
@@ -396,6 +412,10 @@ pub(crate) struct AuthorityInitArgs {
     /// Where to write the public data (default DATA_DIR/public, or ./public).
     #[arg(long)]
     pub(crate) public_dir: Option<PathBuf>,
+    /// The transparency log's origin, which names its signing key (printable ASCII without
+    /// spaces or '+', e.g. log.authority.example/netnym).
+    #[arg(long, default_value = netnym_server::DEFAULT_LOG_ORIGIN)]
+    pub(crate) log_origin: String,
     /// INSECURE, for tests: cheap Argon2 for sealing the keys.
     #[arg(long)]
     pub(crate) insecure_fast_kdf: bool,

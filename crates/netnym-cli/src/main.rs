@@ -95,7 +95,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .map_err(|e| CliError::Logging(e.to_string()))?;
             Ok(demo::run(&mut rng, &a)?)
         }
-        Command::Authority(c) => Ok(authority_cmd::run(&mut rng, c)?),
+        Command::Authority(cli::AuthorityCommand::Service(c)) => {
+            Ok(authority_cmd::run(&mut rng, c)?)
+        }
+        Command::Authority(cli::AuthorityCommand::Operator(c)) => {
+            Ok(operator_cmd::run(&mut rng, c)?)
+        }
         Command::Verifier(cli::VerifierCommand::Serve(a)) => Ok(authority_cmd::verifier_serve(&a)?),
         Command::Lab(c) => Ok(netnym_lab::cli::run(c)?),
     }

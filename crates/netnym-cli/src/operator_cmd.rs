@@ -18,8 +18,8 @@ use crate::authority_cmd::{
 };
 use crate::bundle::IssuerBundle;
 use crate::cli::{
-    AuthorityBackupArgs, AuthorityRestoreArgs, CitizensCommand, CodesCommand, KeysCommand,
-    StoreArgs,
+    AuthorityBackupArgs, AuthorityOperatorCommand, AuthorityRestoreArgs, CitizensCommand,
+    CodesCommand, KeysCommand, StoreArgs,
 };
 use crate::clock::now;
 
@@ -32,7 +32,7 @@ fn print_json(v: &serde_json::Value) {
 }
 
 /// `authority citizens list|show`.
-pub(crate) fn citizens(cmd: CitizensCommand) -> Result<(), ServiceCmdError> {
+fn citizens(cmd: CitizensCommand) -> Result<(), ServiceCmdError> {
     let rt = runtime()?;
     match cmd {
         CitizensCommand::List(a) => {
@@ -148,7 +148,7 @@ fn print_code(c: &netnym_store::CodeListing) {
 }
 
 /// `authority codes list|invalidate`.
-pub(crate) fn codes(cmd: CodesCommand) -> Result<(), ServiceCmdError> {
+fn codes(cmd: CodesCommand) -> Result<(), ServiceCmdError> {
     let rt = runtime()?;
     match cmd {
         CodesCommand::List(a) => {
@@ -215,11 +215,22 @@ async fn republish(
     Ok(path)
 }
 
-/// `authority keys list|rotate|retire`.
-pub(crate) fn keys(
+/// `authority citizens|codes|keys|backup|restore`.
+pub(crate) fn run(
     rng: &mut (impl RngCore + CryptoRng),
-    cmd: KeysCommand,
+    cmd: AuthorityOperatorCommand,
 ) -> Result<(), ServiceCmdError> {
+    match cmd {
+        AuthorityOperatorCommand::Citizens(c) => citizens(c),
+        AuthorityOperatorCommand::Codes(c) => codes(c),
+        AuthorityOperatorCommand::Keys(c) => keys(rng, c),
+        AuthorityOperatorCommand::Backup(a) => backup(&a),
+        AuthorityOperatorCommand::Restore(a) => restore(&a),
+    }
+}
+
+/// `authority keys list|rotate|retire`.
+fn keys(rng: &mut (impl RngCore + CryptoRng), cmd: KeysCommand) -> Result<(), ServiceCmdError> {
     let rt = runtime()?;
     match cmd {
         KeysCommand::List(a) => {
@@ -289,7 +300,7 @@ pub(crate) fn keys(
 }
 
 /// `authority backup`.
-pub(crate) fn backup(a: &AuthorityBackupArgs) -> Result<(), ServiceCmdError> {
+fn backup(a: &AuthorityBackupArgs) -> Result<(), ServiceCmdError> {
     if let Some(url) = &a.database {
         return Err(ServiceCmdError::PostgresBackup(url.clone()));
     }
@@ -308,7 +319,7 @@ pub(crate) fn backup(a: &AuthorityBackupArgs) -> Result<(), ServiceCmdError> {
 }
 
 /// `authority restore`: check the backup in a copy next to its destination, then move it in.
-pub(crate) fn restore(a: &AuthorityRestoreArgs) -> Result<(), ServiceCmdError> {
+fn restore(a: &AuthorityRestoreArgs) -> Result<(), ServiceCmdError> {
     let db = a.data_dir.join(SQLITE_FILE_NAME);
     if db.exists() {
         return Err(ServiceCmdError::RestoreTarget(db));

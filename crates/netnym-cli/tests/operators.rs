@@ -125,6 +125,9 @@ fn sec_001_init_refuses_weak_or_missing_passphrases_and_leaves_nothing_behind() 
     // A domain outside 1..=2^31.
     let e = err(&[&init[..], &["--domain", "0"]].concat(), 2);
     assert!(e.contains("invalid revocation domain"), "{e}");
+    // A log origin that is not a key name (LOG-006).
+    let e = err(&[&init[..], &["--log-origin", "bad origin"]].concat(), 2);
+    assert!(e.contains("invalid log origin"), "{e}");
     assert!(!data.exists(), "a failed init left {}", data.display());
 
     // An existing data directory keeps what it had; only init's database goes.

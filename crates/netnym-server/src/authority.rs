@@ -23,12 +23,14 @@ use crate::problem::{self, Problem};
 use crate::Clock;
 
 mod keys;
+mod log;
 
 pub use keys::{
     create_enrollment_code, published_issuer_keys, retire_issuer_key, AdminToken,
     AuthorityKeyError, AuthorityKeys, AUTHORITY_SECRET_NAME, DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
     ROTATED_KEY_SECRET_PREFIX,
 };
+pub use log::{AuthorityLog, DEFAULT_LOG_ORIGIN, LOG_KEY_SECRET, MAX_LOG_ENTRIES_PAGE};
 
 /// Configuration of the authority service.
 pub struct AuthorityConfig {
@@ -418,6 +420,11 @@ async fn revoke(
             EpochError::Store(s) => Problem::from(s),
             other => Problem::internal(&other.to_string()),
         })?;
+    // The revocation is durable; a checkpoint not signed now is signed at the next write or
+    // start (the log entry is already stored with the epoch).
+    if let Err(e) = s.0.keys.log.sign(store).await {
+        tracing::warn!(target: "netnym_server", error = %e, "signing the log checkpoint failed");
+    }
     Ok(json_ok(&serde_json::json!({
         "epoch": entry.epoch(), "revoked": fresh, "already_revoked": already,
     })))
@@ -522,6 +529,11 @@ pub fn router_with_limits(state: AuthorityState, limits: &Limits) -> Router {
         .route("/v1/enroll/finish", post(enroll_finish))
         .route("/v1/revoke", post(revoke))
         .route("/v1/epochs", get(epochs))
+        .route("/v1/log/checkpoint", get(log::checkpoint))
+        .route("/v1/log/key", get(log::key))
+        .route("/v1/log/entries", get(log::entries))
+        .route("/v1/log/proof/inclusion", get(log::inclusion))
+        .route("/v1/log/proof/consistency", get(log::consistency))
         .route("/v1/health", get(health))
         .route("/v1/ready", get(ready))
         .route("/metrics", get(metrics))

@@ -104,7 +104,8 @@ use netnym_store::Store;
 
 pub use crate::authority::{
     create_enrollment_code, published_issuer_keys, retire_issuer_key, AdminToken, AuthorityConfig,
-    AuthorityKeyError, AuthorityKeys, AuthorityState, DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
+    AuthorityKeyError, AuthorityKeys, AuthorityLog, AuthorityState, DEFAULT_LOG_ORIGIN,
+    DEFAULT_REVOCATION_DOMAIN, RANGE_BASE,
 };
 pub use crate::body::{BATCH_BODY_LIMIT, BODY_LIMIT};
 

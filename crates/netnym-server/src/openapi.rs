@@ -110,6 +110,27 @@ pub fn authority() -> Value {
         "responses": responses(ok("epochs", json!({"type": "object", "properties": {"epochs": {"type": "array", "items": {"type": "object",
             "properties": {"epoch": {"type": "integer"}, "entry": envelope("netnym-revocation-epoch")}}}, "latest": {"type": "integer"}}})),
             &[("400", "malformed")], false)}}));
+    let hashes = json!({"type": "array", "items": {"type": "string", "description": "base64 SHA-256 tree hash"}});
+    paths.insert("/v1/log/checkpoint".into(), json!({"get": {"summary": "The transparency log's latest signed checkpoint (C2SP signed note, spec/12-transparency-log.md)",
+        "responses": {"200": {"description": "signed note", "content": {"text/plain": {"schema": {"type": "string"}}}},
+            "404": problem_response("no-checkpoint"), "500": problem_response("internal"), "503": problem_response("service-unavailable")}}}));
+    paths.insert("/v1/log/key".into(), json!({"get": {"summary": "The log's origin and public key (C2SP verifier key)",
+        "responses": responses(ok("key", json!({"type": "object", "properties": {"origin": {"type": "string"}, "vkey": {"type": "string"}}})), &[], false)}}));
+    paths.insert("/v1/log/entries".into(), json!({"get": {"summary": "Encoded log entries from index `from` (base64)",
+        "parameters": [{"name": "from", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 0}},
+                       {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+        "responses": responses(ok("entries", json!({"type": "object", "properties": {"from": {"type": "integer"}, "entries": {"type": "array", "items": {"type": "string"}}}})),
+            &[("400", "malformed")], false)}}));
+    paths.insert("/v1/log/proof/inclusion".into(), json!({"get": {"summary": "Inclusion proof of entry `index` in the tree of size `size` (LOG-012)",
+        "parameters": [{"name": "index", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 0}},
+                       {"name": "size", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}}],
+        "responses": responses(ok("proof", json!({"type": "object", "properties": {"index": {"type": "integer"}, "size": {"type": "integer"}, "hashes": hashes}})),
+            &[("400", "malformed / proof-out-of-range")], false)}}));
+    paths.insert("/v1/log/proof/consistency".into(), json!({"get": {"summary": "Consistency proof from the tree of size `old` to the tree of size `new` (LOG-013)",
+        "parameters": [{"name": "old", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}},
+                       {"name": "new", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}}],
+        "responses": responses(ok("proof", json!({"type": "object", "properties": {"old": {"type": "integer"}, "new": {"type": "integer"}, "hashes": hashes}})),
+            &[("400", "malformed / proof-out-of-range")], false)}}));
     health_and_openapi(&mut paths);
     json!({"openapi": "3.0.3", "info": {"title": "NetNym authority", "version": "1"},
            "paths": paths, "components": components()})

@@ -5,7 +5,8 @@ use clap::Parser;
 
 use super::{authority, parse_file, verifier, AuthorityFile, ConfigError, VerifierFile};
 use crate::cli::{
-    AuthorityCommand, AuthorityServeArgs, Cli, Command, VerifierCommand, VerifierServeArgs,
+    AuthorityCommand, AuthorityServeArgs, AuthorityServiceCommand, Cli, Command, VerifierCommand,
+    VerifierServeArgs,
 };
 
 fn examples() -> PathBuf {
@@ -23,7 +24,7 @@ fn verifier_args(args: &[&str]) -> VerifierServeArgs {
 fn authority_args(args: &[&str]) -> AuthorityServeArgs {
     let argv = ["netnym", "authority", "serve"].iter().chain(args);
     match Cli::try_parse_from(argv).unwrap().command {
-        Command::Authority(AuthorityCommand::Serve(a)) => a,
+        Command::Authority(AuthorityCommand::Service(AuthorityServiceCommand::Serve(a))) => a,
         other => panic!("{other:?}"),
     }
 }

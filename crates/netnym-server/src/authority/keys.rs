@@ -5,6 +5,8 @@ use netnym::{
     Schema,
 };
 use netnym_log::{Envelope, LogEntry, ObjectId};
+
+use super::log::{AuthorityLog, DEFAULT_LOG_ORIGIN};
 use netnym_store::{
     EnrollmentCode, EnrollmentError, EpochError, IssuerKeyError, IssuerKeyRecord, KdfParams,
     SealedSecret, SecretError, Store, StoreError, WeakSecret, ADMIN_TOKEN_RULE,
@@ -41,6 +43,9 @@ pub enum AuthorityKeyError {
     /// A revocation domain outside 1..=2^31, or smaller than the citizens already registered.
     #[error("invalid revocation domain: {0}")]
     Domain(String),
+    /// An invalid transparency-log origin (LOG-006).
+    #[error("invalid log origin: {0}")]
+    LogOrigin(String),
     /// The sealed keys or the epoch log are unreadable.
     #[error("authority keys are corrupt: {0}")]
     Corrupt(String),
@@ -98,6 +103,8 @@ pub struct AuthorityKeys {
     pub(super) issuers: Vec<Issuer>,
     pub(super) registry: RevocationAuthority,
     pub(super) range_params: RangeParams,
+    /// The transparency log's signing key.
+    pub(super) log: AuthorityLog,
 }
 
 impl core::fmt::Debug for AuthorityKeys {
@@ -105,6 +112,7 @@ impl core::fmt::Debug for AuthorityKeys {
         f.debug_struct("AuthorityKeys")
             .field("issuer_key_id", &self.issuer().public_key().key_id())
             .field("registry_id", &self.registry.public_key().id())
+            .field("log_origin", &self.log.origin())
             .finish_non_exhaustive()
     }
 }
@@ -125,6 +133,22 @@ impl AuthorityKeys {
         passphrase: &[u8],
         domain: u64,
         kdf: KdfParams,
+    ) -> Result<Self, AuthorityKeyError> {
+        Self::init_with_log_origin(store, rng, passphrase, domain, kdf, DEFAULT_LOG_ORIGIN).await
+    }
+
+    /// [`AuthorityKeys::init`] for a transparency log named `log_origin` (a C2SP key name:
+    /// printable ASCII without spaces or `+`, e.g. `log.authority.example/netnym`).
+    ///
+    /// # Errors
+    /// As [`AuthorityKeys::init`]; [`AuthorityKeyError::Domain`] for an invalid origin.
+    pub async fn init_with_log_origin(
+        store: &Store,
+        rng: &mut (impl RngCore + CryptoRng),
+        passphrase: &[u8],
+        domain: u64,
+        kdf: KdfParams,
+        log_origin: &str,
     ) -> Result<Self, AuthorityKeyError> {
         let registered = store.citizen_count().await?;
         if domain < registered {
@@ -147,10 +171,12 @@ impl AuthorityKeys {
         store
             .put_sealed_secret(AUTHORITY_SECRET_NAME, &sealed)
             .await?;
+        let log = AuthorityLog::ensure(store, rng, passphrase, Some(log_origin)).await?;
         let keys = Self {
             issuers: vec![issuer],
             registry,
             range_params,
+            log,
         };
         keys.ensure_genesis(store, Some(genesis)).await?;
         record_first_key(store, keys.issuer()).await?;
@@ -243,10 +269,12 @@ impl AuthorityKeys {
                 "every issuer key is retired".into(),
             ));
         }
+        let log = AuthorityLog::ensure(store, &mut rand::rngs::OsRng, passphrase, None).await?;
         let keys = Self {
             issuers,
             registry,
             range_params,
+            log,
         };
         keys.ensure_genesis(store, None).await?;
         keys.ensure_log(store).await?;
@@ -274,7 +302,14 @@ impl AuthorityKeys {
         store
             .start_log(&published, netnym_store::unix_now())
             .await?;
+        self.log.sign_if_behind(store).await?;
         Ok(())
+    }
+
+    /// The transparency log's signing key and origin.
+    #[must_use]
+    pub fn log(&self) -> &AuthorityLog {
+        &self.log
     }
 
     /// Make a new issuer key, seal it under `passphrase` (with the KDF parameters of the
